@@ -1,0 +1,35 @@
+# Entry points: `make lab` (the whole system on this machine) and `make test` (every test).
+SWIFT       ?= swift
+ARGS        ?=
+APT_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev pkg-config iproute2 openssl
+
+.PHONY: deps build test lab benchmarks clean
+
+## deps: install the system packages the build needs (as root, through apt) when any is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing packages:$$missing; run 'make deps' as root" >&2; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+## test: build everything and run the whole test suite.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
+lab: deps
+	$(SWIFT) build --product overlay-lab
+	$$($(SWIFT) build --show-bin-path)/overlay-lab $(ARGS)
+
+## benchmarks: the performance measurements under Benchmarks/ (a package of their own).
+benchmarks: deps
+	cd Benchmarks && $(SWIFT) run -c release
+
+clean:
+	rm -rf .build

@@ -1,0 +1,128 @@
+// swift-tools-version:6.1
+// overlay-ip-controller: overlay IPs and static routes for Kubernetes nodes, with a pluggable IPAM.
+import PackageDescription
+
+/// Settings every target of ours shares: Swift 6 language mode (strict concurrency) is the default
+/// for tools version 6; `ExistentialAny` keeps existential types visible at the use site.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+let package = Package(
+    name: "overlay-ip-controller",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "overlay-ip-controller", targets: ["OverlayIPController"]),
+        .executable(name: "overlay-network-agent", targets: ["OverlayNetworkAgent"]),
+        .executable(name: "overlay-ipam", targets: ["OverlayIPAMTool"]),
+        .executable(name: "overlay-lab", targets: ["OverlayLab"]),
+        .executable(name: "kube-emulator", targets: ["KubeEmulatorTool"]),
+        .executable(name: "phpipam-emulator", targets: ["PhpIPAMEmulatorTool"]),
+        .library(name: "IPAMCore", targets: ["IPAMCore"]),
+        .library(name: "IPAMConformance", targets: ["IPAMConformance"]),
+        .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
+        .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
+        .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Already a dependency of swift-nio; used for Deque/Heap in the work queue.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CNetlink", path: "Sources/CNetlink", pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]),
+
+        // MARK: - IPAM
+        .target(name: "IPAMCore", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(
+            name: "IPAMLocalSQLite",
+            dependencies: ["IPAMCore", .product(name: "GRDB", package: "GRDB.swift"), log],
+            swiftSettings: strict),
+        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "HTTP", log], swiftSettings: strict),
+        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
+        .target(name: "IPAMConformance", dependencies: ["IPAMCore"], swiftSettings: strict),
+        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", argumentParser, log], swiftSettings: strict),
+        .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
+
+        // MARK: - HTTP and Kubernetes
+        .target(name: "HTTP", dependencies: ["CCurl", log], swiftSettings: strict),
+        .target(
+            name: "KubeClient",
+            dependencies: ["HTTP", log, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(
+            name: "KubeRuntime",
+            dependencies: [
+                "KubeClient", log, serviceLifecycle,
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict),
+        .target(name: "OverlayAPI", dependencies: ["KubeClient", "IPAMCore"], swiftSettings: strict),
+        .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log], swiftSettings: strict),
+
+        // MARK: - Test servers (also used by the lab)
+        .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, log], swiftSettings: strict),
+        .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
+        .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, log], swiftSettings: strict),
+        .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
+
+        // MARK: - Netlink
+        .target(name: "Netlink", dependencies: ["CNetlink", "IPAMCore", log], swiftSettings: strict),
+
+        // MARK: - Operator and agent
+        .target(
+            name: "Operator",
+            dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAMBackends", "OpsServer", log, serviceLifecycle],
+            swiftSettings: strict),
+        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", argumentParser], swiftSettings: strict),
+        .target(
+            name: "Agent",
+            dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "OpsServer", log, serviceLifecycle],
+            swiftSettings: strict),
+        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", argumentParser], swiftSettings: strict),
+        .executableTarget(
+            name: "OverlayLab",
+            dependencies: ["KubeEmulator", "PhpIPAMEmulator", "Operator", "Agent", "Netlink", argumentParser],
+            swiftSettings: strict),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["IPAMCore", log], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore"], swiftSettings: strict),
+        .testTarget(
+            name: "IPAMLocalSQLiteTests", dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IPAMphpIPAMTests",
+            dependencies: ["IPAMphpIPAM", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
+            swiftSettings: strict),
+        .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeEmulator", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: ["Operator", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "KubeEmulator", "Netlink", "TestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// Agent module (placeholder until its issue lands).

@@ -1,0 +1,1 @@
+// IPAMBackends module (placeholder until its issue lands).

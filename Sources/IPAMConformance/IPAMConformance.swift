@@ -1,0 +1,1 @@
+// IPAMConformance module (placeholder until its issue lands).

@@ -1,0 +1,103 @@
+// The protocol every IPAM backend implements, and the values it trades in.
+
+/// Who holds an overlay address: one node of one cluster.
+///
+/// The cluster id marks a cluster's allocations in an IPAM that several clusters share.
+public struct IPAMOwner: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The `clusterID` of the configuration that made the allocation.
+    public var clusterID: String
+    /// The Kubernetes node name.
+    public var nodeName: String
+
+    public init(clusterID: String, nodeName: String) {
+        self.clusterID = clusterID
+        self.nodeName = nodeName
+    }
+
+    public var description: String { "\(clusterID)/\(nodeName)" }
+}
+
+/// One address handed to one owner.
+public struct IPAllocation: Hashable, Sendable, Codable {
+    public var owner: IPAMOwner
+    /// The host address (not the network address).
+    public var address: IPAddress
+    /// The prefix length of the subnet the address was drawn from.
+    public var prefixLength: Int
+    /// The subnet's gateway: the next hop for overlay routes.
+    public var gateway: IPAddress
+    /// The subnet the address was drawn from.
+    public var subnet: IPPrefix
+    /// The zone whose subnet list the address came from.
+    public var zone: String
+
+    public init(owner: IPAMOwner, address: IPAddress, prefixLength: Int, gateway: IPAddress, subnet: IPPrefix, zone: String) {
+        self.owner = owner
+        self.address = address
+        self.prefixLength = prefixLength
+        self.gateway = gateway
+        self.subnet = subnet
+        self.zone = zone
+    }
+
+    /// The address in CIDR form as written to `status.ipAddr`, e.g. `192.168.100.4/24`.
+    public var cidr: String { "\(address)/\(prefixLength)" }
+}
+
+/// How full one subnet of a zone is, for `overlay-ipam show` and metrics.
+public struct SubnetUsage: Hashable, Sendable, Codable {
+    public var zone: String
+    public var subnet: IPPrefix
+    public var gateway: IPAddress
+    /// Addresses that may ever be handed out (hosts minus gateway and reserved addresses).
+    public var assignable: Int
+    /// Addresses currently held by an owner.
+    public var used: Int
+    /// Released addresses still waiting out their cool-down (0 where the backend has none).
+    public var coolingDown: Int
+
+    public init(zone: String, subnet: IPPrefix, gateway: IPAddress, assignable: Int, used: Int, coolingDown: Int) {
+        self.zone = zone
+        self.subnet = subnet
+        self.gateway = gateway
+        self.assignable = assignable
+        self.used = used
+        self.coolingDown = coolingDown
+    }
+
+    /// Addresses available now.
+    public var free: Int { max(0, assignable - used - coolingDown) }
+}
+
+/// An IP address management backend: the only component that hands out overlay addresses.
+///
+/// Every method is safe to call concurrently, from several tasks and (where the backend allows) from
+/// several processes. Backends are chosen by configuration; the operator and the CLI only see this protocol.
+public protocol IPAMBackend: Sendable {
+    /// Reserves an address for `owner` in `zone`, trying the zone's subnets in order.
+    ///
+    /// - Important: Idempotent. If `owner` already holds an address, that allocation is returned and no
+    ///   second address is ever reserved, also under concurrent calls for the same owner.
+    /// - Throws: ``IPAMError/unknownZone(_:known:)``, ``IPAMError/zoneExhausted(zone:subnets:)``,
+    ///   ``IPAMError/backendUnavailable(_:)`` (retryable).
+    func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation
+
+    /// Reserves the specific `address` for `owner`: recovery of an allocation recorded in cluster state.
+    ///
+    /// Returns the existing allocation when `owner` already holds `address`.
+    /// - Throws: ``IPAMError/addressHeld(_:by:)`` when another owner holds it,
+    ///   ``IPAMError/addressOutsideZones(_:)`` when no configured subnet contains it.
+    func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation
+
+    /// Releases every address `owner` holds. Idempotent: releasing nothing succeeds.
+    func release(_ owner: IPAMOwner) async throws
+
+    /// The allocation `owner` holds, if any.
+    func allocation(for owner: IPAMOwner) async throws -> IPAllocation?
+
+    /// Every allocation of this backend's cluster (the configured `clusterID`), ordered by address.
+    func allocations() async throws -> [IPAllocation]
+
+    /// Usage per zone and subnet, in configuration order.
+    func usage() async throws -> [SubnetUsage]
+}

@@ -1,0 +1,1 @@
+// IPAMLocalSQLite module (placeholder until its issue lands).

@@ -1,0 +1,1 @@
+// IPAMphpIPAM module (placeholder until its issue lands).

@@ -1,0 +1,1 @@
+// KubeEmulator module (placeholder until its issue lands).

@@ -1,0 +1,1 @@
+// Operator module (placeholder until its issue lands).

@@ -1,0 +1,1 @@
+// OpsServer module (placeholder until its issue lands).

@@ -1,0 +1,1 @@
+// OverlayAPI module (placeholder until its issue lands).

@@ -1,0 +1,1 @@
+// OverlayIPAMCommands module (placeholder until its issue lands).

@@ -1,0 +1,2 @@
+// Entry point placeholder.
+print("not yet implemented")

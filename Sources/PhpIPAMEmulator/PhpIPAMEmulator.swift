@@ -1,0 +1,1 @@
+// PhpIPAMEmulator module (placeholder until its issue lands).

@@ -1,0 +1,2 @@
+// Tests of Agent.
+import Testing

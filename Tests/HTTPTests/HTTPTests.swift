@@ -1,0 +1,2 @@
+// Tests of HTTP.
+import Testing

@@ -1,0 +1,2 @@
+// Tests of IPAMCore.
+import Testing

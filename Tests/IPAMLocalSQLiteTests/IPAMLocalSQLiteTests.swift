@@ -1,0 +1,2 @@
+// Tests of IPAMLocalSQLite.
+import Testing

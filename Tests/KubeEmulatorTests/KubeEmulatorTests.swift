@@ -1,0 +1,2 @@
+// Tests of KubeEmulator.
+import Testing

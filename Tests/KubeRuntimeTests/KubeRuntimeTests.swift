@@ -1,0 +1,2 @@
+// Tests of KubeRuntime.
+import Testing

@@ -1,0 +1,2 @@
+// Tests of Netlink.
+import Testing
