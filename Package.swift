@@ -11,6 +11,7 @@ let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioHTTP = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
@@ -40,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        // Only the in-process test servers (emulators) use it, to serve TLS to the libcurl client.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: - System libraries
@@ -79,9 +82,9 @@ let package = Package(
         .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
-        .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, log], swiftSettings: strict),
+        .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
         .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
-        .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, log], swiftSettings: strict),
+        .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
         .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
 
         // MARK: - Netlink
@@ -104,7 +107,7 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["IPAMCore", log], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["IPAMCore", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore"], swiftSettings: strict),
         .testTarget(
             name: "IPAMLocalSQLiteTests", dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport"],
