@@ -96,7 +96,7 @@ public final class PhpIPAMServer: Sendable {
                 logger.debug("phpIPAM emulator listener closed", metadata: ["error": "\(error)"])
             }
         }
-        logger.info("phpIPAM emulator listening", metadata: ["port": "\(boundPort)", "tls": "\(isTLS)"])
+        logger.debug("phpIPAM emulator listening", metadata: ["port": "\(boundPort)", "tls": "\(isTLS)"])
         return PhpIPAMServer(emulator: emulator, port: boundPort, isTLS: isTLS, serverChannel: listener.channel, acceptLoop: acceptLoop)
     }
 
