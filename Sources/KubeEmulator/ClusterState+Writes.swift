@@ -29,8 +29,9 @@ enum DeleteOutcome {
 extension ClusterState {
     // MARK: - Create
 
-    mutating func create(_ body: JSON, resource: ResourceType, apiVersion: String, namespace: String?, dryRun: Bool = false)
-        -> Result<JSON, APIError>
+    mutating func create(
+        _ body: JSON, resource: ResourceType, apiVersion: String, namespace: String?, dryRun: Bool = false, strictFields: Bool = false
+    ) -> Result<JSON, APIError>
     {
         guard case .object = body else { return .failure(.badRequest("the body of the request must be an object")) }
         var object = body
@@ -84,7 +85,7 @@ extension ClusterState {
         object["kind"] = .string(resource.kind)
         if resource.isCustom, resource.hasStatusSubresource { object["status"] = nil }
 
-        switch prepare(object, old: nil, resource: resource, apiVersion: apiVersion, name: name) {
+        switch prepare(object, old: nil, resource: resource, apiVersion: apiVersion, name: name, strictFields: strictFields) {
         case .failure(let error): return .failure(error)
         case .success(let prepared): object = prepared
         }
@@ -104,13 +105,20 @@ extension ClusterState {
     }
 
     /// Schema validation, pruning and defaulting for custom resources; `nil` old means create.
-    func prepare(_ object: JSON, old: JSON?, resource: ResourceType, apiVersion: String, name: String) -> Result<JSON, APIError> {
+    func prepare(
+        _ object: JSON, old: JSON?, resource: ResourceType, apiVersion: String, name: String, strictFields: Bool
+    ) -> Result<JSON, APIError> {
         guard resource.isCustom else { return .success(object) }
         let version = apiVersion.split(separator: "/").last.map(String.init) ?? apiVersion
         guard let schema = resource.schema(forVersion: version)?.schema else { return .success(object) }
         var validator = SchemaValidator()
         let result = validator.process(object, schema: schema, old: old)
         if !validator.unsupportedRules.isEmpty { UnsupportedRuleLog.shared.note(validator.unsupportedRules) }
+        if strictFields, !validator.prunedFields.isEmpty {
+            let unknown = validator.prunedFields.sorted().map { "unknown field \"\($0)\"" }.joined(separator: ", ")
+            return .failure(.badRequest(
+                "\(resource.kind) in version \"\(version)\" cannot be handled as a \(resource.kind): strict decoding error: \(unknown)"))
+        }
         if !validator.causes.isEmpty { return .failure(.invalid(resource, name: name, causes: validator.causes)) }
         return .success(result)
     }
@@ -135,7 +143,9 @@ extension ClusterState {
     // MARK: - Update
 
     /// PUT semantics: `metadata.resourceVersion` must match when given, and is required for some resources.
-    mutating func update(_ body: JSON, target: ObjectTarget, subresource: String?, dryRun: Bool = false) -> Result<JSON, APIError> {
+    mutating func update(
+        _ body: JSON, target: ObjectTarget, subresource: String?, dryRun: Bool = false, strictFields: Bool = false
+    ) -> Result<JSON, APIError> {
         guard case .object = body else { return .failure(.badRequest("the body of the request must be an object")) }
         guard let existing = object(target.resource, namespace: target.namespace, name: target.name) else {
             return .failure(.notFound(target.resource, name: target.name))
@@ -154,14 +164,14 @@ extension ClusterState {
         } else if requested != existing["metadata"]?["resourceVersion"]?.stringValue {
             return .failure(.conflict(target.resource, name: target.name))
         }
-        return apply(body, to: existing, target: target, subresource: subresource, dryRun: dryRun)
+        return apply(body, to: existing, target: target, subresource: subresource, dryRun: dryRun, strictFields: strictFields)
     }
 
     /// The common tail of update and patch: subresource separation, server-managed metadata, validation,
     /// generation, no-op detection, and deletion once the last finalizer is gone.
-    mutating func apply(_ body: JSON, to existing: JSON, target: ObjectTarget, subresource: String?, dryRun: Bool = false)
-        -> Result<JSON, APIError>
-    {
+    mutating func apply(
+        _ body: JSON, to existing: JSON, target: ObjectTarget, subresource: String?, dryRun: Bool = false, strictFields: Bool = false
+    ) -> Result<JSON, APIError> {
         let resource = target.resource
         var result: JSON
         let oldMeta = existing["metadata"]?.objectValue ?? [:]
@@ -199,7 +209,8 @@ extension ClusterState {
         result["kind"] = existing["kind"]
         result.setValue(existing["metadata"]?["resourceVersion"], at: ["metadata", "resourceVersion"])
 
-        switch prepare(result, old: existing, resource: resource, apiVersion: target.apiVersion, name: target.name) {
+        switch prepare(result, old: existing, resource: resource, apiVersion: target.apiVersion, name: target.name,
+                       strictFields: strictFields) {
         case .failure(let error): return .failure(error)
         case .success(let prepared): result = prepared
         }
@@ -218,9 +229,8 @@ extension ClusterState {
         if dryRun { return .success(result) }
         if let crdResource { resources[crdResource.key] = crdResource }
         if result["metadata"]?["deletionTimestamp"] != nil, Self.finalizers(of: result).isEmpty {
-            let stored = put(result, resource: resource, type: "MODIFIED", previous: existing)
-            finishDeletion(stored, resource: resource, propagation: "Background")
-            return .success(stored)
+            // Like the real store: the write that empties the finalizers deletes; watchers see only DELETED.
+            return .success(finishDeletion(result, resource: resource, propagation: "Background", stored: existing))
         }
         return .success(put(result, resource: resource, type: "MODIFIED", previous: existing))
     }
@@ -289,8 +299,8 @@ extension ClusterState {
 
     /// Removes the object for good, then lets the garbage collector handle its dependents.
     @discardableResult
-    mutating func finishDeletion(_ object: JSON, resource: ResourceType, propagation: String) -> JSON {
-        let last = remove(object, resource: resource)
+    mutating func finishDeletion(_ object: JSON, resource: ResourceType, propagation: String, stored: JSON? = nil) -> JSON {
+        let last = remove(object, resource: resource, stored: stored)
         if resource.key == "customresourcedefinitions.\(ResourceType.crdGroup)",
            let served = ResourceType.fromCRD(object).success {
             for dependent in (objects[served.key] ?? [:]).values { remove(dependent, resource: served) }

@@ -109,16 +109,18 @@ struct ClusterState {
         return stored
     }
 
-    /// Removes an object under a new resourceVersion and records DELETED with its last state.
+    /// Removes an object under a new resourceVersion and records DELETED with its last state (`object`);
+    /// `stored` is the version currently in the store when it differs (a write that removed the last finalizer).
     @discardableResult
-    mutating func remove(_ object: JSON, resource: ResourceType) -> JSON {
+    mutating func remove(_ object: JSON, resource: ResourceType, stored: JSON? = nil) -> JSON {
         var last = object
         let version = nextResourceVersion()
         last.setValue(.string(String(version)), at: ["metadata", "resourceVersion"])
         let address = Self.address(of: object, resource: resource)
         objects[resource.key]?[address.objectKey] = nil
-        unindex(object, address: address)
-        record(StoredEvent(resourceVersion: version, resourceKey: resource.key, type: "DELETED", object: last, previous: object))
+        unindex(stored ?? object, address: address)
+        record(StoredEvent(resourceVersion: version, resourceKey: resource.key, type: "DELETED", object: last,
+                           previous: stored ?? object))
         return last
     }
 

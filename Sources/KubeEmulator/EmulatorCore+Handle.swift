@@ -153,6 +153,8 @@ extension EmulatorCore {
 
     private func isDryRun(_ request: APIRequest) -> Bool { request.query["dryRun"] == "All" }
 
+    private func isStrict(_ request: APIRequest) -> Bool { request.query["fieldValidation"] == "Strict" }
+
     // MARK: - Verbs
 
     private func get(_ request: APIRequest, path: ResourcePath) -> Result<APIResponse, APIError> {
@@ -255,7 +257,7 @@ extension EmulatorCore {
         body(request).flatMap { object in
             state.withLock {
                 $0.create(object, resource: path.resource, apiVersion: path.apiVersion, namespace: path.namespace,
-                          dryRun: isDryRun(request))
+                          dryRun: isDryRun(request), strictFields: isStrict(request))
             }
         }.map { .json(201, present($0, path: path)) }
     }
@@ -263,7 +265,8 @@ extension EmulatorCore {
     private func update(_ request: APIRequest, path: ResourcePath) -> Result<APIResponse, APIError> {
         body(request).flatMap { object in
             state.withLock {
-                $0.update(object, target: path.target(name: path.name ?? ""), subresource: path.subresource, dryRun: isDryRun(request))
+                $0.update(object, target: path.target(name: path.name ?? ""), subresource: path.subresource, dryRun: isDryRun(request),
+                          strictFields: isStrict(request))
             }
         }.map { .json(200, present($0, path: path)) }
     }
@@ -282,13 +285,14 @@ extension EmulatorCore {
         let isCustom = path.resource.isCustom
         let target = path.target(name: path.name ?? "")
         let dryRun = isDryRun(request)
+        let strict = isStrict(request)
         let result: Result<(JSON, Bool), APIError> = state.withLock { state in
             guard let existing = state.object(path.resource, namespace: target.namespace, name: target.name) else {
                 if contentType == "application/apply-patch+yaml", path.subresource == nil {
                     var object = patchBody
                     object.setValue(.string(target.name), at: ["metadata", "name"])
                     return state.create(object, resource: path.resource, apiVersion: path.apiVersion, namespace: path.namespace,
-                                        dryRun: dryRun).map { ($0, true) }
+                                        dryRun: dryRun, strictFields: strict).map { ($0, true) }
                 }
                 return .failure(.notFound(path.resource, name: target.name))
             }
@@ -315,7 +319,8 @@ extension EmulatorCore {
             if !requested.isEmpty, requested != existing["metadata"]?["resourceVersion"]?.stringValue {
                 return .failure(.conflict(path.resource, name: target.name))
             }
-            return state.apply(patched, to: existing, target: target, subresource: path.subresource, dryRun: dryRun).map { ($0, false) }
+            return state.apply(patched, to: existing, target: target, subresource: path.subresource, dryRun: dryRun,
+                               strictFields: strict).map { ($0, false) }
         }
         return result.map { object, created in .json(created ? 201 : 200, present(object, path: path)) }
     }

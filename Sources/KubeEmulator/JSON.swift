@@ -377,3 +377,28 @@ private struct JSONParser {
         return .double(value)
     }
 }
+
+// MARK: - Literals
+
+extension JSON: ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
+    /// `["a": 1]` is a JSON object.
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
+    }
+
+    /// `[1, 2]` is a JSON array.
+    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+
+    /// An integer literal is a JSON integer.
+    public init(integerLiteral value: Int64) { self = .int(value) }
+
+    /// A boolean literal is a JSON boolean.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+
+    /// A float literal is a JSON number.
+    public init(floatLiteral value: Double) { self = .double(value) }
+
+    /// `nil` is JSON `null`.
+    public init(nilLiteral: ()) { self = .null }
+}

@@ -14,6 +14,8 @@ import Darwin
 struct SchemaValidator {
     private(set) var causes: [StatusCause] = []
     private(set) var unsupportedRules: Set<String> = []
+    /// Paths of the unknown fields that were pruned (`spec.junk`), for `fieldValidation=Strict`.
+    private(set) var prunedFields: [String] = []
 
     /// Returns the pruned and defaulted object and records every violation.
     mutating func process(_ object: JSON, schema: JSON, old: JSON?) -> JSON {
@@ -103,6 +105,8 @@ struct SchemaValidator {
                 result[key] = visit(member, schema: additional, path: Self.join(path, key), old: old?[key])
             } else if preserveUnknown || additional?.boolValue == true {
                 result[key] = member
+            } else {
+                prunedFields.append(Self.join(path, key))
             }
         }
         for (key, propertySchema) in properties where result[key] == nil {
