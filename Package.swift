@@ -79,7 +79,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "OverlayAPI", dependencies: ["KubeClient", "IPAMCore"], swiftSettings: strict),
-        .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log], swiftSettings: strict),
+        .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log, serviceLifecycle], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
         .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
@@ -117,6 +117,7 @@ let package = Package(
             dependencies: ["IPAMphpIPAM", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
             swiftSettings: strict),
         .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeEmulator", "TestSupport"], swiftSettings: strict),
