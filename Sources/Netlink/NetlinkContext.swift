@@ -221,9 +221,7 @@ public final class NetlinkContext: Sendable {
                 var results = socket.performAll(requests)
                 for (position, failure) in results.enumerated() {
                     guard let failure else { continue }
-                    let index = changes[position].route.outputInterfaceIndex
-                    let name = index.map { Self.deviceName($0, on: socket) }
-                    results[position] = failure.reworded(operation: changes[position].operation(deviceName: name))
+                    results[position] = Self.explain(failure, of: changes[position], on: socket)
                 }
                 return results
             }
@@ -261,6 +259,22 @@ public final class NetlinkContext: Sendable {
     private static func addresses(family: UInt8, on socket: NetlinkSocket) throws(NetlinkError) -> [InterfaceAddress] {
         try socket.dump(RouteNetlinkCodec.dumpAddresses(family: family), operation: "listing addresses")
             .compactMap(RouteNetlinkCodec.address(from:))
+    }
+
+    /// Rewords a failed route change with the output device's name. A missing output device is
+    /// reported as `ENODEV` even when the kernel answered otherwise: with a gateway it checks the
+    /// gateway first and says `ENETUNREACH`, which would send the reader looking in the wrong place.
+    private static func explain(_ failure: NetlinkError, of change: RouteChange, on socket: NetlinkSocket) -> NetlinkError {
+        guard let index = change.route.outputInterfaceIndex else {
+            return failure.reworded(operation: change.operation(deviceName: nil))
+        }
+        let device = try? link(.index(index), on: socket)
+        let operation = change.operation(deviceName: device?.name)
+        guard device == nil, failure.errno != ENODEV else { return failure.reworded(operation: operation) }
+        return NetlinkError(
+            operation: operation, errno: ENODEV, message: "no such device",
+            hint: "output device #\(index) does not exist (the kernel answered \(failure.errnoName))",
+            kernelMessage: failure.kernelMessage)
     }
 
     /// The name of interface `index` for error messages; `#index` when it does not exist.

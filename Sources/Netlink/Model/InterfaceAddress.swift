@@ -9,15 +9,12 @@ public struct InterfaceAddress: Sendable, Hashable, CustomStringConvertible {
     public var prefixLength: Int
     /// The index of the interface holding the address.
     public var interfaceIndex: Int32
-    /// The address label (`IFA_LABEL`, IPv4 only), `nil` when the kernel reports none.
-    public var label: String?
 
     /// Creates an address on the interface with index `interfaceIndex`.
-    public init(address: IPAddress, prefixLength: Int, interfaceIndex: Int32, label: String? = nil) {
+    public init(address: IPAddress, prefixLength: Int, interfaceIndex: Int32) {
         self.address = address
         self.prefixLength = prefixLength
         self.interfaceIndex = interfaceIndex
-        self.label = label
     }
 
     /// The connected subnet, e.g. `192.168.100.0/24` for `192.168.100.4/24`.

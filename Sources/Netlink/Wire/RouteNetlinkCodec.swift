@@ -99,7 +99,6 @@ enum RouteNetlinkCodec {
         var message = NetlinkMessageBuilder(
             type: RTNL.newAddress, flags: RTNL.request | RTNL.acknowledge | RTNL.create | mode)
         appendAddress(&message, address)
-        if let label = address.label { message.addAttribute(RTNL.addressLabel, string: label) }
         return message
     }
 
@@ -140,8 +139,7 @@ enum RouteNetlinkCodec {
         else { return nil }
         return InterfaceAddress(
             address: address, prefixLength: Int(payload[1]),
-            interfaceIndex: Int32(bitPattern: payload.readInteger(at: 4, as: UInt32.self)),
-            label: attributes.string(RTNL.addressLabel))
+            interfaceIndex: Int32(bitPattern: payload.readInteger(at: 4, as: UInt32.self)))
     }
 
     // MARK: - Routes
