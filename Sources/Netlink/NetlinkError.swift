@@ -114,3 +114,10 @@ public struct NetlinkError: Error, Sendable, Hashable, CustomStringConvertible {
         ENFILE: "ENFILE", EMFILE: "EMFILE", ENOTDIR: "ENOTDIR", ENOTSOCK: "ENOTSOCK",
     ]
 }
+
+extension NetlinkError {
+    /// The same kernel answer described for `operation` (the message is re-derived from the errno).
+    func reworded(operation: String) -> NetlinkError {
+        NetlinkError(operation: operation, errno: errno, kernelMessage: kernelMessage)
+    }
+}

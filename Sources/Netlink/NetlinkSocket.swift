@@ -87,10 +87,12 @@ final class NetlinkSocket {
         var start = 0
         while start < requests.count {
             let end = min(start + Self.batchSize, requests.count)
-            let firstSequence = nextSequence
+            var positions: [UInt32: Int] = [:]
             var datagram: [UInt8] = []
             for position in start..<end {
-                datagram += requests[position].request.finish(sequence: takeSequence())
+                let sequence = takeSequence()
+                positions[sequence] = position
+                datagram += requests[position].request.finish(sequence: sequence)
             }
             var pending = Set(start..<end)
             do throws(NetlinkError) {
@@ -98,8 +100,7 @@ final class NetlinkSocket {
                 while !pending.isEmpty {
                     for message in try receive(operation: { "receiving netlink acknowledgements" })
                     where message.type == RTNL.error {
-                        let position = start + Int(message.sequence &- firstSequence)
-                        guard pending.remove(position) != nil else { continue }
+                        guard let position = positions[message.sequence], pending.remove(position) != nil else { continue }
                         results[position] = failure(in: message) { requests[position].operation }
                     }
                 }

@@ -18,6 +18,10 @@ struct NetlinkRouteTests {
             let listed = try await netlink.routes(in: RoutingTable(100))
             #expect(listed.count == 1)
             let installed = try #require(listed.first)
+            #expect(route.isSatisfied(by: installed))
+            var moved = route
+            moved.gateway = try address("192.168.100.3")
+            #expect(!moved.isSatisfied(by: installed))
             #expect(installed.destination == route.destination)
             #expect(installed.gateway == route.gateway)
             #expect(installed.outputInterfaceIndex == host.index)

@@ -39,6 +39,19 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
         self.preferredSource = preferredSource
     }
 
+    /// Whether `installed` (as listed by ``NetlinkContext/routes(in:protocol:family:)``) already is this
+    /// route: same destination, table, protocol and gateway, plus the same device, scope and metric
+    /// where this route names them (the kernel fills those in when a request leaves them out).
+    /// A reconciler uses it to make no write when nothing changed.
+    public func isSatisfied(by installed: Route) -> Bool {
+        destination == installed.destination && table == installed.table && `protocol` == installed.protocol
+            && gateway == installed.gateway && type == installed.type
+            && (outputInterfaceIndex == nil || outputInterfaceIndex == installed.outputInterfaceIndex)
+            && (scope == nil || scope == installed.scope)
+            && (metric == nil || metric == installed.metric)
+            && (preferredSource == nil || preferredSource == installed.preferredSource)
+    }
+
     /// `10.1.0.0/16 via 192.168.100.1 dev #3 table 100 proto 197`, in `ip route` order.
     public var description: String { describe(deviceName: nil) }
 
