@@ -96,7 +96,7 @@ public final class PhpIPAMBackend: IPAMBackend {
                 guard let created = try await createFirstFree(for: owner, in: subnet) else { continue }
                 // Another process may have reserved for the same owner meanwhile: look again, keep the lowest.
                 let after = try await rows(of: owner)
-                return try await settle(owner, rows: after.contains(created) ? after : after + [created])
+                return try await settle(owner, rows: after.contains { $0.id == created.id } ? after : after + [created])
             }
             throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
         }
@@ -203,7 +203,8 @@ public final class PhpIPAMBackend: IPAMBackend {
 
     /// Keeps the lowest of the owner's rows, deletes the others, caches and returns the kept allocation.
     private func settle(_ owner: IPAMOwner, rows: [PhpIPAMAddressRecord]) async throws(IPAMError) -> IPAllocation {
-        let sorted = rows.sorted { $0.ip < $1.ip }
+        var seen: Set<Int> = []
+        let sorted = rows.sorted { ($0.ip, $0.id) < ($1.ip, $1.id) }.filter { seen.insert($0.id).inserted }
         guard let keep = sorted.first else {
             throw IPAMError.backendUnavailable("the address just reserved for \(owner) disappeared; retry")
         }
