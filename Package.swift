@@ -121,7 +121,9 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeEmulator", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
+            swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests",
