@@ -49,9 +49,8 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(
-            name: "CNetlink", path: "Sources/CNetlink", pkgConfig: "libnl-route-3.0",
-            providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]),
+        // Kernel UAPI headers only (linux-libc-dev): Netlink encodes rtnetlink itself (see Sources/Netlink/Netlink.swift).
+        .systemLibrary(name: "CNetlink", path: "Sources/CNetlink", providers: [.apt(["linux-libc-dev"])]),
 
         // MARK: - IPAM
         .target(name: "IPAMCore", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
