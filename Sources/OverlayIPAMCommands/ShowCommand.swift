@@ -27,13 +27,3 @@ struct ShowCommand: ContextCommand {
         }
     }
 }
-
-extension IPAMConfiguration {
-    /// The `ipam.backend` name of the selected backend.
-    var backendName: String {
-        switch self {
-        case .local: "local"
-        case .phpipam: "phpipam"
-        }
-    }
-}
