@@ -30,8 +30,14 @@ public struct OverlayIPAM: ParsableCommand {
             return report(error, context: context)
         }
         guard let runnable = command as? any ContextCommand else {
-            context.write(.standardOutput, helpMessage(for: type(of: command)) + "\n")
-            return 0
+            // The built-in `help` subcommand and command groups: their `run()` throws a help request.
+            do {
+                var builtIn = command
+                try builtIn.run()
+                return 0
+            } catch {
+                return report(error, context: context)
+            }
         }
         do {
             try await runnable.execute(in: context)
@@ -43,7 +49,10 @@ public struct OverlayIPAM: ParsableCommand {
             for line in failure.lines { context.printError(line) }
             return 1
         } catch {
-            return report(error, context: context)
+            // Backend errors (IPAMError) say what is wrong and what to do; keep them to one line.
+            let message = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+            context.printError("error: \(message)")
+            return 1
         }
     }
 
