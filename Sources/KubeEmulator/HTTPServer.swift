@@ -82,6 +82,10 @@ final class HTTPServer: Sendable {
                     case .head(let requestHead):
                         head = requestHead
                         body = []
+                        // curl sends `Expect: 100-continue` for larger bodies and waits a second unless told to go on.
+                        if requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                            try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .continue)))
+                        }
                     case .body(var buffer):
                         body += buffer.readBytes(length: buffer.readableBytes) ?? []
                     case .end:

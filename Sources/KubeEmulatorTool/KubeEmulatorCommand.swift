@@ -27,12 +27,19 @@ struct KubeEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
     var tlsKey: String?
 
+    @Flag(name: .customLong("plain-http"),
+          help: "Serve plain HTTP instead of HTTPS with a generated certificate (kubectl then sends no token; use --token '').")
+    var plainHTTP = false
+
     @Option(name: .customLong("bookmark-interval"), help: "Seconds between watch bookmarks.")
     var bookmarkSeconds: Int = 10
 
     func validate() throws {
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together; give both or neither")
+        }
+        if plainHTTP && tlsCertificate != nil {
+            throw ValidationError("--plain-http cannot be combined with --tls-cert/--tls-key")
         }
     }
 
@@ -41,10 +48,20 @@ struct KubeEmulatorCommand: AsyncParsableCommand {
         let logger = Logger(label: "kube-emulator")
         let token = self.token ?? UUID().uuidString.lowercased()
         var tls: KubeEmulator.TLS?
-        if let tlsCertificate, let tlsKey { tls = try KubeEmulator.TLS(certificateFile: tlsCertificate, privateKeyFile: tlsKey) }
+        var generated: SelfSignedCertificate?
+        if let tlsCertificate, let tlsKey {
+            tls = try KubeEmulator.TLS(certificateFile: tlsCertificate, privateKeyFile: tlsKey)
+        } else if !plainHTTP {
+            let certificate = try SelfSignedCertificate.generate()
+            generated = certificate
+            tls = try KubeEmulator.TLS(certificateFile: certificate.certificateFile, privateKeyFile: certificate.keyFile)
+        }
+        defer { generated?.remove() }
         let emulator = try await KubeEmulator.start(.init(
-            port: port, tokens: [token], tls: tls, bookmarkInterval: .seconds(bookmarkSeconds), logger: logger))
-        try emulator.writeKubeconfig(to: kubeconfigPath, token: token, certificateAuthorityPEM: tls?.certificatePEM)
+            port: port, tokens: token.isEmpty ? [] : [token], tls: tls, bookmarkInterval: .seconds(bookmarkSeconds),
+            logger: logger))
+        try emulator.writeKubeconfig(to: kubeconfigPath, token: token.isEmpty ? nil : token,
+                                     certificateAuthorityPEM: tls?.certificatePEM)
         logger.info("kubeconfig written", metadata: ["path": "\(kubeconfigPath)", "url": "\(emulator.url)"])
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: EmulatorService(emulator: emulator))],
