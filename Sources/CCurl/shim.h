@@ -39,4 +39,21 @@ static inline CURLMcode curl_multi_setopt_long(CURLM *handle, CURLMoption option
 static inline CURLSHcode curl_share_setopt_long(CURLSH *handle, CURLSHoption option, long value) {
     return curl_share_setopt(handle, option, value);
 }
+static inline CURLcode curl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+/* Macros that combine other macros, which Swift does not import. */
+static inline long overlay_curl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
+static inline int overlay_curl_pause_continue(void) { return CURLPAUSE_CONT; }
+static inline size_t overlay_curl_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
+static inline long overlay_curl_error_size(void) { return CURL_ERROR_SIZE; }
+static inline CURLcode curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+static inline CURLMcode curl_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value) {
+    return curl_multi_setopt(handle, option, value);
+}
+static inline CURLSHcode curl_share_setopt_lock_data(CURLSH *handle, curl_lock_data data) {
+    return curl_share_setopt(handle, CURLSHOPT_SHARE, data);
+}
 #endif

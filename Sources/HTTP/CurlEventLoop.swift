@@ -1,0 +1,158 @@
+// The thread that drives one libcurl multi handle: starts, pumps, times out and finishes transfers.
+import CCurl
+import Glibc
+import Logging
+
+/// The loop on the engine's own thread. It alone touches easy handles and the multi handle (apart from
+/// `curl_multi_wakeup`): it takes queued commands, lets libcurl move data, delivers finished transfers,
+/// enforces the head and idle timeouts of streams, and sleeps in `curl_multi_poll` until there is
+/// network activity, a libcurl timer, one of its own deadlines, or a wake-up from another thread.
+final class CurlEventLoop {
+    private let engine: CurlEngine
+    private let multi: UnsafeMutableRawPointer
+    private var transfers: [UInt64: CurlTransfer] = [:]
+    private var transfersByHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+
+    private init(engine: CurlEngine, multi: UnsafeMutableRawPointer) {
+        self.engine = engine
+        self.multi = multi
+    }
+
+    /// Starts the loop on a new detached thread; returns why that failed, or `nil`.
+    static func start(engine: CurlEngine, multi: UnsafeMutableRawPointer) -> String? {
+        let loop = CurlEventLoop(engine: engine, multi: multi)
+        let context = Unmanaged.passRetained(loop).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            let loop = Unmanaged<CurlEventLoop>.fromOpaque(context).takeRetainedValue()
+            loop.run()
+            return nil
+        }, context)
+        guard result == 0 else {
+            Unmanaged<CurlEventLoop>.fromOpaque(context).release()
+            return "cannot start the HTTP client's thread (pthread_create: \(String(cString: strerror(result))))"
+        }
+        pthread_detach(thread)
+        return nil
+    }
+
+    private func run() {
+        while let commands = engine.takeCommands(idle: transfers.isEmpty) {
+            for command in commands { handle(command) }
+            var running: Int32 = 0
+            let code = curl_multi_perform(multi, &running)
+            if code != CURLM_OK {
+                engine.logger.error(
+                    "libcurl multi handle failed", metadata: ["code": "\(code.rawValue)", "transfers": "\(transfers.count)"])
+            }
+            collectFinished()
+            let timeout = enforceDeadlines()
+            _ = curl_multi_poll(multi, nil, 0, Int32(clamping: timeout), nil)
+        }
+    }
+
+    private func handle(_ command: CurlEngine.Command) {
+        switch command {
+        case .start(let request, let sink):
+            do {
+                let transfer = try CurlTransfer(request: request, sink: sink)
+                let code = curl_multi_add_handle(multi, transfer.easy)
+                guard code == CURLM_OK else {
+                    sink.finished(
+                        .failure(.transport("libcurl refused the transfer (curl_multi_add_handle: \(code.rawValue))")),
+                        fallbackHead: nil)
+                    return
+                }
+                transfers[sink.transferID] = transfer
+                transfersByHandle[transfer.easy] = transfer
+            } catch {
+                sink.finished(.failure(error), fallbackHead: nil)
+            }
+        case .abort(let id):
+            guard let transfer = transfers[id] else { return }
+            finish(transfer, .failure(.cancelled))
+        case .resume(let id):
+            transfers[id]?.resumeAfterBackpressure()
+        }
+    }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                let transfer = transfersByHandle[easy]
+            else { continue }
+            let code = message.pointee.data.result
+            if code == CURLE_OK {
+                finish(transfer, .success(()))
+            } else {
+                let context = TransferFailureContext(
+                    url: transfer.request.displayURL, connected: transfer.connected,
+                    headReceived: transfer.headReceived, connectTimeout: transfer.request.connectTimeout,
+                    requestTimeout: transfer.request.transferTimeout)
+                finish(transfer, .failure(CurlErrorMapping.error(for: code, detail: transfer.errorDetail, context: context)))
+            }
+        }
+    }
+
+    /// Fails streams past their head or idle deadline; returns how long the loop may sleep, in milliseconds.
+    private func enforceDeadlines() -> Int {
+        let now = ContinuousClock.now
+        var sleep = Duration.seconds(30)
+        for transfer in Array(transfers.values) {
+            let request = transfer.request
+            if let headTimeout = request.headTimeout, !transfer.headReceived {
+                let deadline = transfer.started + headTimeout
+                if deadline <= now {
+                    finish(
+                        transfer,
+                        .failure(.timedOut(
+                            "\(request.displayURL) sent no response headers within \(CurlErrorMapping.format(headTimeout))")))
+                    continue
+                }
+                sleep = min(sleep, deadline - now)
+            }
+            if let idleTimeout = request.idleTimeout, !transfer.pausedForBackpressure {
+                let deadline = transfer.lastActivity + idleTimeout
+                if deadline <= now {
+                    finish(
+                        transfer,
+                        .failure(.timedOut(
+                            "the stream from \(request.displayURL) received no bytes for \(CurlErrorMapping.format(idleTimeout)); "
+                                + "the server or the network path may be stuck")))
+                    continue
+                }
+                sleep = min(sleep, deadline - now)
+            }
+        }
+        return max(1, sleep.milliseconds)
+    }
+
+    private func finish(_ transfer: CurlTransfer, _ result: Result<Void, HTTPError>) {
+        curl_multi_remove_handle(multi, transfer.easy)
+        transfers[transfer.id] = nil
+        transfersByHandle[transfer.easy] = nil
+        let fallbackHead = transfer.fallbackHead
+        transfer.sink.finished(result, fallbackHead: fallbackHead)
+        log(transfer, result, status: fallbackHead?.status)
+    }
+
+    private func log(_ transfer: CurlTransfer, _ result: Result<Void, HTTPError>, status: Int?) {
+        var metadata: Logger.Metadata = [
+            "method": "\(transfer.request.method.rawValue)", "url": "\(transfer.request.displayURL)",
+            "durationMs": "\((ContinuousClock.now - transfer.started).milliseconds)",
+            "bodyBytes": "\(transfer.bodyBytes)",
+        ]
+        if let status { metadata["status"] = "\(status)" }
+        switch result {
+        case .success:
+            engine.logger.debug("HTTP request finished", metadata: metadata)
+        case .failure(.cancelled):
+            engine.logger.debug("HTTP request cancelled", metadata: metadata)
+        case .failure(let error):
+            metadata["error"] = "\(error)"
+            engine.logger.debug("HTTP request failed", metadata: metadata)
+        }
+    }
+}

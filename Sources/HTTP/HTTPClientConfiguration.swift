@@ -1,0 +1,39 @@
+// Settings of an HTTP client: TLS and the timeouts, with their defaults.
+
+extension HTTPClient {
+    /// Settings shared by every request of one ``HTTPClient``.
+    public struct Configuration: Sendable, Hashable {
+        /// TLS settings for `https://` URLs.
+        public var tls: TLSConfiguration
+        /// The longest connecting (TCP and TLS handshake) may take. Default 10 s, like client-go's dialer
+        /// timeout is 30 s but an operator on a LAN should learn sooner that a peer is gone.
+        public var connectTimeout: Duration
+        /// The longest a ``HTTPClient/send(_:)`` exchange may take, from start to last body byte, when the
+        /// request sets no timeout. For ``HTTPClient/stream(_:)`` it bounds only the wait for the response
+        /// headers. Default 30 s.
+        public var requestTimeout: Duration
+        /// A stream that receives no bytes for this long fails with ``HTTPError/timedOut(_:)``; `nil`
+        /// waits forever. Time while the consumer is slow and the client holds back the peer does not
+        /// count. Default `nil`: a Kubernetes watch may be quiet for minutes; callers that need it set it
+        /// a little above the server's heartbeat period.
+        public var streamIdleTimeout: Duration?
+        /// How many idle connections the client keeps open for reuse. Default 16.
+        public var maximumIdleConnections: Int
+        /// The `User-Agent` sent unless a request sets its own. Default `overlay-ip-controller`.
+        public var userAgent: String
+
+        /// Creates settings; every parameter has a documented default.
+        public init(
+            tls: TLSConfiguration = .init(), connectTimeout: Duration = .seconds(10),
+            requestTimeout: Duration = .seconds(30), streamIdleTimeout: Duration? = nil,
+            maximumIdleConnections: Int = 16, userAgent: String = "overlay-ip-controller"
+        ) {
+            self.tls = tls
+            self.connectTimeout = connectTimeout
+            self.requestTimeout = requestTimeout
+            self.streamIdleTimeout = streamIdleTimeout
+            self.maximumIdleConnections = maximumIdleConnections
+            self.userAgent = userAgent
+        }
+    }
+}
