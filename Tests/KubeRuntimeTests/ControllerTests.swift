@@ -52,7 +52,7 @@ struct ControllerTests {
         source.upsert(Widget("a", size: 1))
         source.delete(ObjectKey(namespace: "default", name: "a"))
         source.upsert(Widget("b"))
-        await waitUntil { controller.store.get(name: "b", namespace: "default") != nil }
+        await controller.store.waitUntil { $0[ObjectKey(namespace: "default", name: "b")] != nil }
         gate.open()
         #expect(await runs.next() == "b 0")
         // With one slot and "a"'s rerun queued before "c", reaching "c" means "a"'s rerun was skipped.
@@ -65,22 +65,29 @@ struct ControllerTests {
 
     @Test("a change to an owned child reconciles its owner")
     func ownedChildTriggersOwner() async throws {
-        let source = InMemoryListWatch([Widget("owner")])
-        let children = InMemoryListWatch<Gadget>()
+        let owners = InMemoryListWatch([Gadget("owner")])
+        let children = InMemoryListWatch<Widget>()
         let log = EventLog<String>()
-        let controller = recordingController(source, log: log).owns(children)
+        let controller = Controller(for: owners, clock: RuntimeClock(ManualClock())) { gadget in
+            log.record(gadget.metadata.name)
+            return .awaitChange
+        }
+        .owns(children)
         let task = Task { try await controller.run() }
         var runs = log.stream.makeAsyncIterator()
-        #expect(await runs.next() == "owner 0")
-        var child = Gadget("child")
+        #expect(await runs.next() == "owner")
+        var child = Widget("child")
         child.metadata.ownerReferences = [
-            OwnerReference(apiVersion: "example.com/v1", kind: "Widget", name: "owner", uid: "u1"),
             OwnerReference(apiVersion: "v1", kind: "Node", name: "unrelated", uid: "u2"),
+            OwnerReference(apiVersion: "example.com/v1", kind: "Gadget", name: "owner", uid: "u1"),
         ]
         children.upsert(child)
-        #expect(await runs.next() == "owner 0")
+        #expect(await runs.next() == "owner")
+        children.delete(ObjectKey(child))
+        #expect(await runs.next() == "owner")
         task.cancel()
         try await task.value
+        #expect(log.all == ["owner", "owner", "owner"])
     }
 
     @Test("a mapped watch reconciles the keys its mapper returns, on deletion too")
@@ -108,7 +115,7 @@ struct ControllerTests {
         let log = EventLog<String>()
         let controller = recordingController(source, log: log).watches(others) { _ in [] }
         let task = Task { try await controller.run() }
-        await waitUntil { controller.store.isReady }
+        await controller.store.waitUntilReady()
         #expect(log.all.isEmpty)
         gate.open()
         var runs = log.stream.makeAsyncIterator()
@@ -138,7 +145,9 @@ struct ControllerTests {
         var seen: Set<String> = []
         while seen.count < 2, let run = await runs.next() { seen.insert(run) }
         #expect(seen == ["flaky 1", "broken 1"])
-        await waitUntil { controller.store.count == 2 && clock.nextDeadline == .init(offset: .seconds(1)) }
+        // Two sleepers: the watch's idle watchdog and the queue waiting for the retry of "flaky".
+        await clock.waitForSleepers(count: 2)
+        #expect(clock.nextDeadline == .init(offset: .seconds(1)))
         clock.advance(by: .seconds(1))
         #expect(await runs.next() == "flaky 2")
         task.cancel()
@@ -173,8 +182,3 @@ struct ControllerTests {
     struct TestFailure: Error {}
 }
 
-/// Yields until `condition` holds. For state that has no event to await (store contents set by a
-/// background watcher); each check is cheap and the loop ends as soon as the watcher has run.
-func waitUntil(_ condition: @Sendable () -> Bool) async {
-    while !condition() { await Task.yield() }
-}

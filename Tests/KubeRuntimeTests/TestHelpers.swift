@@ -30,7 +30,12 @@ final class AsyncGate: Sendable {
 
 /// Records values and publishes them on a stream the test can await.
 final class EventLog<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
+    private struct Waiter {
+        let count: Int
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private let values = Mutex<(recorded: [Value], waiters: [Waiter])>(([], []))
     /// Every recorded value, in order.
     let stream: AsyncStream<Value>
     private let continuation: AsyncStream<Value>.Continuation
@@ -40,9 +45,27 @@ final class EventLog<Value: Sendable>: Sendable {
     }
 
     func record(_ value: Value) {
-        values.withLock { $0.append(value) }
+        let ready = values.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.recorded.append(value)
+            let count = state.recorded.count
+            defer { state.waiters.removeAll { $0.count <= count } }
+            return state.waiters.filter { $0.count <= count }.map(\.continuation)
+        }
         continuation.yield(value)
+        for waiter in ready { waiter.resume() }
     }
 
-    var all: [Value] { values.withLock { $0 } }
+    /// Waits until at least `count` values have been recorded.
+    func waitForCount(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = values.withLock { state -> Bool in
+                if state.recorded.count >= count { return true }
+                state.waiters.append(Waiter(count: count, continuation: continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    var all: [Value] { values.withLock { $0.recorded } }
 }

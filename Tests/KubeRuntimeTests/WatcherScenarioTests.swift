@@ -23,8 +23,7 @@ struct WatcherScenarioTests {
     }
 
     func awaitRequests(_ source: ScriptedListWatch, _ expected: [String]) async {
-        var iterator = source.requests.stream.makeAsyncIterator()
-        for _ in expected { _ = await iterator.next() }
+        await source.requests.waitForCount(expected.count)
         #expect(source.requests.all == expected)
     }
 

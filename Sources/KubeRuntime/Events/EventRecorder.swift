@@ -26,7 +26,7 @@ public enum EventType: String, Sendable {
 ///   `clusterScopedNamespace` for cluster-scoped objects.
 /// - A repeat within 6 minutes becomes a merge patch of `series {count, lastObservedTime}`.
 /// - Publishing never throws into the caller: failures are logged (events are best-effort).
-public struct EventRecorder: Sendable {
+public final class EventRecorder: Sendable {
     private let sink: any EventSink
     private let reportingController: String
     private let reportingInstance: String

@@ -223,7 +223,7 @@ public final class LeaderElector: Service, Sendable {
     private func sleepUnlessShuttingDown(_ duration: Duration) async -> Bool {
         if Task.isShuttingDownGracefully || Task.isCancelled { return false }
         let clock = clock
-        let slept = try? await cancelWhenGracefulShutdown { try await clock.sleep(for: duration) }
+        let slept: Void? = try? await cancelWhenGracefulShutdown { try await clock.sleep(for: duration) }
         return slept != nil && !Task.isShuttingDownGracefully
     }
 

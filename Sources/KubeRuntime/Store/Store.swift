@@ -13,6 +13,13 @@ public final class Store<Object: KubernetesObject>: Sendable {
     private struct State {
         var objects: [ObjectKey: Object] = [:]
         var buffer: [ObjectKey: Object]?
+        var nextWaiterID: UInt64 = 0
+        var conditionWaiters: [UInt64: ConditionWaiter] = [:]
+    }
+
+    private struct ConditionWaiter {
+        let condition: @Sendable ([ObjectKey: Object]) -> Bool
+        let continuation: CheckedContinuation<Void, Never>
     }
 
     private let state = Mutex(State())
@@ -60,26 +67,56 @@ public final class Store<Object: KubernetesObject>: Sendable {
         await readiness.wait()
     }
 
+    /// Returns once `condition` holds for the stored objects (checked now and after every change), or
+    /// early when the calling task is cancelled. Handy in tests and for "wait until cached" logic.
+    public func waitUntil(_ condition: @escaping @Sendable (_ objects: [ObjectKey: Object]) -> Bool) async {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let satisfied = state.withLock { state -> Bool in
+                    if Task.isCancelled || condition(state.objects) { return true }
+                    state.conditionWaiters[id] = ConditionWaiter(condition: condition, continuation: continuation)
+                    return false
+                }
+                if satisfied { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.conditionWaiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
     /// Applies one watcher event to the cache.
     public func apply(_ event: WatcherEvent<Object>) {
-        let listed = state.withLock { state -> Bool in
-            switch event {
-            case .initStarted:
-                state.buffer = [:]
-            case .initApply(let object):
-                state.buffer = state.buffer ?? [:]
-                state.buffer?[ObjectKey(object)] = object
-            case .initDone:
-                state.objects = state.buffer ?? [:]
-                state.buffer = nil
-                return true
-            case .apply(let object):
-                state.objects[ObjectKey(object)] = object
-            case .delete(let object):
-                state.objects[ObjectKey(object)] = nil
-            }
-            return false
+        let (listed, satisfied) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            let listed = Self.apply(event, to: &state)
+            let ready = state.conditionWaiters.filter { $0.value.condition(state.objects) }
+            for id in ready.keys { state.conditionWaiters[id] = nil }
+            return (listed, ready.values.map(\.continuation))
         }
         if listed { readiness.open() }
+        for waiter in satisfied { waiter.resume() }
+    }
+
+    /// Applies `event` to `state`; true when it completed a list.
+    private static func apply(_ event: WatcherEvent<Object>, to state: inout State) -> Bool {
+        switch event {
+        case .initStarted:
+            state.buffer = [:]
+        case .initApply(let object):
+            state.buffer = state.buffer ?? [:]
+            state.buffer?[ObjectKey(object)] = object
+        case .initDone:
+            state.objects = state.buffer ?? [:]
+            state.buffer = nil
+            return true
+        case .apply(let object):
+            state.objects[ObjectKey(object)] = object
+        case .delete(let object):
+            state.objects[ObjectKey(object)] = nil
+        }
+        return false
     }
 }

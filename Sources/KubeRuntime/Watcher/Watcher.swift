@@ -104,18 +104,18 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
         machine.watchStarted()
         logger.debug("watch started", metadata: ["resourceVersion": "\(resourceVersion)"])
         let idleLimit = configuration.watchTimeout + configuration.idleGrace
-        let shared = Mutex((machine: machine, lastActivity: clock.now, sawEvent: false))
+        let shared = WatchProgress(machine: machine, now: clock.now)
         let clock = clock
         let outcome = await withTaskGroup(of: WatchEnd.self) { group in
             group.addTask {
                 do {
                     for try await event in stream {
-                        let step = shared.withLock { state in
+                        let step = shared.state.withLock { state in
                             state.lastActivity = clock.now
                             return state.machine.received(event)
                         }
                         for emitted in step.events { await onEvent(emitted) }
-                        if !step.events.isEmpty { shared.withLock { $0.sawEvent = true } }
+                        if !step.events.isEmpty { shared.state.withLock { $0.sawEvent = true } }
                         if let error = step.error {
                             // An in-stream ERROR: a 410 ends this watch (relist); others keep streaming.
                             if error.causesRelist { return .stepError(error) }
@@ -129,17 +129,17 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
             }
             group.addTask {
                 while true {
-                    let deadline = shared.withLock { $0.lastActivity } + idleLimit
+                    let deadline = shared.state.withLock { $0.lastActivity } + idleLimit
                     do { try await clock.sleep(until: deadline) } catch { return .cancelled }
-                    if clock.now - shared.withLock({ $0.lastActivity }) >= idleLimit { return .idle }
+                    if clock.now - shared.state.withLock({ $0.lastActivity }) >= idleLimit { return .idle }
                 }
             }
             let first = await group.next() ?? .cancelled
             group.cancelAll()
             return first
         }
-        machine = shared.withLock { $0.machine }
-        if shared.withLock({ $0.sawEvent }) { backoff.reset() }
+        machine = shared.state.withLock { $0.machine }
+        if shared.state.withLock({ $0.sawEvent }) { backoff.reset() }
         switch outcome {
         case .ended, .cancelled:
             machine.watchEnded()
@@ -157,5 +157,20 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
         case ended, cancelled, idle
         case failed(any Error)
         case stepError(WatcherError)
+    }
+}
+
+/// What the consuming and the watchdog task of one watch share.
+private final class WatchProgress<Object: KubernetesObject>: Sendable {
+    struct State {
+        var machine: WatcherStateMachine<Object>
+        var lastActivity: Duration
+        var sawEvent = false
+    }
+
+    let state: Mutex<State>
+
+    init(machine: WatcherStateMachine<Object>, now: Duration) {
+        state = Mutex(State(machine: machine, lastActivity: now))
     }
 }
