@@ -46,12 +46,14 @@ final class CurlTransfer {
         String(cString: errorBuffer).trimmingHTTPWhitespace()
     }
 
-    /// Whether the connection had been established (TCP and, for HTTPS, TLS), from libcurl's timings.
+    /// Whether the connection had been established (TCP and, for HTTPS, TLS): libcurl records a
+    /// pre-transfer time only once it is ready to send the request, on a new or a reused connection.
     var connected: Bool {
-        var microseconds: curl_off_t = 0
-        return curl_easy_getinfo_off_t(easy, CURLINFO_APPCONNECT_TIME_T, &microseconds) == CURLE_OK && microseconds > 0
-            || (!request.effectiveURL.lowercased().hasPrefix("https")
-                && curl_easy_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &microseconds) == CURLE_OK && microseconds > 0)
+        var connect: curl_off_t = 0
+        var pretransfer: curl_off_t = 0
+        _ = curl_easy_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &connect)
+        _ = curl_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+        return pretransfer > 0 || (connect > 0 && !request.effectiveURL.lowercased().hasPrefix("https:"))
     }
 
     /// The head parsed so far, or libcurl's status code with no headers, for a transfer that ended early.
@@ -146,9 +148,7 @@ final class CurlTransfer {
         case .get, .put, .patch, .delete:
             set(curl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
         }
-        let sendsBody = request.body != nil || [.post, .put, .patch].contains(request.method)
-        guard sendsBody, request.method != .head else { return }
-        let body = request.body ?? []
+        guard let body = request.body else { return }
         set(curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
         // COPYPOSTFIELDS copies the bytes, so the array need not outlive this call.
         body.withUnsafeBufferPointer { buffer in

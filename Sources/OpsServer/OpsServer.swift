@@ -1,1 +1,102 @@
-// OpsServer module (placeholder until its issue lands).
+// The operations HTTP endpoint: /healthz, /readyz and /metrics on one port.
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// Serves `/healthz` (the process is alive), `/readyz` (every ``HealthState`` check passes) and
+/// `/metrics` (Prometheus text from a ``MetricsRegistry``).
+///
+/// Bind first (``bind(host:port:metrics:health:logger:)``) to learn the port, then `run()` it as a
+/// `Service`: it serves until graceful shutdown or cancellation.
+public final class OpsServer: Service, Sendable {
+    /// The port the server listens on (useful when bound to port 0).
+    public let port: Int
+    private let channel: any Channel
+    private let logger: Logger
+
+    private init(channel: any Channel, port: Int, logger: Logger) {
+        self.channel = channel
+        self.port = port
+        self.logger = logger
+    }
+
+    /// Binds the listening socket. `host` defaults to all interfaces because probes come from the kubelet.
+    public static func bind(
+        host: String = "0.0.0.0", port: Int, metrics: MetricsRegistry, health: HealthState, logger: Logger
+    ) async throws -> OpsServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(OpsHandler(metrics: metrics, health: health))
+                }
+            }
+            .bind(host: host, port: port).get()
+        let boundPort = channel.localAddress?.port ?? port
+        logger.info("operations endpoint listening", metadata: ["address": "\(host):\(boundPort)"])
+        return OpsServer(channel: channel, port: boundPort, logger: logger)
+    }
+
+    /// Serves until graceful shutdown or cancellation, then closes the socket.
+    public func run() async throws {
+        let channel = self.channel
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+        } onCancelOrGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Closes the listening socket.
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+/// Answers one request at a time on a connection; the routes are fixed.
+private final class OpsHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let metrics: MetricsRegistry
+    let health: HealthState
+
+    init(metrics: MetricsRegistry, health: HealthState) {
+        self.metrics = metrics
+        self.health = health
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(let head) = unwrapInboundIn(data) else { return }
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let (status, contentType, body): (HTTPResponseStatus, String, String)
+        switch (head.method, path) {
+        case (.GET, "/healthz"), (.GET, "/livez"):
+            (status, contentType, body) = (.ok, "text/plain; charset=utf-8", "ok\n")
+        case (.GET, "/readyz"):
+            let ready = health.isReady
+            (status, contentType, body) = (ready ? .ok : .serviceUnavailable, "text/plain; charset=utf-8", health.report() + "\n")
+        case (.GET, "/metrics"):
+            (status, contentType, body) = (.ok, "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
+        case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"):
+            (status, contentType, body) = (.methodNotAllowed, "text/plain; charset=utf-8", "only GET is allowed\n")
+        default:
+            (status, contentType, body) = (.notFound, "text/plain; charset=utf-8", "not found: try /healthz, /readyz or /metrics\n")
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        let keepAlive = head.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}

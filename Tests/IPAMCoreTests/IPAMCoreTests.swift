@@ -1,2 +1,0 @@
-// Tests of IPAMCore.
-import Testing
