@@ -48,6 +48,7 @@ final class CurlEventLoop {
             }
             collectFinished()
             let timeout = enforceDeadlines()
+            if transfers.isEmpty { engine.loopIsIdle() }
             _ = curl_multi_poll(multi, nil, 0, Int32(clamping: timeout), nil)
         }
     }
@@ -66,6 +67,13 @@ final class CurlEventLoop {
                 }
                 transfers[sink.transferID] = transfer
                 transfersByHandle[transfer.easy] = transfer
+                engine.logger.trace(
+                    "HTTP request started",
+                    metadata: [
+                        "method": "\(request.method.rawValue)", "url": "\(request.displayURL)",
+                        // Redacted: Authorization, tokens and cookies never reach the log.
+                        "headers": "\(request.headers.description)",
+                    ])
             } catch {
                 sink.finished(.failure(error), fallbackHead: nil)
             }
@@ -134,6 +142,7 @@ final class CurlEventLoop {
         transfers[transfer.id] = nil
         transfersByHandle[transfer.easy] = nil
         let fallbackHead = transfer.fallbackHead
+        transfer.close()
         transfer.sink.finished(result, fallbackHead: fallbackHead)
         log(transfer, result, status: fallbackHead?.status)
     }

@@ -1,5 +1,6 @@
 // One libcurl easy handle: configured from a PreparedRequest, fed by libcurl's callbacks, freed on deinit.
 import CCurl
+import Synchronization
 
 /// One request in flight. Lives only on the engine's thread: it is created, driven and destroyed there,
 /// which is what makes its raw libcurl state safe without locks.
@@ -17,12 +18,14 @@ final class CurlTransfer {
     /// When bytes last arrived (or the transfer started or resumed), for the idle timeout.
     private(set) var lastActivity: ContinuousClock.Instant
     private(set) var bodyBytes = 0
+    private var closed = false
 
     var id: UInt64 { sink.transferID }
     var headReceived: Bool { parser.completedHead != nil }
 
     init(request: PreparedRequest, sink: ResponseSink) throws(HTTPError) {
         guard let easy = curl_easy_init() else { throw .transport("libcurl could not allocate a transfer handle") }
+        sink.engine.openEasyHandles.add(1, ordering: .relaxed)
         self.easy = easy
         self.sink = sink
         self.request = request
@@ -35,10 +38,21 @@ final class CurlTransfer {
     }
 
     deinit {
+        close()
+        errorBuffer.deallocate()
+    }
+
+    /// Frees the easy handle and its header lists; call after removing it from the multi handle. Runs at
+    /// most once, so the handle is freed before the consumer learns the outcome (and on deinit otherwise).
+    func close() {
+        guard !closed else { return }
+        closed = true
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         curl_slist_free_all(connectToList)
-        errorBuffer.deallocate()
+        headerList = nil
+        connectToList = nil
+        sink.engine.openEasyHandles.subtract(1, ordering: .relaxed)
     }
 
     /// libcurl's message for the last failure, or an empty string.

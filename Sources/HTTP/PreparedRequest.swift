@@ -9,6 +9,8 @@ struct PreparedRequest: Sendable {
     var effectiveURL: String
     /// The URL as the user gave it but without any user name or password, for messages and logs.
     var displayURL: String
+    /// The caller's headers, for trace logs (their description redacts credentials).
+    var headers: HTTPHeaders
     /// `name: value` lines for `CURLOPT_HTTPHEADER`.
     var headerLines: [String]
     /// A `CURLOPT_CONNECT_TO` entry that sends the server name's connection to the URL's own host and port.
@@ -32,6 +34,7 @@ struct PreparedRequest: Sendable {
         displayURL = target.redactedURL
         effectiveURL = request.url
         connectTo = nil
+        headers = request.headers
         var headerLines: [String] = []
         for field in request.headers {
             guard Self.isValidHeader(field) else {

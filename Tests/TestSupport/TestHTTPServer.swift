@@ -139,6 +139,8 @@ public final class TestHTTPServer: Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: certificates.map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)))
+        // Idle clients do not answer close_notify; do not hold shutdown for NIOSSL's default 5 s.
+        configuration.shutdownTimeout = .milliseconds(100)
         if let caPath = tls.requiredClientCAPath {
             configuration.certificateVerification = .noHostnameVerification
             configuration.trustRoots = .file(caPath)
