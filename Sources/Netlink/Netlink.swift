@@ -2,8 +2,9 @@
 //
 // Why our own rtnetlink encoding rather than libnl-route-3
 // --------------------------------------------------------
-// The module speaks rtnetlink directly (about 400 lines of encoder, parser and socket) instead of
-// wrapping Debian's libnl-route-3, because that proved smaller and clearer for what the agent needs:
+// The module speaks rtnetlink directly (`Wire/` and `NetlinkSocket`: ~550 lines without comments, about
+// what a wrapper around Debian's libnl-route-3 with its object lifetimes and callbacks takes) because
+// that proved clearer and more faithful for what the agent needs:
 // - Errors: libnl folds kernel errnos into its own NLE_* codes (ENETUNREACH and many others become
 //   NLE_FAILURE) and drops the kernel's extended-ack text; here every failure keeps the real errno and
 //   the kernel's message, which `NetlinkError` turns into "gateway unreachable (ENETUNREACH)".

@@ -38,7 +38,11 @@ final class NetlinkSocket {
         // Best effort: older kernels lack the ack options, and buffer sizes are capped by rmem_max.
         _ = setsockopt(fd, RTNL.socketLevel, RTNL.extendedAcknowledgement, &one, intSize)
         let capsAcknowledgements = setsockopt(fd, RTNL.socketLevel, RTNL.capAcknowledgement, &one, intSize) == 0
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferSize, intSize)
+        // SO_RCVBUFFORCE (CAP_NET_ADMIN) may exceed net.core.rmem_max, so a monitor survives the burst of
+        // notifications a thousand route changes cause; without the capability, take what rmem_max allows.
+        if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufferSize, intSize) != 0 {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferSize, intSize)
+        }
         var address = sockaddr_nl()
         address.nl_family = sa_family_t(AF_NETLINK)
         let bound = withUnsafePointer(to: &address) {
