@@ -46,9 +46,9 @@ final class CurlEngine: Sendable {
             inbox.withLock { $0.setupFailure = "libcurl could not allocate a multi handle (out of memory?)" }
             return
         }
-        _ = curl_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, max(1, maximumIdleConnections))
         multi = MultiHandle(pointer: handle)
-        if let failure = CurlEventLoop.start(engine: self, multi: handle) {
+        let idleLimit = max(1, maximumIdleConnections)
+        if let failure = CurlEventLoop.start(engine: self, multi: handle, maximumIdleConnections: idleLimit) {
             inbox.withLock { $0.setupFailure = failure }
         }
     }

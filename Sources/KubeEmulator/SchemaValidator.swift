@@ -34,7 +34,38 @@ struct SchemaValidator {
         }
         body = visit(body, schema: rootSchema, path: "", old: old)
         for (key, value) in body.objectValue ?? [:] { result[key] = value }
+        runPendingRules()
         return .object(result)
+    }
+
+    /// A CEL rule found during the schema walk, evaluated once the structural checks are done.
+    private struct PendingRule {
+        var rule: JSON
+        var value: JSON
+        var schema: JSON
+        var path: String
+        var old: JSON?
+    }
+
+    private var pendingRules: [PendingRule] = []
+
+    /// Like the real server, CEL rules are skipped when structural errors could make them meaningless
+    /// (`hasBlockingErr` in apiextensions-apiserver's customresource strategy).
+    private static let blockingReasons: Set<String> = [
+        "FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany", "FieldValueTypeInvalid",
+    ]
+
+    private mutating func runPendingRules() {
+        guard !pendingRules.isEmpty else { return }
+        if causes.contains(where: { Self.blockingReasons.contains($0.reason) }) {
+            add("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some validation rules were not checked because the object "
+                + "was invalid; correct the existing errors to complete validation")
+        } else {
+            for pending in pendingRules {
+                checkRule(pending.rule, value: pending.value, schema: pending.schema, path: pending.path, old: pending.old)
+            }
+        }
+        pendingRules.removeAll()
     }
 
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -87,7 +118,7 @@ struct SchemaValidator {
             add("FieldValueNotSupported", path, "Unsupported value: \(Self.render(value)): supported values: \(list)")
         }
         for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
-            checkRule(rule, value: result, schema: schema, path: path, old: old)
+            pendingRules.append(PendingRule(rule: rule, value: result, schema: schema, path: path, old: old))
         }
         return result
     }
@@ -156,22 +187,19 @@ struct SchemaValidator {
 
     private mutating func checkRule(_ rule: JSON, value: JSON, schema: JSON, path: String, old: JSON?) {
         guard let expression = rule["rule"]?.stringValue else { return }
-        let normalized = expression.filter { !$0.isWhitespace }
-        let passed: Bool
-        switch normalized {
-        case "self==oldSelf":
-            guard let old else { return }
-            passed = old == value
-        case "isCIDR(self)":
-            passed = value.stringValue.map(Self.isCIDR) ?? false
-        case "isIP(self)":
-            passed = value.stringValue.map(Self.isIP) ?? false
-        default:
+        if CEL.isTransitionRule(expression), old == nil { return }
+        let message: String
+        switch CEL.evaluate(expression, self: value, oldSelf: old) {
+        case .passed:
+            return
+        case .unsupported:
             unsupportedRules.insert(expression)
             return
+        case .failed:
+            message = rule["message"]?.stringValue ?? "failed rule: \(expression)"
+        case .error(let problem):
+            message = "\(problem) evaluating rule: \(rule["message"]?.stringValue ?? expression)"
         }
-        if passed { return }
-        let message = rule["message"]?.stringValue ?? "failed rule: \(expression)"
         let field = rule["fieldPath"]?.stringValue.map { Self.join(path, String($0.drop { $0 == "." })) } ?? path
         let typeName = schema["type"]?.stringValue ?? value.typeName
         add(rule["reason"]?.stringValue ?? "FieldValueInvalid", field, "Invalid value: \"\(typeName)\": \(message)")

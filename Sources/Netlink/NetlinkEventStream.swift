@@ -22,7 +22,10 @@ public struct NetlinkEventStream: AsyncSequence, Sendable {
     private let base: AsyncThrowingStream<NetlinkEvent, any Error>
 
     /// Starts the reader thread in `namespace` subscribed to `groups`, returning once subscribed.
-    static func start(namespace: String?, groups: NetlinkEventGroups) async throws(NetlinkError) -> NetlinkEventStream {
+    /// `receiveBufferBytes` is for tests that need the kernel to drop notifications.
+    static func start(
+        namespace: String?, groups: NetlinkEventGroups, receiveBufferBytes: Int32 = 4 * 1024 * 1024
+    ) async throws(NetlinkError) -> NetlinkEventStream {
         let (stream, continuation) = AsyncThrowingStream.makeStream(
             of: NetlinkEvent.self, throwing: (any Error).self, bufferingPolicy: .unbounded)
         var pipeEnds: [Int32] = [-1, -1]
@@ -48,7 +51,7 @@ public struct NetlinkEventStream: AsyncSequence, Sendable {
                 let socket: NetlinkSocket
                 do throws(NetlinkError) {
                     if let namespace { try NetworkNamespace.enter(namespace) }
-                    socket = try NetlinkSocket(groups: multicastGroups)
+                    socket = try NetlinkSocket(groups: multicastGroups, receiveBufferBytes: receiveBufferBytes)
                 } catch {
                     started.resume(returning: error)
                     continuation.finish(throwing: error)
@@ -86,15 +89,33 @@ public struct NetlinkEventStream: AsyncSequence, Sendable {
                 return
             }
             guard descriptors[0].revents != 0 else { continue }
-            do throws(NetlinkError) {
-                for message in try socket.receive(operation: { "receiving netlink events" }) {
-                    if let event = NetlinkEvent.decode(message) { continuation.yield(event) }
-                }
-            } catch where error.errno == ENOBUFS {
-                continuation.yield(.eventsLost)
-            } catch {
+            let received = Result { () throws(NetlinkError) in try socket.receive(operation: { "receiving netlink events" }) }
+            switch ReaderStep(after: received) {
+            case .deliver(let events):
+                for event in events { continuation.yield(event) }
+            case .fail(let error):
                 continuation.finish(throwing: error)
                 return
+            }
+        }
+    }
+
+    /// What the reader does with the outcome of one `recv`: pure, so the overflow rule is unit-tested.
+    enum ReaderStep: Equatable {
+        /// Yield these events and keep reading.
+        case deliver([NetlinkEvent])
+        /// End the stream with this error.
+        case fail(NetlinkError)
+
+        init(after received: Result<[NetlinkMessage], NetlinkError>) {
+            switch received {
+            case .success(let messages):
+                self = .deliver(messages.compactMap(NetlinkEvent.decode))
+            case .failure(let error) where error.errno == ENOBUFS:
+                // The kernel dropped notifications for this socket; the socket itself is fine.
+                self = .deliver([.eventsLost])
+            case .failure(let error):
+                self = .fail(error)
             }
         }
     }

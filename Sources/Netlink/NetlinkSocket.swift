@@ -23,8 +23,9 @@ final class NetlinkSocket {
     private var receiveBuffer = [UInt8](repeating: 0, count: 256 * 1024)
 
     /// Opens a socket in the calling thread's namespace, subscribed to the multicast `groups`
-    /// (`RTNLGRP_*`; none for a request socket).
-    init(groups: [UInt32] = []) throws(NetlinkError) {
+    /// (`RTNLGRP_*`; none for a request socket). `receiveBufferBytes` overrides the 4 MiB receive
+    /// buffer (tests use a tiny one to make the kernel drop notifications).
+    init(groups: [UInt32] = [], receiveBufferBytes: Int32 = 4 * 1024 * 1024) throws(NetlinkError) {
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
         guard fd >= 0 else { throw NetlinkError(operation: "opening a netlink socket", errno: errno) }
         func fail(_ operation: String) -> NetlinkError {
@@ -33,7 +34,7 @@ final class NetlinkSocket {
             return error
         }
         var one: Int32 = 1
-        var bufferSize: Int32 = 4 * 1024 * 1024
+        var bufferSize = receiveBufferBytes
         let intSize = socklen_t(MemoryLayout<Int32>.size)
         // Best effort: older kernels lack the ack options, and buffer sizes are capped by rmem_max.
         _ = setsockopt(fd, RTNL.socketLevel, RTNL.extendedAcknowledgement, &one, intSize)

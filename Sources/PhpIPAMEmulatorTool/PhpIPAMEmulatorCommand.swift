@@ -56,7 +56,8 @@ struct PhpIPAMEmulatorCommand: AsyncParsableCommand {
         let latency = Duration.milliseconds(latencyMs)
         await emulator.injectFaults { $0.latency = latency }
         let server = try await PhpIPAMServer.start(emulator: emulator, port: port, tls: tls)
-        print("phpipam-emulator listening on \(server.baseURL)")
+        // Unbuffered: scripts read the URL from a pipe or a file, where print() output would wait in a buffer.
+        FileHandle.standardOutput.write(Data("phpipam-emulator listening on \(server.baseURL)\n".utf8))
         await waitForTermination()
         await server.shutdown()
     }

@@ -114,6 +114,25 @@ struct HTTPClientRequestTests {
         try await server.shutdown()
     }
 
+    @Test("concurrent workers keep reusing their connections even with more in flight than idle connections kept")
+    func reuseUnderConcurrency() async throws {
+        let server = try await TestHTTPServer.start(handler: echoHandler)
+        let client = HTTPClient(configuration: .init(maximumIdleConnections: 4))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<12 {
+                group.addTask {
+                    for index in 0..<10 {
+                        _ = try await client.send(HTTPRequest(url: server.baseURL + "/\(worker)/\(index)"))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // 120 requests; without reuse each would need its own connection.
+        #expect(server.acceptedConnections <= 40)
+        try await server.shutdown()
+    }
+
     @Test("a refused connection is a retryable connectionFailed error")
     func connectionRefused() async throws {
         let server = try await TestHTTPServer.start(handler: echoHandler)

@@ -114,4 +114,46 @@ struct KubectlTests {
         }
         await setup.tearDown()
     }
+
+    /// The repository root (this file is `Tests/KubeEmulatorTests/KubectlTests.swift`).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func files(in folder: String, prefix: String) -> [String] {
+        let directory = repositoryRoot.appendingPathComponent(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".yaml") }.sorted().map { directory.appendingPathComponent($0).path }
+    }
+
+    @Test("the project's CRDs accept every example StaticRoute and reject every one in examples/invalid",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl")))
+    func projectCRDs() async throws {
+        let crds = Self.files(in: "deploy/crds", prefix: "")
+            .filter { !$0.hasSuffix("kustomization.yaml") }
+        let valid = Self.files(in: "examples", prefix: "staticroute-")
+        let invalid = Self.files(in: "examples/invalid", prefix: "")
+        try #require(!crds.isEmpty && !valid.isEmpty && !invalid.isEmpty)
+        let setup = try await Setup.make()
+        do {
+            for crd in crds {
+                let result = try await setup.kubectl.run(["apply", "-f", crd])
+                #expect(result.succeeded, "\(crd): \(result.stderr)")
+            }
+            for example in valid {
+                let result = try await setup.kubectl.run(["apply", "-f", example])
+                #expect(result.succeeded, "\(example): \(result.stderr)")
+            }
+            for example in invalid {
+                let result = try await setup.kubectl.run(["apply", "-f", example])
+                #expect(!result.succeeded, "\(example) was accepted")
+                #expect(result.stderr.contains("is invalid"), "\(example): \(result.stderr)")
+            }
+            let listed = try await setup.kubectl.run(["get", "sr", "-o", "name"])
+            #expect(listed.stdout.split(separator: "\n").count == valid.count)
+        } catch {
+            await setup.tearDown()
+            throw error
+        }
+        await setup.tearDown()
+    }
 }

@@ -1,6 +1,7 @@
 // The monitor on the real kernel: changes made from outside the process arrive as events.
+import Glibc
 import IPAMCore
-import Netlink
+@testable import Netlink
 import Testing
 import TestSupport
 
@@ -81,6 +82,31 @@ struct NetlinkEventStreamTests {
                 return
             }
             #expect(route.destination.description == "10.10.0.0/16")
+        }
+    }
+
+    @Test("the kernel drops notifications for a socket nobody drains and says ENOBUFS")
+    func overflowIsReported() async throws {
+        try await TestNetworkNamespace.with { namespace in
+            let netlink = try await NetlinkContext(namespace: namespace.name)
+            // A monitor socket with a tiny buffer that nobody reads while 300 routes are added.
+            let monitor = try await NetworkNamespaceExecutor<NetlinkSocket>(namespace: namespace.name) {
+                () throws(NetlinkError) in try NetlinkSocket(groups: [RTNL.groupIPv4Route], receiveBufferBytes: 4096)
+            }
+            let gateway = try address("192.168.100.1")
+            let changes = try (0..<300).map { third in
+                RouteChange.add(Route(destination: try prefix("10.\(50 + third / 256).\(third % 256).0/24"), gateway: gateway))
+            }
+            #expect(await netlink.applyRouteChanges(changes).allSatisfy { $0 == nil })
+            let outcome = try await monitor.run { socket in
+                Result { () throws(NetlinkError) in try socket.receive(operation: { "receiving" }) }
+            }
+            guard case .failure(let error) = outcome else {
+                Issue.record("expected ENOBUFS from an overflowing monitor socket")
+                return
+            }
+            #expect(error.errno == ENOBUFS)
+            #expect(NetlinkEventStream.ReaderStep(after: outcome) == .deliver([.eventsLost]))
         }
     }
 }

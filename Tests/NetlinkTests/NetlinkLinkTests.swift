@@ -35,6 +35,7 @@ struct NetlinkLinkTests {
             let host = try #require(try await netlink.link(named: namespace.hostInterface))
             #expect(host.kind == "veth")
             #expect(host.isUp)
+            #expect(host.hasCarrier)
             #expect(try await netlink.link(index: host.index) == host)
             #expect(try await netlink.link(named: "nope0") == nil)
             #expect(try await netlink.link(index: 9999) == nil)

@@ -159,7 +159,7 @@ public struct KubeConfiguration: Sendable, Hashable, CustomStringConvertible {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return KubeConfiguration(
             server: server, tls: TLSConfiguration(certificateAuthority: .file(caPath)),
-            credentials: .tokenFile(tokenPath), namespace: (namespace?.isEmpty ?? true) ? "default" : namespace ?? "default",
+            credentials: .tokenFile(tokenPath), namespace: namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default",
             source: "in-cluster")
     }
 }

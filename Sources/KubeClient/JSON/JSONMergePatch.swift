@@ -14,8 +14,7 @@ extension JSONValue {
             return modified
         }
         var patch: [String: JSONValue] = [:]
-        for (key, oldValue) in before where after[key] == nil {
-            _ = oldValue
+        for key in before.keys where after[key] == nil {
             patch[key] = .null
         }
         for (key, newValue) in after {

@@ -1,5 +1,4 @@
 // A network interface as the kernel reports it, and the ways to name one in requests.
-import IPAMCore
 
 /// A network interface (an rtnetlink "link"): a veth, a macvlan, the loopback, ….
 public struct Link: Sendable, Hashable, CustomStringConvertible {
@@ -33,10 +32,10 @@ public struct Link: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the link is administratively up (`IFF_UP`, what `set up` changes).
-    public var isUp: Bool { flags & UInt32(IFF_UP_FLAG) != 0 }
+    public var isUp: Bool { flags & RTNL.interfaceUp != 0 }
 
     /// Whether the link has carrier (`IFF_LOWER_UP`).
-    public var hasCarrier: Bool { flags & UInt32(IFF_LOWER_UP_FLAG) != 0 }
+    public var hasCarrier: Bool { flags & RTNL.interfaceLowerUp != 0 }
 
     /// `name (#index)`.
     public var description: String { "\(name) (#\(index))" }
@@ -60,8 +59,3 @@ public enum LinkReference: Sendable, Hashable, CustomStringConvertible, Expressi
         }
     }
 }
-
-// `IFF_UP` and `IFF_LOWER_UP` come from an enum in <linux/if.h> that Swift imports inconsistently
-// across header versions; the values are kernel ABI.
-let IFF_UP_FLAG: UInt32 = 0x1
-let IFF_LOWER_UP_FLAG: UInt32 = 0x10000

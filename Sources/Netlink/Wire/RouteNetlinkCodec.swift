@@ -40,7 +40,7 @@ enum RouteNetlinkCodec {
     /// `RTM_SETLINK` changing only `IFF_UP` of `link`.
     static func setLink(_ link: LinkReference, up: Bool) -> NetlinkMessageBuilder {
         var message = NetlinkMessageBuilder(type: RTNL.setLink, flags: RTNL.request | RTNL.acknowledge)
-        appendLinkHeader(&message, link: link, flags: up ? IFF_UP_FLAG : 0, change: IFF_UP_FLAG)
+        appendLinkHeader(&message, link: link, flags: up ? RTNL.interfaceUp : 0, change: RTNL.interfaceUp)
         return message
     }
 

@@ -39,6 +39,10 @@ enum RTNL {
     static let familyIPv4 = UInt8(AF_INET)
     static let familyIPv6 = UInt8(AF_INET6)
 
+    // MARK: Interface flags
+    static let interfaceUp = UInt32(IFF_UP.rawValue)
+    static let interfaceLowerUp = UInt32(IFF_LOWER_UP.rawValue)
+
     // MARK: Link attributes
     static let linkAddress = Int(IFLA_ADDRESS)
     static let linkName = Int(IFLA_IFNAME)

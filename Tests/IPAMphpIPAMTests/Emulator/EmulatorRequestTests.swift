@@ -111,3 +111,18 @@ struct EmulatorRequestTests {
         }
     }
 }
+
+@Suite("phpIPAM emulator: what counts as HTTPS")
+struct EmulatorHTTPSRuleTests {
+    @Test("port 443 and TLS count as HTTPS for ssl_token apps; plain port 80 does not")
+    func httpsRule() async {
+        let emulator = PhpIPAMEmulator()
+        let headers = [(name: "token", value: "iksnonestatictoken000000")]
+        let plain = await emulator.answer(PhpIPAMRequest(method: "GET", target: "/api/iks/subnets/7/", headers: headers, serverPort: 80))
+        #expect(plain.status == 503)
+        let port443 = await emulator.answer(PhpIPAMRequest(method: "GET", target: "/api/iks/subnets/7/", headers: headers, serverPort: 443))
+        #expect(port443.status == 200)
+        let tls = await emulator.answer(PhpIPAMRequest(method: "GET", target: "/api/iks/subnets/7/", headers: headers, isTLS: true, serverPort: 8443))
+        #expect(tls.status == 200)
+    }
+}
