@@ -21,12 +21,16 @@ final class CurlEngine: Sendable {
         var loopExited = false
         /// Why libcurl could not be set up; every request then fails with it.
         var setupFailure: String?
+        /// Tasks waiting for the loop to have no transfer and no queued command.
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let inbox = Mutex(Inbox())
     /// `nil` when libcurl could not be set up.
     let multi: MultiHandle?
     let logger: Logger
+    /// Easy handles allocated and not yet freed, to prove in tests that every handle is freed.
+    let openEasyHandles = Atomic<Int>(0)
 
     init(maximumIdleConnections: Int, logger: Logger) {
         self.logger = logger
@@ -42,9 +46,9 @@ final class CurlEngine: Sendable {
             inbox.withLock { $0.setupFailure = "libcurl could not allocate a multi handle (out of memory?)" }
             return
         }
-        _ = curl_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, max(1, maximumIdleConnections))
         multi = MultiHandle(pointer: handle)
-        if let failure = CurlEventLoop.start(engine: self, multi: handle) {
+        let idleLimit = max(1, maximumIdleConnections)
+        if let failure = CurlEventLoop.start(engine: self, multi: handle, maximumIdleConnections: idleLimit) {
             inbox.withLock { $0.setupFailure = failure }
         }
     }
@@ -92,13 +96,38 @@ final class CurlEngine: Sendable {
     /// Called by the loop: the queued commands, or `nil` when it should exit (shutdown requested, nothing
     /// queued, and `idle`), in which case no further command will be queued.
     func takeCommands(idle: Bool) -> [Command]? {
-        inbox.withLock { inbox in
+        let (commands, idleWaiters) = inbox.withLock { inbox -> ([Command]?, [CheckedContinuation<Void, Never>]) in
             if inbox.commands.isEmpty, idle, inbox.shutdownRequested {
                 inbox.loopExited = true
-                return nil
+                defer { inbox.idleWaiters = [] }
+                return (nil, inbox.idleWaiters)
             }
             defer { inbox.commands.removeAll(keepingCapacity: true) }
-            return inbox.commands
+            return (inbox.commands, [])
+        }
+        for waiter in idleWaiters { waiter.resume() }
+        return commands
+    }
+
+    /// Called by the loop before it sleeps with no transfer: resumes idle waiters unless commands are queued.
+    func loopIsIdle() {
+        let waiters = inbox.withLock { inbox -> [CheckedContinuation<Void, Never>] in
+            guard inbox.commands.isEmpty else { return [] }
+            defer { inbox.idleWaiters = [] }
+            return inbox.idleWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once the loop has no transfer left and nothing queued (for tests).
+    func waitUntilIdle() async {
+        await withCheckedContinuation { continuation in
+            let loopRuns = inbox.withLock { inbox in
+                guard !inbox.loopExited, inbox.setupFailure == nil else { return false }
+                inbox.idleWaiters.append(continuation)
+                return true
+            }
+            if loopRuns { wake() } else { continuation.resume() }
         }
     }
 

@@ -114,13 +114,13 @@ enum CurlErrorMapping {
 }
 
 extension Duration {
-    /// Whole milliseconds, at least 1 for a positive duration (libcurl reads 0 as "no timeout"), clamped to `Int`.
+    /// Whole milliseconds, at least 1 (libcurl reads 0 as "no timeout", so a zero or negative timeout
+    /// must mean "expire at once"), clamped to `Int`.
     var milliseconds: Int {
         let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
+        guard seconds >= 0, attoseconds >= 0 else { return 1 }
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         guard !overflow else { return Int.max }
-        let total = Int(scaled) + Int(attoseconds / 1_000_000_000_000_000)
-        return total == 0 && attoseconds > 0 ? 1 : total
+        return max(1, Int(scaled) + Int(attoseconds / 1_000_000_000_000_000))
     }
 }

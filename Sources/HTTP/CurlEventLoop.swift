@@ -10,17 +10,20 @@ import Logging
 final class CurlEventLoop {
     private let engine: CurlEngine
     private let multi: UnsafeMutableRawPointer
+    private let maximumIdleConnections: Int
     private var transfers: [UInt64: CurlTransfer] = [:]
     private var transfersByHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
-    private init(engine: CurlEngine, multi: UnsafeMutableRawPointer) {
+    private init(engine: CurlEngine, multi: UnsafeMutableRawPointer, maximumIdleConnections: Int) {
         self.engine = engine
         self.multi = multi
+        self.maximumIdleConnections = maximumIdleConnections
+        updateConnectionCacheLimit()
     }
 
     /// Starts the loop on a new detached thread; returns why that failed, or `nil`.
-    static func start(engine: CurlEngine, multi: UnsafeMutableRawPointer) -> String? {
-        let loop = CurlEventLoop(engine: engine, multi: multi)
+    static func start(engine: CurlEngine, multi: UnsafeMutableRawPointer, maximumIdleConnections: Int) -> String? {
+        let loop = CurlEventLoop(engine: engine, multi: multi, maximumIdleConnections: maximumIdleConnections)
         let context = Unmanaged.passRetained(loop).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { context in
@@ -48,6 +51,7 @@ final class CurlEventLoop {
             }
             collectFinished()
             let timeout = enforceDeadlines()
+            if transfers.isEmpty { engine.loopIsIdle() }
             _ = curl_multi_poll(multi, nil, 0, Int32(clamping: timeout), nil)
         }
     }
@@ -66,6 +70,14 @@ final class CurlEventLoop {
                 }
                 transfers[sink.transferID] = transfer
                 transfersByHandle[transfer.easy] = transfer
+                updateConnectionCacheLimit()
+                engine.logger.trace(
+                    "HTTP request started",
+                    metadata: [
+                        "method": "\(request.method.rawValue)", "url": "\(request.displayURL)",
+                        // Redacted: Authorization, tokens and cookies never reach the log.
+                        "headers": "\(request.headers.description)",
+                    ])
             } catch {
                 sink.finished(.failure(error), fallbackHead: nil)
             }
@@ -133,9 +145,18 @@ final class CurlEventLoop {
         curl_multi_remove_handle(multi, transfer.easy)
         transfers[transfer.id] = nil
         transfersByHandle[transfer.easy] = nil
+        updateConnectionCacheLimit()
         let fallbackHead = transfer.fallbackHead
+        transfer.close()
         transfer.sink.finished(result, fallbackHead: fallbackHead)
         log(transfer, result, status: fallbackHead?.status)
+    }
+
+    /// libcurl's cache limit counts connections in use too (long watches among them), and beyond it
+    /// closes a connection as soon as it is returned; so the limit is the transfers in flight plus the idle
+    /// connections worth keeping, and a burst of requests still finds its connections again.
+    private func updateConnectionCacheLimit() {
+        _ = curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, transfers.count + maximumIdleConnections)
     }
 
     private func log(_ transfer: CurlTransfer, _ result: Result<Void, HTTPError>, status: Int?) {

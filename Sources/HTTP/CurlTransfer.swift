@@ -1,5 +1,6 @@
 // One libcurl easy handle: configured from a PreparedRequest, fed by libcurl's callbacks, freed on deinit.
 import CCurl
+import Synchronization
 
 /// One request in flight. Lives only on the engine's thread: it is created, driven and destroyed there,
 /// which is what makes its raw libcurl state safe without locks.
@@ -17,12 +18,14 @@ final class CurlTransfer {
     /// When bytes last arrived (or the transfer started or resumed), for the idle timeout.
     private(set) var lastActivity: ContinuousClock.Instant
     private(set) var bodyBytes = 0
+    private var closed = false
 
     var id: UInt64 { sink.transferID }
     var headReceived: Bool { parser.completedHead != nil }
 
     init(request: PreparedRequest, sink: ResponseSink) throws(HTTPError) {
         guard let easy = curl_easy_init() else { throw .transport("libcurl could not allocate a transfer handle") }
+        sink.engine.openEasyHandles.add(1, ordering: .relaxed)
         self.easy = easy
         self.sink = sink
         self.request = request
@@ -35,10 +38,21 @@ final class CurlTransfer {
     }
 
     deinit {
+        close()
+        errorBuffer.deallocate()
+    }
+
+    /// Frees the easy handle and its header lists; call after removing it from the multi handle. Runs at
+    /// most once, so the handle is freed before the consumer learns the outcome (and on deinit otherwise).
+    func close() {
+        guard !closed else { return }
+        closed = true
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         curl_slist_free_all(connectToList)
-        errorBuffer.deallocate()
+        headerList = nil
+        connectToList = nil
+        sink.engine.openEasyHandles.subtract(1, ordering: .relaxed)
     }
 
     /// libcurl's message for the last failure, or an empty string.
@@ -46,12 +60,14 @@ final class CurlTransfer {
         String(cString: errorBuffer).trimmingHTTPWhitespace()
     }
 
-    /// Whether the connection had been established (TCP and, for HTTPS, TLS), from libcurl's timings.
+    /// Whether the connection had been established (TCP and, for HTTPS, TLS): libcurl records a
+    /// pre-transfer time only once it is ready to send the request, on a new or a reused connection.
     var connected: Bool {
-        var microseconds: curl_off_t = 0
-        return curl_easy_getinfo_off_t(easy, CURLINFO_APPCONNECT_TIME_T, &microseconds) == CURLE_OK && microseconds > 0
-            || (!request.effectiveURL.lowercased().hasPrefix("https")
-                && curl_easy_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &microseconds) == CURLE_OK && microseconds > 0)
+        var connect: curl_off_t = 0
+        var pretransfer: curl_off_t = 0
+        _ = curl_easy_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &connect)
+        _ = curl_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+        return pretransfer > 0 || (connect > 0 && !request.effectiveURL.lowercased().hasPrefix("https:"))
     }
 
     /// The head parsed so far, or libcurl's status code with no headers, for a transfer that ended early.
@@ -146,9 +162,7 @@ final class CurlTransfer {
         case .get, .put, .patch, .delete:
             set(curl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
         }
-        let sendsBody = request.body != nil || [.post, .put, .patch].contains(request.method)
-        guard sendsBody, request.method != .head else { return }
-        let body = request.body ?? []
+        guard let body = request.body else { return }
         set(curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
         // COPYPOSTFIELDS copies the bytes, so the array need not outlive this call.
         body.withUnsafeBufferPointer { buffer in

@@ -15,7 +15,7 @@ import Logging
 public final class HTTPClient: Sendable {
     /// The settings this client was created with.
     public let configuration: Configuration
-    private let engine: CurlEngine
+    let engine: CurlEngine
 
     /// Creates a client and starts its background thread.
     public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "http")) {

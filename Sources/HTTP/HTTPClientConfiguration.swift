@@ -17,7 +17,7 @@ extension HTTPClient {
         /// count. Default `nil`: a Kubernetes watch may be quiet for minutes; callers that need it set it
         /// a little above the server's heartbeat period.
         public var streamIdleTimeout: Duration?
-        /// How many idle connections the client keeps open for reuse. Default 16.
+        /// How many idle connections the client keeps open for reuse, beyond those in use. Default 16.
         public var maximumIdleConnections: Int
         /// The `User-Agent` sent unless a request sets its own. Default `overlay-ip-controller`.
         public var userAgent: String

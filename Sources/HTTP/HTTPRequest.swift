@@ -8,7 +8,7 @@ public struct HTTPRequest: Sendable, Hashable {
     public var url: String
     /// Header fields to send. `Host`, `Content-Length` and `Accept-Encoding` are managed by the client.
     public var headers: HTTPHeaders
-    /// The body to send, or `nil` for none. Sent with any method; `POST`, `PUT` and `PATCH` with a `nil`
+    /// The body to send, or `nil` for none. Sent with any method but `HEAD`; `POST`, `PUT` and `PATCH` with a `nil`
     /// body send an empty body with `Content-Length: 0`.
     public var body: [UInt8]?
     /// The longest the whole exchange may take, overriding ``HTTPClient/Configuration/requestTimeout``.

@@ -7,12 +7,15 @@ struct PreparedRequest: Sendable {
     var method: HTTPMethod
     /// The URL libcurl requests (its host replaced by the TLS server name when one is set).
     var effectiveURL: String
-    /// The URL as the user gave it, for messages and logs.
+    /// The URL as the user gave it but without any user name or password, for messages and logs.
     var displayURL: String
+    /// The caller's headers, for trace logs (their description redacts credentials).
+    var headers: HTTPHeaders
     /// `name: value` lines for `CURLOPT_HTTPHEADER`.
     var headerLines: [String]
     /// A `CURLOPT_CONNECT_TO` entry that sends the server name's connection to the URL's own host and port.
     var connectTo: String?
+    /// The body to send, `nil` for none (see ``sendsBody(_:)``).
     var body: [UInt8]?
     var streaming: Bool
     /// libcurl's whole-transfer timeout; `nil` for none.
@@ -28,9 +31,10 @@ struct PreparedRequest: Sendable {
     init(_ request: HTTPRequest, streaming: Bool, configuration: HTTPClient.Configuration) throws(HTTPError) {
         let target = try RequestTarget(parsing: request.url)
         method = request.method
-        displayURL = request.url
+        displayURL = target.redactedURL
         effectiveURL = request.url
         connectTo = nil
+        headers = request.headers
         var headerLines: [String] = []
         for field in request.headers {
             guard Self.isValidHeader(field) else {
@@ -51,9 +55,9 @@ struct PreparedRequest: Sendable {
         // libcurl would otherwise wait up to a second for `100 Continue` before larger bodies, and label a
         // body as a form; send bodies at once and only with the content type the caller chose.
         if !request.headers.contains(name: "Expect") { headerLines.append("Expect:") }
-        if request.body != nil, !request.headers.contains(name: "Content-Type") { headerLines.append("Content-Type:") }
+        if Self.sendsBody(request), !request.headers.contains(name: "Content-Type") { headerLines.append("Content-Type:") }
         self.headerLines = headerLines
-        body = request.body
+        body = Self.sendsBody(request) ? request.body ?? [] : nil
         self.streaming = streaming
         if streaming {
             transferTimeout = request.timeout
@@ -68,6 +72,12 @@ struct PreparedRequest: Sendable {
         tls = configuration.tls
         userAgent = configuration.userAgent
         if target.scheme == "https" { try Self.checkReadable(tls) }
+    }
+
+    /// Whether the request carries a body: any method with one, and `POST`, `PUT` and `PATCH` always
+    /// (an empty one with `Content-Length: 0` when `body` is `nil`); `HEAD` never.
+    static func sendsBody(_ request: HTTPRequest) -> Bool {
+        request.method != .head && (request.body != nil || [.post, .put, .patch].contains(request.method))
     }
 
     private static func isValidHeader(_ field: HTTPHeaders.Field) -> Bool {
@@ -106,6 +116,8 @@ struct RequestTarget {
     let port: Int
     /// The value for a `Host:` header: host, plus the port when it is not the scheme's default.
     let hostHeader: String
+    /// The URL without user name and password, safe to log.
+    let redactedURL: String
 
     init(parsing url: String) throws(HTTPError) {
         guard let handle = curl_url() else { throw .transport("libcurl could not allocate a URL parser") }
@@ -129,6 +141,13 @@ struct RequestTarget {
         self.host = host
         self.port = port ?? (scheme == "https" ? 443 : 80)
         hostHeader = explicitPort.map { "\(host):\($0)" } ?? host
+        if Self.part(handle, CURLUPART_USER, flags: 0) != nil || Self.part(handle, CURLUPART_PASSWORD, flags: 0) != nil {
+            _ = curl_url_set(handle, CURLUPART_USER, nil, 0)
+            _ = curl_url_set(handle, CURLUPART_PASSWORD, nil, 0)
+            redactedURL = Self.part(handle, CURLUPART_URL, flags: 0) ?? "\(scheme)://\(hostHeader)"
+        } else {
+            redactedURL = url
+        }
     }
 
     /// The URL with its host replaced by `newHost`, everything else unchanged.

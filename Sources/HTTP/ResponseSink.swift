@@ -7,7 +7,7 @@ import Synchronization
 /// fails every waiter at once and asks the engine to abort the transfer.
 final class ResponseSink: Sendable {
     let transferID: UInt64
-    private let engine: CurlEngine
+    let engine: CurlEngine
     private let buffer: Mutex<ResponseBuffer>
 
     init(transferID: UInt64, engine: CurlEngine, mode: ResponseBuffer.Mode) {

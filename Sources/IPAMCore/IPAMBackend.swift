@@ -9,16 +9,19 @@ public struct IPAMOwner: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The Kubernetes node name.
     public var nodeName: String
 
+    /// Creates the owner `nodeName` of cluster `clusterID`.
     public init(clusterID: String, nodeName: String) {
         self.clusterID = clusterID
         self.nodeName = nodeName
     }
 
+    /// `clusterID/nodeName`, e.g. `prod-dal/10.0.0.7`.
     public var description: String { "\(clusterID)/\(nodeName)" }
 }
 
 /// One address handed to one owner.
 public struct IPAllocation: Hashable, Sendable, Codable {
+    /// Who holds the address.
     public var owner: IPAMOwner
     /// The host address (not the network address).
     public var address: IPAddress
@@ -31,6 +34,7 @@ public struct IPAllocation: Hashable, Sendable, Codable {
     /// The zone whose subnet list the address came from.
     public var zone: String
 
+    /// Creates an allocation record.
     public init(owner: IPAMOwner, address: IPAddress, prefixLength: Int, gateway: IPAddress, subnet: IPPrefix, zone: String) {
         self.owner = owner
         self.address = address
@@ -46,8 +50,11 @@ public struct IPAllocation: Hashable, Sendable, Codable {
 
 /// How full one subnet of a zone is, for `overlay-ipam show` and metrics.
 public struct SubnetUsage: Hashable, Sendable, Codable {
+    /// The zone the subnet belongs to.
     public var zone: String
+    /// The subnet.
     public var subnet: IPPrefix
+    /// The subnet's gateway.
     public var gateway: IPAddress
     /// Addresses that may ever be handed out (hosts minus gateway and reserved addresses).
     public var assignable: Int
@@ -56,6 +63,7 @@ public struct SubnetUsage: Hashable, Sendable, Codable {
     /// Released addresses still waiting out their cool-down (0 where the backend has none).
     public var coolingDown: Int
 
+    /// Creates a usage record.
     public init(zone: String, subnet: IPPrefix, gateway: IPAddress, assignable: Int, used: Int, coolingDown: Int) {
         self.zone = zone
         self.subnet = subnet

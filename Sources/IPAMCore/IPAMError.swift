@@ -25,6 +25,7 @@ public enum IPAMError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// One line saying what is wrong and what to do.
     public var description: String {
         switch self {
         case .unknownZone(let zone, let known):

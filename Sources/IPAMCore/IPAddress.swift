@@ -115,6 +115,7 @@ public enum IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConv
         }
     }
 
+    /// Orders IPv4 before IPv6, then numerically.
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         switch (lhs, rhs) {
         case (.v4(let l), .v4(let r)): l < r

@@ -150,6 +150,7 @@ public struct IPPrefix: Hashable, Comparable, Sendable, Codable, CustomStringCon
     /// The text form `network/length`, e.g. `192.168.100.0/24`.
     public var description: String { "\(network)/\(length)" }
 
+    /// Orders by network address (IPv4 first), then by length.
     public static func < (lhs: IPPrefix, rhs: IPPrefix) -> Bool {
         if lhs.network != rhs.network { return lhs.network < rhs.network }
         return lhs.length < rhs.length

@@ -68,6 +68,7 @@ public struct IPv4Address: Hashable, Comparable, Sendable, Codable, CustomString
         return "\(a).\(b).\(c).\(d)"
     }
 
+    /// Orders numerically.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Decodes the address from its dotted-quad string.

@@ -137,6 +137,7 @@ public struct IPv6Address: Hashable, Comparable, Sendable, Codable, CustomString
         return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
     }
 
+    /// Orders numerically.
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
 
     /// Decodes the address from its text form.

@@ -1,0 +1,22 @@
+// swift-tools-version:6.1
+// Performance measurements of overlay-ip-controller, kept out of the test suite: `swift run -c release`.
+import PackageDescription
+
+let package = Package(
+    name: "overlay-ip-controller-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "overlay-ip-controller", path: ".."),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "LocalIPAMBenchmark",
+            dependencies: [
+                .product(name: "IPAMCore", package: "overlay-ip-controller"),
+                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+    ]
+)

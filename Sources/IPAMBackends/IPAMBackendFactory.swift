@@ -1,0 +1,37 @@
+// Builds the IPAM backend the configuration selects; the operator and the CLI only see `any IPAMBackend`.
+
+import IPAMCore
+import IPAMLocalSQLite
+import Logging
+
+/// Chooses and opens the IPAM backend named by the configuration.
+public enum IPAMBackendFactory {
+    /// Opens the backend `configuration.ipam` selects, for the cluster `configuration.clusterID`.
+    ///
+    /// - Throws: ``IPAMError/invalidConfiguration(_:)`` when the backend cannot work with the configuration,
+    ///   ``IPAMError/backendUnavailable(_:)`` when its storage or server cannot be reached.
+    public static func makeBackend(for configuration: OverlayConfiguration, logger: Logger) async throws -> any IPAMBackend {
+        try await makeBackend(configuration.ipam, clusterID: configuration.clusterID, logger: logger)
+    }
+
+    /// Opens the backend `configuration` selects, for the cluster `clusterID`.
+    public static func makeBackend(_ configuration: IPAMConfiguration, clusterID: String, logger: Logger) async throws
+        -> any IPAMBackend
+    {
+        switch configuration {
+        case .local(let local):
+            return try await LocalSQLiteBackend(configuration: local, clusterID: clusterID, logger: logger)
+        case .phpipam(let phpipam):
+            return try await makePhpIPAMBackend(phpipam, clusterID: clusterID, logger: logger)
+        }
+    }
+
+    /// Opens the phpIPAM backend.
+    private static func makePhpIPAMBackend(_ configuration: PhpIPAMConfiguration, clusterID: String, logger: Logger) async throws
+        -> any IPAMBackend
+    {
+        // PHPIPAM-BACKEND: replace this line with
+        // `return try await PhpIPAMBackend(configuration: configuration, clusterID: clusterID, logger: logger)` (and `import IPAMphpIPAM`).
+        throw IPAMError.invalidConfiguration("the phpipam backend is not available in this build")
+    }
+}

@@ -1,1 +1,0 @@
-// IPAMBackends module (placeholder until its issue lands).

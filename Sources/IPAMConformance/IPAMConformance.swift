@@ -1,1 +1,0 @@
-// IPAMConformance module (placeholder until its issue lands).

@@ -1,0 +1,280 @@
+// The shared suite every IPAM backend must pass, parameterised by a factory that builds the backend under test.
+
+import IPAMCore
+
+/// The conformance suite: the behaviour every ``IPAMBackend`` must show, whatever stores its allocations.
+///
+/// A test target runs every case of ``cases`` against its backend, with a fresh suite (fresh storage) per case:
+/// ```swift
+/// @Test(arguments: IPAMConformanceSuite.cases)
+/// func conformance(_ check: ConformanceCase) async throws {
+///     try await withTemporaryDirectory { directory in
+///         let suite = IPAMConformanceSuite { fixture in try await makeBackend(fixture, in: directory) }
+///         try await suite.run(check)
+///     }
+/// }
+/// ```
+public struct IPAMConformanceSuite: Sendable {
+    /// Builds a backend configured with the fixture's zones and cluster id.
+    public typealias MakeBackend = @Sendable (ConformanceFixture) async throws -> any IPAMBackend
+
+    /// The layout the backend is configured with.
+    public let fixture: ConformanceFixture
+    let makeBackend: MakeBackend
+    let reopen: MakeBackend
+
+    /// - Parameters:
+    ///   - fixture: The layout; the cases assume ``ConformanceFixture/standard``.
+    ///   - makeBackend: Builds the backend under test on fresh, empty storage.
+    ///   - reopen: Builds a second backend on the storage the first one wrote (a new process opening the
+    ///     same database, a new client of the same server). Defaults to calling `makeBackend` again, which
+    ///     is right when `makeBackend` captures the storage location.
+    public init(fixture: ConformanceFixture = .standard, makeBackend: @escaping MakeBackend, reopen: MakeBackend? = nil) {
+        self.fixture = fixture
+        self.makeBackend = makeBackend
+        self.reopen = reopen ?? makeBackend
+    }
+
+    /// Runs one case; throws ``ConformanceFailure`` when the backend breaks the contract.
+    public func run(_ check: ConformanceCase) async throws {
+        try await check.body(self)
+    }
+
+    /// Every case of the suite.
+    public static let cases: [ConformanceCase] = [
+        ConformanceCase("reserve is idempotent for one owner", reserveIsIdempotent),
+        ConformanceCase("50 concurrent reserves for one owner yield one allocation", concurrentReservesForOneOwner),
+        ConformanceCase("200 concurrent owners get distinct addresses", concurrentOwnersGetDistinctAddresses),
+        ConformanceCase("gateway, network, broadcast and reserved addresses are never handed out", excludedAddressesNeverHandedOut),
+        ConformanceCase("a full subnet spills over to the next subnet of the zone", fullSubnetSpillsOver),
+        ConformanceCase("an exhausted zone fails with an error naming the zone", exhaustedZoneIsNamed),
+        ConformanceCase("an unknown zone fails with an unknown-zone error", unknownZoneFails),
+        ConformanceCase("release is idempotent", releaseIsIdempotent),
+        ConformanceCase("a released address can be reserved by another owner", releasedAddressServesAnotherOwner),
+        ConformanceCase("reclaiming a free address reserves exactly that address", reclaimFreeAddress),
+        ConformanceCase("reclaiming an address held by another owner fails with addressHeld", reclaimHeldAddressFails),
+        ConformanceCase("reclaiming an address outside every subnet fails", reclaimOutsideZonesFails),
+        ConformanceCase("allocations lists the cluster's allocations by address", allocationsAreListed),
+        ConformanceCase("allocations survive reopening the backend", allocationsPersist),
+    ]
+
+    // MARK: - Cases
+
+    static func reserveIsIdempotent(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let owner = suite.fixture.owner("node-1")
+        let first = try await backend.reserve(owner, zone: "zone-a")
+        let second = try await backend.reserve(owner, zone: "zone-a")
+        try require(first == second, "a second reserve for \(owner) returned \(second.cidr), the first \(first.cidr)")
+        let lookedUp = try await backend.allocation(for: owner)
+        try require(lookedUp == first, "allocation(for: \(owner)) returned \(String(describing: lookedUp)), expected \(first)")
+        let all = try await backend.allocations()
+        try require(all == [first], "expected exactly one allocation after two reserves, got \(all.map(\.cidr))")
+    }
+
+    static func concurrentReservesForOneOwner(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let owner = suite.fixture.owner("node-1")
+        let results = try await withThrowingTaskGroup(of: IPAllocation.self) { group in
+            for _ in 0..<50 {
+                group.addTask { try await backend.reserve(owner, zone: "zone-b") }
+            }
+            return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
+        }
+        let distinct = Set(results.map(\.address))
+        try require(distinct.count == 1, "50 concurrent reserves for \(owner) returned \(distinct.count) addresses: \(distinct.sorted())")
+        let all = try await backend.allocations()
+        try require(all.count == 1, "expected one allocation after 50 concurrent reserves for one owner, got \(all.map(\.cidr))")
+    }
+
+    static func concurrentOwnersGetDistinctAddresses(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let fixture = suite.fixture
+        let subnet = try fixture.zone("zone-b").subnets[0]
+        let assignable = Set(try subnet.assignableAddresses())
+        let results = try await withThrowingTaskGroup(of: IPAllocation.self) { group in
+            for index in 0..<200 {
+                group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-b") }
+            }
+            return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
+        }
+        let addresses = Set(results.map(\.address))
+        try require(addresses.count == 200, "200 owners got only \(addresses.count) distinct addresses")
+        let outside = addresses.subtracting(assignable)
+        try require(outside.isEmpty, "handed out addresses that are not assignable in \(subnet.prefix): \(outside.sorted())")
+        let owners = Set(results.map(\.owner.nodeName))
+        try require(owners.count == 200, "expected 200 owners in the results, got \(owners.count)")
+        let listed = try await backend.allocations()
+        try require(Set(listed.map(\.address)) == addresses, "allocations() does not list exactly the 200 reserved addresses")
+    }
+
+    static func excludedAddressesNeverHandedOut(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let zone = try suite.fixture.zone("zone-a")
+        var expected: Set<IPAddress> = []
+        for subnet in zone.subnets { expected.formUnion(try subnet.assignableAddresses()) }
+        var handedOut: Set<IPAddress> = []
+        for index in 0..<expected.count {
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            handedOut.insert(allocation.address)
+        }
+        try require(handedOut == expected,
+                    "filling \(zone.name) handed out \(handedOut.sorted()); expected exactly \(expected.sorted()) "
+                        + "(never the gateway, network, broadcast or reserved addresses)")
+    }
+
+    static func fullSubnetSpillsOver(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let zone = try suite.fixture.zone("zone-a")
+        let first = zone.subnets[0]
+        let second = zone.subnets[1]
+        let firstPrefix = try first.parsedPrefix()
+        let secondPrefix = try second.parsedPrefix()
+        let firstCount = try first.assignableAddresses().count
+        for index in 0..<firstCount {
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            try require(allocation.subnet == firstPrefix,
+                        "reserve #\(index + 1) came from \(allocation.subnet); \(firstPrefix) still had free addresses")
+            try require(allocation.gateway == (try first.parsedGateway()) && allocation.prefixLength == firstPrefix.length
+                            && allocation.zone == zone.name,
+                        "allocation \(allocation) does not carry the gateway, prefix length and zone of \(firstPrefix)")
+        }
+        let spilled = try await backend.reserve(suite.fixture.owner("node-spill"), zone: zone.name)
+        try require(spilled.subnet == secondPrefix && secondPrefix.contains(spilled.address),
+                    "with \(firstPrefix) full, the next reserve came from \(spilled.subnet) (\(spilled.address)), expected \(secondPrefix)")
+        try require(spilled.gateway == (try second.parsedGateway()) && spilled.zone == zone.name,
+                    "spilled allocation \(spilled) does not carry the gateway of \(secondPrefix) and zone \(zone.name)")
+    }
+
+    static func exhaustedZoneIsNamed(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let zone = try suite.fixture.zone("zone-a")
+        let capacity = try zone.subnets.reduce(0) { $0 + (try $1.assignableAddresses().count) }
+        for index in 0..<capacity {
+            _ = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+        }
+        let error = try await requireIPAMError("zoneExhausted(zone: \"zone-a\")", matching: {
+            if case .zoneExhausted(zone: "zone-a", subnets: _) = $0 { true } else { false }
+        }) {
+            try await backend.reserve(suite.fixture.owner("node-too-many"), zone: zone.name)
+        }
+        try require(error.description.contains("zone-a"), "the exhaustion message does not name the zone: \(error)")
+        let none = try await backend.allocation(for: suite.fixture.owner("node-too-many"))
+        try require(none == nil, "the failed reserve left an allocation behind: \(String(describing: none))")
+    }
+
+    static func unknownZoneFails(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        try await requireIPAMError("unknownZone(\"zone-x\")", matching: {
+            if case .unknownZone("zone-x", known: _) = $0 { true } else { false }
+        }) {
+            try await backend.reserve(suite.fixture.owner("node-1"), zone: "zone-x")
+        }
+    }
+
+    static func releaseIsIdempotent(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let owner = suite.fixture.owner("node-1")
+        try await backend.release(owner)
+        _ = try await backend.reserve(owner, zone: "zone-a")
+        try await backend.release(owner)
+        try await backend.release(owner)
+        let left = try await backend.allocation(for: owner)
+        try require(left == nil, "\(owner) still holds \(String(describing: left)) after release")
+        let all = try await backend.allocations()
+        try require(all.isEmpty, "allocations() lists \(all.map(\.cidr)) after the only owner released")
+    }
+
+    static func releasedAddressServesAnotherOwner(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let zone = try suite.fixture.zone("zone-a")
+        let capacity = try zone.subnets.reduce(0) { $0 + (try $1.assignableAddresses().count) }
+        var released: IPAllocation?
+        for index in 0..<capacity {
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            if index == 2 { released = allocation }
+        }
+        let leaving = try requireValue(released)
+        try await backend.release(leaving.owner)
+        let newcomer = try await backend.reserve(suite.fixture.owner("node-new"), zone: zone.name)
+        try require(newcomer.address == leaving.address,
+                    "the only free address of a full zone is \(leaving.address), but the new owner got \(newcomer.address)")
+        let old = try await backend.allocation(for: leaving.owner)
+        try require(old == nil, "the released owner still holds \(String(describing: old))")
+    }
+
+    static func reclaimFreeAddress(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let owner = suite.fixture.owner("node-1")
+        let addresses = try suite.fixture.zone("zone-a").subnets[0].assignableAddresses()
+        let target = try requireValue(addresses.last)
+        let reclaimed = try await backend.reclaim(owner, address: target)
+        try require(reclaimed.address == target && reclaimed.owner == owner, "reclaim of \(target) returned \(reclaimed)")
+        try require(reclaimed.zone == "zone-a", "reclaimed allocation names zone \(reclaimed.zone), expected zone-a")
+        let again = try await backend.reclaim(owner, address: target)
+        try require(again == reclaimed, "reclaiming \(target) again for its holder returned \(again)")
+        let reserved = try await backend.reserve(owner, zone: "zone-a")
+        try require(reserved == reclaimed, "reserve after reclaim returned \(reserved.cidr), expected the reclaimed \(reclaimed.cidr)")
+        let other = try await backend.reserve(suite.fixture.owner("node-2"), zone: "zone-a")
+        try require(other.address != target, "another owner was given the reclaimed address \(target)")
+    }
+
+    static func reclaimHeldAddressFails(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let holder = suite.fixture.owner("node-1")
+        let held = try await backend.reserve(holder, zone: "zone-a")
+        try await requireIPAMError("addressHeld(\(held.address), by: \(holder))", matching: {
+            if case .addressHeld(held.address, let by) = $0 { by == nil || by == holder } else { false }
+        }) {
+            try await backend.reclaim(suite.fixture.owner("node-2"), address: held.address)
+        }
+        let still = try await backend.allocation(for: holder)
+        try require(still == held, "after a refused reclaim the holder has \(String(describing: still)), expected \(held)")
+    }
+
+    static func reclaimOutsideZonesFails(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        let outside = try requireValue(IPAddress("10.99.99.99"))
+        try await requireIPAMError("addressOutsideZones(10.99.99.99)", matching: {
+            $0 == .addressOutsideZones(outside)
+        }) {
+            try await backend.reclaim(suite.fixture.owner("node-1"), address: outside)
+        }
+    }
+
+    static func allocationsAreListed(_ suite: IPAMConformanceSuite) async throws {
+        let backend = try await suite.makeBackend(suite.fixture)
+        var reserved: [IPAllocation] = []
+        for (index, zone) in ["zone-b", "zone-a", "zone-b", "zone-a"].enumerated() {
+            reserved.append(try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone))
+        }
+        let listed = try await backend.allocations()
+        let expected = reserved.sorted { $0.address < $1.address }
+        try require(listed == expected, "allocations() returned \(listed.map(\.cidr)), expected \(expected.map(\.cidr)) ordered by address")
+        try await backend.release(reserved[1].owner)
+        let after = try await backend.allocations()
+        try require(after == expected.filter { $0 != reserved[1] },
+                    "after releasing \(reserved[1].owner), allocations() returned \(after.map(\.cidr))")
+        let unknown = try await backend.allocation(for: suite.fixture.owner("node-unknown"))
+        try require(unknown == nil, "allocation(for:) of an owner that never reserved returned \(String(describing: unknown))")
+    }
+
+    static func allocationsPersist(_ suite: IPAMConformanceSuite) async throws {
+        let first = try await suite.makeBackend(suite.fixture)
+        let owner = suite.fixture.owner("node-1")
+        let allocation = try await first.reserve(owner, zone: "zone-a")
+        let reopened = try await suite.reopen(suite.fixture)
+        let found = try await reopened.allocation(for: owner)
+        try require(found == allocation, "after reopening, allocation(for: \(owner)) returned \(String(describing: found)), expected \(allocation)")
+        let again = try await reopened.reserve(owner, zone: "zone-a")
+        try require(again == allocation, "after reopening, reserve for \(owner) returned \(again.cidr), expected \(allocation.cidr)")
+        let other = try await reopened.reserve(suite.fixture.owner("node-2"), zone: "zone-a")
+        try require(other.address != allocation.address, "after reopening, another owner was given \(allocation.address)")
+    }
+}
+
+/// Unwraps `value` or fails the case.
+private func requireValue<T>(_ value: T?, _ what: String = "value") throws(ConformanceFailure) -> T {
+    guard let value else { throw ConformanceFailure("expected a \(what), found nil") }
+    return value
+}

@@ -1,0 +1,103 @@
+// The whole configuration file: cluster id and the selected IPAM backend, parsed and validated from YAML.
+internal import Yams
+
+/// The configuration shared by the operator and the `overlay-ipam` CLI, parsed from one YAML document.
+///
+/// Two shapes are accepted.
+///
+/// This project's schema:
+/// ```yaml
+/// clusterID: prod-dal              # required; marks this cluster's allocations in a shared IPAM
+/// ipam:
+///   backend: local                 # or phpipam; may be omitted when only one section is present
+///   local:
+///     database: /var/lib/overlay-ipam/ipam.db
+///     releaseCooldown: 5m          # default 5m
+///     zones:
+///       dal10:
+///         - {subnet: 192.168.100.0/24, gateway: 192.168.100.1, reserved: ["192.168.100.2-192.168.100.9"]}
+///   phpipam:
+///     url: https://phpipam.example.com
+///     appID: iks
+///     credentials: {usernameFile: /etc/phpipam/username, passwordFile: /etc/phpipam/password}
+///     subnetMap: {dal10: [7, 8]}
+/// ```
+///
+/// The original project's ConfigMap shape, unchanged: a top-level `phpIPAM: {url, appID, subnetMap}`
+/// with credentials from the `PHPIPAM_USERNAME` and `PHPIPAM_PASSWORD` environment variables. With it,
+/// `clusterID` is optional and defaults to ``defaultClusterID``.
+public struct OverlayConfiguration: Hashable, Sendable {
+    /// The cluster id used when the original project's `phpIPAM:` shape gives none.
+    public static let defaultClusterID = "default"
+
+    /// Marks this cluster's allocations in an IPAM that several clusters share.
+    public var clusterID: String
+    /// The selected IPAM backend and its settings.
+    public var ipam: IPAMConfiguration
+
+    /// Creates a configuration. No validation happens here; ``parse(yaml:)`` validates.
+    public init(clusterID: String, ipam: IPAMConfiguration) {
+        self.clusterID = clusterID
+        self.ipam = ipam
+    }
+
+    /// Parses and validates a configuration document (reading the file is the caller's job).
+    ///
+    /// - Throws: ``ConfigurationError`` listing every problem found, each with its YAML path and what
+    ///   to do; unknown keys are problems too, so that typos never pass silently.
+    public static func parse(yaml: String) throws(ConfigurationError) -> OverlayConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigurationError(problems: [ConfigurationProblem(path: "", message: Self.describeSyntaxError(error))])
+        }
+        guard let root else {
+            throw ConfigurationError(problems: [ConfigurationProblem(
+                path: "", message: "the configuration is empty; it needs clusterID and an ipam section")])
+        }
+        var parser = ConfigurationParser()
+        let configuration = parser.parseDocument(YAMLValue(node: root, path: ""))
+        guard parser.reader.problems.isEmpty, let configuration else {
+            throw ConfigurationError(problems: parser.reader.problems)
+        }
+        return configuration
+    }
+
+    /// One line for a YAML syntax error, with its line and column.
+    private static func describeSyntaxError(_ error: any Error) -> String {
+        guard let yamlError = error as? YamlError else { return "the YAML cannot be read: \(error)" }
+        switch yamlError {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return "YAML syntax error at line \(mark.line), column \(mark.column): \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.joined(separator: ", ")) in one mapping; keep only one"
+        default:
+            return "the YAML cannot be read: " + yamlError.description.split(separator: "\n").joined(separator: " ")
+        }
+    }
+}
+
+/// The selected IPAM backend with its settings.
+public enum IPAMConfiguration: Hashable, Sendable {
+    /// The local SQLite backend (`ipam.backend: local`).
+    case local(LocalIPAMConfiguration)
+    /// The phpIPAM backend (`ipam.backend: phpipam`, or the original `phpIPAM:` shape).
+    case phpipam(PhpIPAMConfiguration)
+
+    /// The configured zone names, in configuration order.
+    public var zoneNames: [String] {
+        switch self {
+        case .local(let local): local.zones.map(\.name)
+        case .phpipam(let phpipam): phpipam.subnetMap.map(\.zone)
+        }
+    }
+
+    /// The backend name as written in `ipam.backend`.
+    public var backendName: String {
+        switch self {
+        case .local: "local"
+        case .phpipam: "phpipam"
+        }
+    }
+}

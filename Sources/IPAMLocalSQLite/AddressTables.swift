@@ -1,0 +1,201 @@
+// The SQL behind taking and returning addresses: indexed lookups on free ranges, held and cooling addresses.
+
+import GRDB
+import IPAMCore
+
+/// A row of the `allocation` table.
+struct AllocationRow: Sendable, Hashable {
+    var subnetID: Int64
+    var offset: Int
+    var owner: IPAMOwner
+}
+
+/// A released address still (or no longer) waiting out its cool-down.
+struct CoolingRow: Sendable, Hashable {
+    var subnetID: Int64
+    var offset: Int
+    /// Milliseconds since the Unix epoch.
+    var releasedAt: Int64
+}
+
+/// Statements on the address tables. Every function runs inside the caller's transaction.
+///
+/// None of them reads more than a handful of rows: the free ranges are keyed by `(subnetID, firstOffset)`,
+/// so the lowest free address and the range around any offset are single index seeks.
+enum AddressTables {
+    // MARK: - Free ranges
+
+    /// Takes the lowest free offset of the subnet out of its free ranges, or returns `nil` if it has none.
+    static func takeLowestFree(_ db: Database, subnetID: Int64) throws -> Int? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT firstOffset, lastOffset FROM freeRange WHERE subnetID = ? ORDER BY firstOffset LIMIT 1
+            """, arguments: [subnetID])
+        else { return nil }
+        let first: Int = row["firstOffset"]
+        let last: Int = row["lastOffset"]
+        try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, first])
+        if first < last {
+            try insertFreeRange(db, subnetID: subnetID, OffsetInterval(first: first + 1, last: last))
+        }
+        return first
+    }
+
+    /// Takes `offset` out of the free ranges, splitting its range. Returns `false` if it was not free.
+    static func takeFree(_ db: Database, subnetID: Int64, offset: Int) throws -> Bool {
+        guard let range = try freeRange(db, subnetID: subnetID, atOrBelow: offset), range.contains(offset) else {
+            return false
+        }
+        try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, range.first])
+        if range.first < offset {
+            try insertFreeRange(db, subnetID: subnetID, OffsetInterval(first: range.first, last: offset - 1))
+        }
+        if offset < range.last {
+            try insertFreeRange(db, subnetID: subnetID, OffsetInterval(first: offset + 1, last: range.last))
+        }
+        return true
+    }
+
+    /// Returns `offset` to the free ranges, merging it with the ranges on either side.
+    static func giveBack(_ db: Database, subnetID: Int64, offset: Int) throws {
+        var merged = OffsetInterval(first: offset, last: offset)
+        if let below = try freeRange(db, subnetID: subnetID, atOrBelow: offset - 1), below.last == offset - 1 {
+            try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, below.first])
+            merged.first = below.first
+        }
+        if let above = try Row.fetchOne(db, sql: "SELECT lastOffset FROM freeRange WHERE subnetID = ? AND firstOffset = ?",
+                                        arguments: [subnetID, offset + 1]) {
+            try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, offset + 1])
+            merged.last = above["lastOffset"]
+        }
+        try insertFreeRange(db, subnetID: subnetID, merged)
+    }
+
+    /// Replaces every free range of the subnet with `intervals`.
+    static func replaceFreeRanges(_ db: Database, subnetID: Int64, with intervals: [OffsetInterval]) throws {
+        try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ?", arguments: [subnetID])
+        for interval in intervals {
+            try insertFreeRange(db, subnetID: subnetID, interval)
+        }
+    }
+
+    /// The number of free addresses of the subnet (reads every range of the subnet: for usage reports only).
+    static func freeCount(_ db: Database, subnetID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(lastOffset - firstOffset + 1), 0) FROM freeRange WHERE subnetID = ?",
+                         arguments: [subnetID]) ?? 0
+    }
+
+    private static func freeRange(_ db: Database, subnetID: Int64, atOrBelow offset: Int) throws -> OffsetInterval? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT firstOffset, lastOffset FROM freeRange
+            WHERE subnetID = ? AND firstOffset <= ? ORDER BY firstOffset DESC LIMIT 1
+            """, arguments: [subnetID, offset])
+        else { return nil }
+        return OffsetInterval(first: row["firstOffset"], last: row["lastOffset"])
+    }
+
+    private static func insertFreeRange(_ db: Database, subnetID: Int64, _ interval: OffsetInterval) throws {
+        try db.execute(sql: "INSERT INTO freeRange (subnetID, firstOffset, lastOffset) VALUES (?, ?, ?)",
+                       arguments: [subnetID, interval.first, interval.last])
+    }
+
+    // MARK: - Allocations
+
+    /// The allocation `owner` holds, if any (a seek on the unique owner index).
+    static func allocation(_ db: Database, owner: IPAMOwner) throws -> AllocationRow? {
+        try Row.fetchOne(db, sql: """
+            SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE clusterID = ? AND nodeName = ?
+            """, arguments: [owner.clusterID, owner.nodeName]).map(allocationRow)
+    }
+
+    /// The allocation holding `offset` of the subnet, if any.
+    static func allocation(_ db: Database, subnetID: Int64, offset: Int) throws -> AllocationRow? {
+        try Row.fetchOne(db, sql: """
+            SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE subnetID = ? AND addressOffset = ?
+            """, arguments: [subnetID, offset]).map(allocationRow)
+    }
+
+    /// Every allocation of the subnet, lowest offset first (for reconciliation only).
+    static func allocations(_ db: Database, subnetID: Int64) throws -> [AllocationRow] {
+        try Row.fetchAll(db, sql: """
+            SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE subnetID = ? ORDER BY addressOffset
+            """, arguments: [subnetID]).map(allocationRow)
+    }
+
+    /// Every allocation of one cluster.
+    static func allocations(_ db: Database, clusterID: String) throws -> [AllocationRow] {
+        try Row.fetchAll(db, sql: """
+            SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE clusterID = ?
+            """, arguments: [clusterID]).map(allocationRow)
+    }
+
+    /// The number of addresses of the subnet held by an owner.
+    static func allocationCount(_ db: Database, subnetID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM allocation WHERE subnetID = ?", arguments: [subnetID]) ?? 0
+    }
+
+    /// Records that `owner` holds `offset` of the subnet; the address must have been taken out of the
+    /// free or cooling addresses in the same transaction.
+    static func insertAllocation(
+        _ db: Database, subnetID: Int64, offset: Int, address: IPAddress, owner: IPAMOwner, at time: Int64
+    ) throws {
+        try db.execute(sql: """
+            INSERT INTO allocation (subnetID, addressOffset, address, clusterID, nodeName, reservedAt)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [subnetID, offset, address.description, owner.clusterID, owner.nodeName, time])
+    }
+
+    /// Removes the allocation at `offset` of the subnet.
+    static func deleteAllocation(_ db: Database, subnetID: Int64, offset: Int) throws {
+        try db.execute(sql: "DELETE FROM allocation WHERE subnetID = ? AND addressOffset = ?", arguments: [subnetID, offset])
+    }
+
+    private static func allocationRow(_ row: Row) -> AllocationRow {
+        AllocationRow(
+            subnetID: row["subnetID"], offset: row["addressOffset"],
+            owner: IPAMOwner(clusterID: row["clusterID"], nodeName: row["nodeName"]))
+    }
+
+    // MARK: - Cooling addresses
+
+    /// Records that the address at `offset` was released at `time` and must cool down.
+    static func insertCooling(_ db: Database, subnetID: Int64, offset: Int, releasedAt time: Int64) throws {
+        try db.execute(sql: "INSERT INTO coolingAddress (subnetID, addressOffset, releasedAt) VALUES (?, ?, ?)",
+                       arguments: [subnetID, offset, time])
+    }
+
+    /// Removes `offset` from the cooling addresses; returns whether it was cooling.
+    static func takeCooling(_ db: Database, subnetID: Int64, offset: Int) throws -> Bool {
+        try db.execute(sql: "DELETE FROM coolingAddress WHERE subnetID = ? AND addressOffset = ?", arguments: [subnetID, offset])
+        return db.changesCount > 0
+    }
+
+    /// The address of the subnet released longest ago, if any.
+    static func oldestCooling(_ db: Database, subnetID: Int64) throws -> CoolingRow? {
+        try Row.fetchOne(db, sql: """
+            SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE subnetID = ? ORDER BY releasedAt LIMIT 1
+            """, arguments: [subnetID]).map(coolingRow)
+    }
+
+    /// Every cooling address released at or before `time`, in release order: those whose cool-down is over.
+    static func cooledDown(_ db: Database, releasedAtOrBefore time: Int64) throws -> [CoolingRow] {
+        try Row.fetchAll(db, sql: """
+            SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE releasedAt <= ? ORDER BY releasedAt
+            """, arguments: [time]).map(coolingRow)
+    }
+
+    /// Every cooling address of the subnet (for reconciliation only).
+    static func coolingAddresses(_ db: Database, subnetID: Int64) throws -> [CoolingRow] {
+        try Row.fetchAll(db, sql: "SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE subnetID = ?",
+                         arguments: [subnetID]).map(coolingRow)
+    }
+
+    /// The number of addresses of the subnet released after `time`: those still cooling down.
+    static func coolingCount(_ db: Database, subnetID: Int64, releasedAfter time: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM coolingAddress WHERE subnetID = ? AND releasedAt > ?",
+                         arguments: [subnetID, time]) ?? 0
+    }
+
+    private static func coolingRow(_ row: Row) -> CoolingRow {
+        CoolingRow(subnetID: row["subnetID"], offset: row["addressOffset"], releasedAt: row["releasedAt"])
+    }
+}

@@ -1,1 +1,0 @@
-// IPAMLocalSQLite module (placeholder until its issue lands).

@@ -1,0 +1,361 @@
+// The local IPAM backend: one SQLite file (GRDB, WAL) shared safely by every task and process that opens it.
+
+import Foundation
+import GRDB
+import IPAMCore
+import Logging
+
+/// An ``IPAMBackend`` that keeps allocations in a local SQLite database.
+///
+/// - Every write is one `IMMEDIATE` transaction, so reserves from many tasks and from several processes on
+///   the same file are serialized by SQLite: two owners never get one address, and an owner's concurrent
+///   reserves return one allocation (the owner column also has a unique index).
+/// - The lowest free address of a subnet is the first row of its free ranges: an index seek whose cost does
+///   not grow as the subnet fills up.
+/// - Released addresses wait out ``LocalIPAMConfiguration/releaseCooldown`` before they are handed out again;
+///   only when no subnet of the zone has another free address is the address released longest ago reused early.
+/// - Opening reconciles the configuration with the database (see ``init(configuration:clusterID:now:logger:)``).
+public final class LocalSQLiteBackend: IPAMBackend {
+    /// One configured subnet and its database id.
+    struct Subnet: Sendable {
+        var id: Int64
+        var layout: SubnetLayout
+    }
+
+    private let pool: DatabasePool
+    private let clusterID: String
+    /// The configured subnets of each zone, in order.
+    private let zones: [String: [Subnet]]
+    /// Every configured subnet, zones in configuration order.
+    private let subnets: [Subnet]
+    private let zoneNames: [String]
+    private let cooldownMilliseconds: Int64
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+
+    /// The path of the database file.
+    public let databasePath: String
+
+    /// How long SQLite waits for another process's write transaction before giving up.
+    public static let busyTimeout: Duration = .seconds(10)
+
+    /// Opens (creating if needed) the database named by `configuration.database` and reconciles it with the
+    /// configured zones.
+    ///
+    /// Subnets new in the configuration are added. A change that would orphan allocations (a subnet
+    /// removed or shrunk under them, or a held address that became the gateway or reserved) is refused with
+    /// an error naming the subnet and the allocations; nothing is dropped silently. Allocations of a removed
+    /// subnet whose addresses another configured subnet now covers (a /24 grown to a /23) move there.
+    ///
+    /// - Parameters:
+    ///   - configuration: The local backend's configuration.
+    ///   - clusterID: The cluster whose allocations ``allocations()`` lists.
+    ///   - now: The wall-clock time, stored with released addresses; injected so tests control cool-downs.
+    ///   - logger: Where reservations, releases and reconciliation are logged.
+    /// - Throws: ``IPAMError/invalidConfiguration(_:)`` for an unusable configuration or an orphaning change,
+    ///   ``IPAMError/backendUnavailable(_:)`` when the file cannot be opened.
+    public init(
+        configuration: LocalIPAMConfiguration,
+        clusterID: String,
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "overlay-ipam.local")
+    ) async throws {
+        let layouts = try Self.layouts(of: configuration)
+        self.clusterID = clusterID
+        self.now = now
+        self.logger = logger
+        self.databasePath = configuration.database
+        self.zoneNames = configuration.zones.map(\.name)
+        self.cooldownMilliseconds = Self.milliseconds(configuration.releaseCooldown)
+
+        var grdbConfiguration = Configuration()
+        grdbConfiguration.busyMode = .timeout(Double(Self.busyTimeout.components.seconds))
+        grdbConfiguration.label = "overlay-ipam"
+        do {
+            pool = try DatabasePool(path: configuration.database, configuration: grdbConfiguration)
+            try Self.migrate(pool)
+        } catch {
+            throw IPAMError.backendUnavailable(
+                "cannot open the local IPAM database \(configuration.database): \(Self.describe(error)); "
+                    + "check that its directory exists and is writable (ipam.local.database)")
+        }
+
+        let reconciler = ConfigurationReconciler(layouts: layouts, now: Self.milliseconds(since: now()))
+        let (ids, summary) = try await Self.perform(pool, "reconcile the configuration") { db in
+            try reconciler.run(db)
+        }
+        var zones: [String: [Subnet]] = [:]
+        var subnets: [Subnet] = []
+        for layout in layouts {
+            guard let id = ids[layout.key] else { continue }
+            let subnet = Subnet(id: id, layout: layout)
+            zones[layout.zone, default: []].append(subnet)
+            subnets.append(subnet)
+        }
+        self.zones = zones
+        self.subnets = subnets
+        logger.info("opened local IPAM database", metadata: [
+            "database": "\(configuration.database)", "schema": "\(Schema.currentVersion)",
+            "subnets": "\(subnets.count)", "added": "\(summary.added)", "relaidOut": "\(summary.relaidOut)",
+            "removed": "\(summary.removed)", "movedAllocations": "\(summary.movedAllocations)",
+        ])
+    }
+
+    // MARK: - IPAMBackend
+
+    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
+        guard let candidates = zones[zone], !candidates.isEmpty else {
+            throw IPAMError.unknownZone(zone, known: zoneNames)
+        }
+        let time = currentMilliseconds()
+        let cooledBefore = time - cooldownMilliseconds
+        let outcome = try await Self.perform(pool, "reserve an address for \(owner)") { db -> ReserveOutcome in
+            if let existing = try AddressTables.allocation(db, owner: owner) {
+                return .existing(try Self.allocation(db, existing))
+            }
+            try Self.returnCooledDown(db, releasedAtOrBefore: cooledBefore)
+            for subnet in candidates {
+                if let offset = try AddressTables.takeLowestFree(db, subnetID: subnet.id) {
+                    return .reserved(try Self.hold(db, subnet, offset: offset, for: owner, at: time))
+                }
+            }
+            // No fresh address anywhere in the zone: reuse the one released longest ago rather than fail.
+            var oldest: (subnet: Subnet, row: CoolingRow)?
+            for subnet in candidates {
+                if let row = try AddressTables.oldestCooling(db, subnetID: subnet.id),
+                   row.releasedAt < oldest?.row.releasedAt ?? .max {
+                    oldest = (subnet, row)
+                }
+            }
+            if let (subnet, row) = oldest, try AddressTables.takeCooling(db, subnetID: subnet.id, offset: row.offset) {
+                return .reusedEarly(try Self.hold(db, subnet, offset: row.offset, for: owner, at: time))
+            }
+            throw IPAMError.zoneExhausted(zone: zone, subnets: candidates.map(\.layout.key))
+        }
+        switch outcome {
+        case .existing(let allocation):
+            logger.debug("owner already holds an address", metadata: metadata(allocation))
+            return allocation
+        case .reserved(let allocation):
+            logger.info("reserved address", metadata: metadata(allocation))
+            return allocation
+        case .reusedEarly(let allocation):
+            logger.warning("zone has no other free address: reused a released address before its cool-down ended",
+                           metadata: metadata(allocation))
+            return allocation
+        }
+    }
+
+    public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
+        guard let subnet = subnets.first(where: { $0.layout.prefix.contains(address) }) else {
+            throw IPAMError.addressOutsideZones(address)
+        }
+        guard let offset = subnet.layout.offset(of: address), subnet.layout.isAssignable(offset: offset) else {
+            throw IPAMError.rejected(
+                "\(address) is the network, broadcast, gateway or a reserved address of \(subnet.layout.key) and is never handed out")
+        }
+        let time = currentMilliseconds()
+        let outcome = try await Self.perform(pool, "reclaim \(address) for \(owner)") { db -> ReserveOutcome in
+            if let holder = try AddressTables.allocation(db, subnetID: subnet.id, offset: offset) {
+                guard holder.owner == owner else { throw IPAMError.addressHeld(address, by: holder.owner) }
+                return .existing(try Self.allocation(db, holder))
+            }
+            if let existing = try AddressTables.allocation(db, owner: owner) {
+                let held = try Self.allocation(db, existing)
+                throw IPAMError.rejected("\(owner) already holds \(held.address), not \(address); release it first")
+            }
+            guard try AddressTables.takeCooling(db, subnetID: subnet.id, offset: offset)
+                || AddressTables.takeFree(db, subnetID: subnet.id, offset: offset)
+            else {
+                throw IPAMError.backendUnavailable(
+                    "\(address) is neither free, cooling down nor held; the database is inconsistent, restore it from a backup")
+            }
+            return .reserved(try Self.hold(db, subnet, offset: offset, for: owner, at: time))
+        }
+        switch outcome {
+        case .existing(let allocation):
+            return allocation
+        case .reserved(let allocation), .reusedEarly(let allocation):
+            logger.info("reclaimed address", metadata: metadata(allocation))
+            return allocation
+        }
+    }
+
+    public func release(_ owner: IPAMOwner) async throws {
+        let time = currentMilliseconds()
+        let cooldown = cooldownMilliseconds
+        let released = try await Self.perform(pool, "release the address of \(owner)") { db -> IPAllocation? in
+            guard let row = try AddressTables.allocation(db, owner: owner) else { return nil }
+            let allocation = try Self.allocation(db, row)
+            try AddressTables.deleteAllocation(db, subnetID: row.subnetID, offset: row.offset)
+            if cooldown > 0 {
+                try AddressTables.insertCooling(db, subnetID: row.subnetID, offset: row.offset, releasedAt: time)
+            } else {
+                try AddressTables.giveBack(db, subnetID: row.subnetID, offset: row.offset)
+            }
+            return allocation
+        }
+        if let released {
+            logger.info("released address", metadata: metadata(released))
+        }
+    }
+
+    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
+        try await Self.read(pool, "look up the address of \(owner)") { db in
+            try AddressTables.allocation(db, owner: owner).map { try Self.allocation(db, $0) }
+        }
+    }
+
+    public func allocations() async throws -> [IPAllocation] {
+        let clusterID = clusterID
+        return try await Self.read(pool, "list the allocations of cluster \(clusterID)") { db in
+            try AddressTables.allocations(db, clusterID: clusterID).map { try Self.allocation(db, $0) }
+        }.sorted { $0.address < $1.address }
+    }
+
+    public func usage() async throws -> [SubnetUsage] {
+        let subnets = subnets
+        let stillCoolingAfter = currentMilliseconds() - cooldownMilliseconds
+        return try await Self.read(pool, "count the used addresses") { db in
+            try subnets.map { subnet in
+                SubnetUsage(
+                    zone: subnet.layout.zone, subnet: subnet.layout.prefix, gateway: subnet.layout.gateway,
+                    assignable: subnet.layout.assignableCount,
+                    used: try AddressTables.allocationCount(db, subnetID: subnet.id),
+                    coolingDown: try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: stillCoolingAfter))
+            }
+        }
+    }
+
+    // MARK: - Transactions
+
+    private enum ReserveOutcome: Sendable {
+        case existing(IPAllocation)
+        case reserved(IPAllocation)
+        case reusedEarly(IPAllocation)
+    }
+
+    /// Runs `body` in one `IMMEDIATE` write transaction; database failures become ``IPAMError/backendUnavailable(_:)``.
+    private static func perform<T: Sendable>(
+        _ pool: DatabasePool, _ action: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw IPAMError.backendUnavailable("the transaction to \(action) returned nothing") }
+                return result
+            }
+        } catch let error as IPAMError {
+            throw error
+        } catch {
+            throw IPAMError.backendUnavailable("cannot \(action): \(describe(error))")
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot; database failures become ``IPAMError/backendUnavailable(_:)``.
+    private static func read<T: Sendable>(
+        _ pool: DatabasePool, _ action: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as IPAMError {
+            throw error
+        } catch {
+            throw IPAMError.backendUnavailable("cannot \(action): \(describe(error))")
+        }
+    }
+
+    /// Applies the schema migrations. Two processes opening a new file at once may race on the first
+    /// migration; the loser finds it applied on the second attempt.
+    private static func migrate(_ pool: DatabasePool) throws {
+        do {
+            try Schema.migrator.migrate(pool)
+        } catch {
+            try Schema.migrator.migrate(pool)
+        }
+    }
+
+    // MARK: - Steps inside a transaction
+
+    /// Records `owner` on `offset` of `subnet` (already taken out of the free or cooling addresses).
+    private static func hold(_ db: Database, _ subnet: Subnet, offset: Int, for owner: IPAMOwner, at time: Int64) throws -> IPAllocation {
+        guard let allocation = subnet.layout.allocation(owner: owner, offset: offset) else {
+            throw IPAMError.backendUnavailable("offset \(offset) lies outside \(subnet.layout.key); the database is inconsistent")
+        }
+        try AddressTables.insertAllocation(db, subnetID: subnet.id, offset: offset, address: allocation.address, owner: owner, at: time)
+        return allocation
+    }
+
+    /// Moves every address whose cool-down ended into the free ranges.
+    private static func returnCooledDown(_ db: Database, releasedAtOrBefore time: Int64) throws {
+        for row in try AddressTables.cooledDown(db, releasedAtOrBefore: time) {
+            _ = try AddressTables.takeCooling(db, subnetID: row.subnetID, offset: row.offset)
+            try AddressTables.giveBack(db, subnetID: row.subnetID, offset: row.offset)
+        }
+    }
+
+    /// The allocation value of a row, with the subnet, gateway and zone the database stores for it (the
+    /// database, not this process's configuration, so rows written by another process read correctly).
+    private static func allocation(_ db: Database, _ row: AllocationRow) throws -> IPAllocation {
+        guard let subnet = try Row.fetchOne(db, sql: "SELECT prefix, gateway, zone FROM subnet WHERE id = ?", arguments: [row.subnetID]),
+              let prefix = IPPrefix(subnet["prefix"] as String),
+              let gateway = IPAddress(subnet["gateway"] as String),
+              let address = prefix.address(atOffset: row.offset)
+        else {
+            throw IPAMError.backendUnavailable("the allocation of \(row.owner) refers to an unreadable subnet; restore the database from a backup")
+        }
+        return IPAllocation(owner: row.owner, address: address, prefixLength: prefix.length, gateway: gateway, subnet: prefix, zone: subnet["zone"])
+    }
+
+    // MARK: - Helpers
+
+    private func currentMilliseconds() -> Int64 { Self.milliseconds(since: now()) }
+
+    private static func milliseconds(since date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    private func metadata(_ allocation: IPAllocation) -> Logger.Metadata {
+        ["owner": "\(allocation.owner)", "address": "\(allocation.cidr)", "zone": "\(allocation.zone)", "subnet": "\(allocation.subnet)"]
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            if error.resultCode == .SQLITE_BUSY {
+                return "the database stayed locked by another process for more than \(busyTimeout)"
+            }
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+
+    /// The layouts of every configured subnet, refusing a configuration the backend cannot serve.
+    private static func layouts(of configuration: LocalIPAMConfiguration) throws -> [SubnetLayout] {
+        var layouts: [SubnetLayout] = []
+        var zoneNames: Set<String> = []
+        for zone in configuration.zones {
+            guard zoneNames.insert(zone.name).inserted else {
+                throw IPAMError.invalidConfiguration("ipam.local.zones.\(zone.name): the zone is configured twice; merge its subnets")
+            }
+            for (position, subnet) in zone.subnets.enumerated() {
+                let layout = SubnetLayout(
+                    zone: zone.name, position: position, prefix: subnet.subnet, gateway: subnet.gateway, reserved: subnet.reserved)
+                if let clash = layouts.first(where: { $0.prefix.overlaps(layout.prefix) }) {
+                    throw IPAMError.invalidConfiguration(
+                        "ipam.local.zones.\(zone.name)[\(position)].subnet: \(layout.key) overlaps \(clash.key) of zone \(clash.zone); subnets must not overlap")
+                }
+                layouts.append(layout)
+            }
+        }
+        return layouts
+    }
+}

@@ -1,0 +1,88 @@
+// Which offsets of one configured subnet may be handed out: pure, computed once from the configuration.
+
+import IPAMCore
+
+/// One configured subnet as the local backend sees it: its place in its zone and the offsets it may hand out.
+///
+/// Offsets count from the network address (offset 0). The assignable offsets are the usable hosts minus
+/// the gateway and the reserved ranges; for IPv4 the network and broadcast addresses are never hosts.
+struct SubnetLayout: Sendable, Hashable {
+    /// The largest offset the backend tracks: huge IPv6 subnets are cut here so offsets fit SQLite integers.
+    static let maximumOffset = Int.max / 4
+
+    /// The zone the subnet belongs to.
+    let zone: String
+    /// The subnet's place in its zone's ordered list (0 = tried first).
+    let position: Int
+    /// The subnet itself.
+    let prefix: IPPrefix
+    /// The subnet's gateway (never handed out).
+    let gateway: IPAddress
+    /// The assignable offsets: sorted, disjoint, non-adjacent.
+    let assignable: [OffsetInterval]
+
+    /// Computes the layout of `prefix` with `gateway` and `reserved` taken out.
+    init(zone: String, position: Int, prefix: IPPrefix, gateway: IPAddress, reserved: [IPRange]) {
+        self.zone = zone
+        self.position = position
+        self.prefix = prefix
+        self.gateway = gateway
+        let hosts = Self.clippedOffsets(prefix.firstHost, prefix.lastHost, in: prefix)
+        var excluded: [OffsetInterval] = []
+        if let gatewayOffset = Self.offset(of: gateway, in: prefix) {
+            excluded.append(OffsetInterval(first: gatewayOffset, last: gatewayOffset))
+        }
+        for range in reserved {
+            if let interval = Self.clippedOffsets(range.first, range.last, in: prefix) {
+                excluded.append(interval)
+            }
+        }
+        self.assignable = hosts.map { OffsetIntervals.subtract(excluded, from: [$0]) } ?? []
+    }
+
+    /// The key the database stores the subnet under: its canonical text form.
+    var key: String { prefix.description }
+
+    /// The number of addresses that may ever be handed out.
+    var assignableCount: Int { OffsetIntervals.count(assignable) }
+
+    /// The assignable offsets in text form (`3-6,8-254`); two layouts with equal fingerprints hand out
+    /// exactly the same addresses.
+    var fingerprint: String { assignable.map(\.description).joined(separator: ",") }
+
+    /// Whether the subnet may hand out the address at `offset`.
+    func isAssignable(offset: Int) -> Bool { OffsetIntervals.contains(offset, in: assignable) }
+
+    /// The address at `offset`, if the offset lies in the subnet.
+    func address(atOffset offset: Int) -> IPAddress? { prefix.address(atOffset: offset) }
+
+    /// The offset of `address`, if the subnet contains it and the offset is tracked.
+    func offset(of address: IPAddress) -> Int? { Self.offset(of: address, in: prefix) }
+
+    /// The allocation value for `owner` holding the address at `offset`.
+    func allocation(owner: IPAMOwner, offset: Int) -> IPAllocation? {
+        guard let address = address(atOffset: offset) else { return nil }
+        return IPAllocation(
+            owner: owner, address: address, prefixLength: prefix.length, gateway: gateway, subnet: prefix, zone: zone)
+    }
+
+    // MARK: - Offset arithmetic
+
+    private static func offset(of address: IPAddress, in prefix: IPPrefix) -> Int? {
+        guard let offset = prefix.offset(of: address), offset <= maximumOffset else { return nil }
+        return offset
+    }
+
+    /// The offsets of `first...last` that lie inside `prefix` and below ``maximumOffset``, or `nil` if none do.
+    private static func clippedOffsets(_ first: IPAddress, _ last: IPAddress, in prefix: IPPrefix) -> OffsetInterval? {
+        guard first.family == prefix.family, last.family == prefix.family else { return nil }
+        let low = max(first.value, prefix.network.value)
+        let high = min(last.value, prefix.lastAddress.value)
+        guard low <= high else { return nil }
+        let base = prefix.network.value
+        let lowOffset = low - base
+        guard lowOffset <= UInt128(maximumOffset) else { return nil }
+        let highOffset = min(high - base, UInt128(maximumOffset))
+        return OffsetInterval(first: Int(lowOffset), last: Int(highOffset))
+    }
+}

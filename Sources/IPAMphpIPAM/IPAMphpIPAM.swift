@@ -1,1 +1,0 @@
-// IPAMphpIPAM module (placeholder until its issue lands).

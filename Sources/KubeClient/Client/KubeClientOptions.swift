@@ -1,0 +1,41 @@
+// KubeClient.Options: rate limit, timeouts and identification of one client.
+
+extension KubeClient {
+    /// Tuning of one client; every field has a documented default.
+    public struct Options: Sendable, Hashable {
+        /// Requests per second allowed by the client-side rate limit (watches are exempt). Default 50,
+        /// enough for an operator of a few hundred nodes without hammering the API server.
+        public var qps: Double
+        /// Requests allowed back to back after a quiet period. Default 100.
+        public var burst: Int
+        /// `false` turns client-side rate limiting off (tests, tools). Default `true`.
+        public var rateLimited: Bool
+        /// The longest one non-watch request may take. Default 30 s.
+        public var requestTimeout: Duration
+        /// The longest connecting (TCP + TLS) may take. Default 10 s.
+        public var connectTimeout: Duration
+        /// Extra time after a watch's `timeoutSeconds` before the client gives up on the stream itself.
+        /// Default 30 s.
+        public var watchGracePeriod: Duration
+        /// The `User-Agent` header. Default `overlay-ip-controller`.
+        public var userAgent: String
+        /// The largest response body accepted for one request. Default 64 MiB.
+        public var maximumResponseBytes: Int
+
+        /// Options with the documented defaults.
+        public init(
+            qps: Double = 50, burst: Int = 100, rateLimited: Bool = true, requestTimeout: Duration = .seconds(30),
+            connectTimeout: Duration = .seconds(10), watchGracePeriod: Duration = .seconds(30),
+            userAgent: String = "overlay-ip-controller", maximumResponseBytes: Int = 64 << 20
+        ) {
+            self.qps = qps
+            self.burst = burst
+            self.rateLimited = rateLimited
+            self.requestTimeout = requestTimeout
+            self.connectTimeout = connectTimeout
+            self.watchGracePeriod = watchGracePeriod
+            self.userAgent = userAgent
+            self.maximumResponseBytes = maximumResponseBytes
+        }
+    }
+}

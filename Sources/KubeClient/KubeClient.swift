@@ -1,1 +1,0 @@
-// KubeClient module (placeholder until its issue lands).

@@ -1,0 +1,59 @@
+// What the overlay-ipam commands need from their process: environment, output streams, logging and backends.
+
+import Foundation
+import IPAMBackends
+import IPAMCore
+import Logging
+
+/// The process around a command: injected so tests run commands in-process and capture their output.
+public struct CommandContext: Sendable {
+    /// Where a line of output goes.
+    public enum Stream: Sendable, Hashable {
+        case standardOutput
+        case standardError
+    }
+
+    /// The environment variables (`OVERLAY_IPAM_CONFIG` is read from here).
+    public var environment: [String: String]
+    /// Writes text (already ending in a newline) to a stream.
+    public var write: @Sendable (Stream, String) -> Void
+    /// Makes the logger handed to backends, at the given level.
+    public var makeLogger: @Sendable (Logger.Level) -> Logger
+    /// Opens the backend a configuration selects.
+    public var makeBackend: @Sendable (OverlayConfiguration, Logger) async throws -> any IPAMBackend
+
+    public init(
+        environment: [String: String],
+        write: @escaping @Sendable (Stream, String) -> Void,
+        makeLogger: @escaping @Sendable (Logger.Level) -> Logger,
+        makeBackend: @escaping @Sendable (OverlayConfiguration, Logger) async throws -> any IPAMBackend = {
+            try await IPAMBackendFactory.makeBackend(for: $0, logger: $1)
+        }
+    ) {
+        self.environment = environment
+        self.write = write
+        self.makeLogger = makeLogger
+        self.makeBackend = makeBackend
+    }
+
+    /// The real process: its environment, stdout and stderr, logs on stderr, and the configured backends.
+    public static func process() -> CommandContext {
+        CommandContext(
+            environment: ProcessInfo.processInfo.environment,
+            write: { stream, text in
+                let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
+                handle.write(Data(text.utf8))
+            },
+            makeLogger: { level in
+                var logger = Logger(label: "overlay-ipam", factory: { StreamLogHandler.standardError(label: $0) })
+                logger.logLevel = level
+                return logger
+            })
+    }
+
+    /// Writes `line` and a newline to standard output.
+    func print(_ line: String) { write(.standardOutput, line + "\n") }
+
+    /// Writes `line` and a newline to standard error.
+    func printError(_ line: String) { write(.standardError, line + "\n") }
+}

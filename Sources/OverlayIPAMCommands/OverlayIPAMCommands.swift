@@ -1,1 +1,0 @@
-// OverlayIPAMCommands module (placeholder until its issue lands).

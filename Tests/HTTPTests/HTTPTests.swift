@@ -1,2 +1,0 @@
-// Tests of HTTP.
-import Testing

@@ -1,0 +1,77 @@
+// Tests of the producer/consumer state machine: backpressure, end of body, failures and cancellation.
+import Testing
+
+@testable import HTTP
+
+@Suite("Response buffer")
+struct ResponseBufferTests {
+    /// Awaits the next chunk from `buffer`, running the effects; reports whether the producer was resumed.
+    private func nextChunk(_ buffer: inout ResponseBuffer) async -> (Result<[UInt8]?, HTTPError>, resumedProducer: Bool) {
+        var resumed = false
+        let result = await withCheckedContinuation { continuation in
+            for effect in buffer.awaitChunk(continuation) {
+                switch effect {
+                case .resumeChunk(let waiter, let result): waiter.resume(returning: result)
+                case .resumeProducer: resumed = true
+                case .resumeHead, .resumeResponse: Issue.record("unexpected effect")
+                }
+            }
+        }
+        return (result, resumed)
+    }
+
+    @Test("beyond the high watermark chunks are refused, and draining to the low watermark resumes the producer")
+    func backpressure() async throws {
+        var buffer = ResponseBuffer(mode: .stream(highWatermark: 10, lowWatermark: 4))
+        #expect(buffer.receivedBody([1, 2, 3, 4, 5, 6]).accepted)
+        #expect(buffer.receivedBody([7, 8, 9, 10, 11]).accepted)
+        #expect(buffer.receivedBody([12]).accepted == false)
+        #expect(buffer.bufferedBytes == 11)
+        let first = await nextChunk(&buffer)
+        #expect(try first.0.get() == [1, 2, 3, 4, 5, 6])
+        #expect(first.resumedProducer == false)
+        let second = await nextChunk(&buffer)
+        #expect(try second.0.get() == [7, 8, 9, 10, 11])
+        #expect(second.resumedProducer)
+        #expect(buffer.receivedBody([12]).accepted)
+        #expect(try await nextChunk(&buffer).0.get() == [12])
+    }
+
+    @Test("after a failure the buffered bytes come first, then the error once, then the end")
+    func failureAfterBufferedBytes() async throws {
+        var buffer = ResponseBuffer(mode: .stream(highWatermark: 100, lowWatermark: 10))
+        _ = buffer.receivedHead(ResponseHead(status: 200, headers: [:]))
+        _ = buffer.receivedBody([1])
+        _ = buffer.finished(.failure(.timedOut("idle")), fallbackHead: nil)
+        #expect(try await nextChunk(&buffer).0.get() == [1])
+        let failed = await nextChunk(&buffer).0
+        #expect(throws: HTTPError.timedOut("idle")) { try failed.get() }
+        #expect(try await nextChunk(&buffer).0.get() == nil)
+    }
+
+    @Test("cancelling drops buffered bytes, fails the reader and reports that the transfer must be aborted once")
+    func cancelDropsBuffer() async throws {
+        var buffer = ResponseBuffer(mode: .stream(highWatermark: 100, lowWatermark: 10))
+        _ = buffer.receivedHead(ResponseHead(status: 200, headers: [:]))
+        _ = buffer.receivedBody([1, 2])
+        #expect(buffer.cancel().wasRunning)
+        #expect(buffer.cancel().wasRunning == false)
+        let cancelled = await nextChunk(&buffer).0
+        #expect(throws: HTTPError.cancelled) { try cancelled.get() }
+        #expect(buffer.receivedBody([3]).accepted)
+        #expect(buffer.bufferedBytes == 0)
+    }
+
+    @Test("a transfer that ends without a head but with libcurl's status uses it; without either it fails")
+    func fallbackHead() {
+        var withStatus = ResponseBuffer(mode: .collect)
+        _ = withStatus.finished(.success(()), fallbackHead: ResponseHead(status: 204, headers: [:]))
+        #expect(withStatus.head?.status == 204)
+        var withoutStatus = ResponseBuffer(mode: .collect)
+        _ = withoutStatus.finished(.success(()), fallbackHead: nil)
+        guard case .failure(.transport)? = withoutStatus.outcome else {
+            Issue.record("expected a transport failure, got \(String(describing: withoutStatus.outcome))")
+            return
+        }
+    }
+}

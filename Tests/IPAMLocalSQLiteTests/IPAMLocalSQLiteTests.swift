@@ -1,2 +1,0 @@
-// Tests of IPAMLocalSQLite.
-import Testing

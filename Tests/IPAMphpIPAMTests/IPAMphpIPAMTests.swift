@@ -1,2 +1,0 @@
-// Tests of IPAMphpIPAM.
-import Testing

@@ -1,2 +1,0 @@
-// Tests of KubeClient.
-import Testing

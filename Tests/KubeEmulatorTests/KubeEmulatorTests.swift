@@ -1,2 +1,0 @@
-// Tests of KubeEmulator.
-import Testing

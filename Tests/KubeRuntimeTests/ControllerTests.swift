@@ -1,0 +1,184 @@
+// Tests of the controller wiring: readiness, current objects only, owners, mappers, retries, shutdown.
+import KubeClient
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TestSupport
+import Testing
+@testable import KubeRuntime
+
+@Suite("Controller")
+struct ControllerTests {
+    /// Reconciles log `name size` and return `.awaitChange`.
+    func recordingController(
+        _ source: InMemoryListWatch<Widget>, clock: ManualClock = ManualClock(), log: EventLog<String>,
+        gate: AsyncGate? = nil, configuration: ControllerConfiguration = .init()
+    ) -> Controller<Widget> {
+        Controller(for: source, configuration: configuration, clock: RuntimeClock(clock)) { widget in
+            log.record("\(widget.metadata.name) \(widget.size)")
+            await gate?.wait()
+            return .awaitChange
+        }
+    }
+
+    @Test("controller reconciles every listed object once its store is ready")
+    func reconcilesListedObjects() async throws {
+        let source = InMemoryListWatch([Widget("a"), Widget("b")])
+        let log = EventLog<String>()
+        let controller = recordingController(source, log: log)
+        let task = Task { try await controller.run() }
+        var runs = log.stream.makeAsyncIterator()
+        let first = await runs.next()
+        let second = await runs.next()
+        #expect(Set([first, second]) == ["a 0", "b 0"])
+        task.cancel()
+        try await task.value
+    }
+
+    @Test("controller reconciles the current cached object and skips keys whose object is gone")
+    func reconcilesCurrentObjectOnly() async throws {
+        let source = InMemoryListWatch([Widget("a")])
+        let log = EventLog<String>()
+        let gate = AsyncGate()
+        let controller = Controller(for: source, clock: RuntimeClock(ManualClock())) { widget in
+            log.record("\(widget.metadata.name) \(widget.size)")
+            if widget.metadata.name == "a" { await gate.wait() }
+            return .awaitChange
+        }
+        let task = Task { try await controller.run() }
+        var runs = log.stream.makeAsyncIterator()
+        #expect(await runs.next() == "a 0")
+        // While "a" reconciles, it changes, then goes away; "b" arrives.
+        source.upsert(Widget("a", size: 1))
+        source.delete(ObjectKey(namespace: "default", name: "a"))
+        source.upsert(Widget("b"))
+        await controller.store.waitUntil { $0[ObjectKey(namespace: "default", name: "b")] != nil }
+        gate.open()
+        #expect(await runs.next() == "b 0")
+        // With one slot and "a"'s rerun queued before "c", reaching "c" means "a"'s rerun was skipped.
+        source.upsert(Widget("c"))
+        #expect(await runs.next() == "c 0")
+        task.cancel()
+        try await task.value
+        #expect(log.all.filter { $0.hasPrefix("a") } == ["a 0"])
+    }
+
+    @Test("a change to an owned child reconciles its owner")
+    func ownedChildTriggersOwner() async throws {
+        let owners = InMemoryListWatch([Gadget("owner")])
+        let children = InMemoryListWatch<Widget>()
+        let log = EventLog<String>()
+        let controller = Controller(for: owners, clock: RuntimeClock(ManualClock())) { gadget in
+            log.record(gadget.metadata.name)
+            return .awaitChange
+        }
+        .owns(children)
+        let task = Task { try await controller.run() }
+        var runs = log.stream.makeAsyncIterator()
+        #expect(await runs.next() == "owner")
+        var child = Widget("child")
+        child.metadata.ownerReferences = [
+            OwnerReference(apiVersion: "v1", kind: "Node", name: "unrelated", uid: "u2"),
+            OwnerReference(apiVersion: "example.com/v1", kind: "Gadget", name: "owner", uid: "u1"),
+        ]
+        children.upsert(child)
+        #expect(await runs.next() == "owner")
+        children.delete(ObjectKey(child))
+        #expect(await runs.next() == "owner")
+        task.cancel()
+        try await task.value
+        #expect(log.all == ["owner", "owner", "owner"])
+    }
+
+    @Test("a mapped watch reconciles the keys its mapper returns, on deletion too")
+    func mappedWatchTriggers() async throws {
+        let source = InMemoryListWatch([Widget("x"), Widget("y")])
+        let others = InMemoryListWatch<Gadget>([Gadget("g")])
+        let log = EventLog<String>()
+        let controller = recordingController(source, log: log).watches(others) { _ in [ObjectKey(namespace: "default", name: "y")] }
+        let task = Task { try await controller.run() }
+        var runs = log.stream.makeAsyncIterator()
+        var initial: Set<String> = []
+        while initial.count < 2, let run = await runs.next() { initial.insert(run) }
+        #expect(initial == ["x 0", "y 0"])
+        others.delete(ObjectKey(name: "g"))
+        #expect(await runs.next() == "y 0")
+        task.cancel()
+        try await task.value
+    }
+
+    @Test("controller waits for every watched store before reconciling")
+    func waitsForAllStores() async throws {
+        let gate = AsyncGate()
+        let source = InMemoryListWatch([Widget("a")])
+        let others = InMemoryListWatch<Gadget>([], holdListUntil: gate)
+        let log = EventLog<String>()
+        let controller = recordingController(source, log: log).watches(others) { _ in [] }
+        let task = Task { try await controller.run() }
+        await controller.store.waitUntilReady()
+        #expect(log.all.isEmpty)
+        gate.open()
+        var runs = log.stream.makeAsyncIterator()
+        #expect(await runs.next() == "a 0")
+        task.cancel()
+        try await task.value
+    }
+
+    @Test("a failed reconcile is retried after the backoff; a terminal one is not")
+    func retriesErrorsNotTerminal() async throws {
+        let clock = ManualClock()
+        let source = InMemoryListWatch([Widget("flaky"), Widget("broken")])
+        let log = EventLog<String>()
+        let attempts = Mutex<[String: Int]>([:])
+        let controller = Controller(
+            for: source, configuration: .init(retry: .init(baseDelay: .seconds(1), queriesPerSecond: 0)), clock: RuntimeClock(clock)
+        ) { widget in
+            let name = widget.metadata.name
+            let attempt = attempts.withLock { $0[name, default: 0] += 1; return $0[name, default: 0] }
+            log.record("\(name) \(attempt)")
+            if name == "broken" { throw TerminalError(TestFailure()) }
+            if attempt == 1 { throw TestFailure() }
+            return .awaitChange
+        }
+        let task = Task { try await controller.run() }
+        var runs = log.stream.makeAsyncIterator()
+        var seen: Set<String> = []
+        while seen.count < 2, let run = await runs.next() { seen.insert(run) }
+        #expect(seen == ["flaky 1", "broken 1"])
+        // Two sleepers: the watch's idle watchdog and the queue waiting for the retry of "flaky".
+        await clock.waitForSleepers(count: 2)
+        #expect(clock.nextDeadline == .init(offset: .seconds(1)))
+        clock.advance(by: .seconds(1))
+        #expect(await runs.next() == "flaky 2")
+        task.cancel()
+        try await task.value
+        #expect(attempts.withLock { $0["broken"] } == 1)
+    }
+
+    @Test("graceful shutdown lets a running reconcile finish and starts no other")
+    func gracefulShutdownDrains() async throws {
+        let source = InMemoryListWatch([Widget("a")])
+        let log = EventLog<String>()
+        let gate = AsyncGate()
+        let finished = Mutex(false)
+        let controller = Controller(for: source, clock: RuntimeClock(ManualClock())) { widget in
+            log.record(widget.metadata.name)
+            await gate.wait()
+            finished.withLock { $0 = true }
+            return .requeue(after: .zero)
+        }
+        let group = ServiceGroup(services: [controller], logger: Logger(label: "test"))
+        let task = Task { try await group.run() }
+        var runs = log.stream.makeAsyncIterator()
+        #expect(await runs.next() == "a")
+        await group.triggerGracefulShutdown()
+        source.upsert(Widget("b"))
+        gate.open()
+        try await task.value
+        #expect(finished.withLock { $0 })
+        #expect(log.all == ["a"])
+    }
+
+    struct TestFailure: Error {}
+}
+

@@ -1,2 +1,0 @@
-// Tests of KubeRuntime.
-import Testing

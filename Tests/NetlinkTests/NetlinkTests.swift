@@ -1,2 +1,0 @@
-// Tests of Netlink.
-import Testing

@@ -1,0 +1,34 @@
+// Small helpers the Netlink tests share: address parsing and awaiting an event with a deadline.
+import IPAMCore
+import Netlink
+import Testing
+
+/// Parses an address literal for a test.
+func address(_ text: String) throws -> IPAddress { try IPAddress(parsing: text) }
+
+/// Parses a prefix literal for a test.
+func prefix(_ text: String) throws -> IPPrefix { try IPPrefix(parsing: text) }
+
+/// The comment shown when namespace tests are skipped.
+let namespaceRequirement: Comment = "needs root and `ip netns` (CAP_SYS_ADMIN, CAP_NET_ADMIN) to create a throwaway network namespace"
+
+/// The first event of `events` matching `predicate`, or `nil` if none arrives within `deadline`.
+/// The deadline only bounds a failing test; a passing one returns as soon as the event arrives.
+func firstEvent(
+    in events: NetlinkEventStream, within deadline: Duration = .seconds(10),
+    where predicate: @escaping @Sendable (NetlinkEvent) -> Bool
+) async throws -> NetlinkEvent? {
+    try await withThrowingTaskGroup(of: NetlinkEvent?.self) { group in
+        group.addTask {
+            for try await event in events where predicate(event) { return event }
+            return nil
+        }
+        group.addTask {
+            try await Task.sleep(for: deadline)
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}

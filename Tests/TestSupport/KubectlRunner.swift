@@ -1,0 +1,172 @@
+// Runs the real kubectl against a kubeconfig and captures its output (one-shot runs and long-running watches).
+import Foundation
+import Synchronization
+
+/// What a finished kubectl run printed.
+public struct KubectlResult: Sendable {
+    /// The process exit status (0 = success).
+    public var exitCode: Int32
+    /// Everything written to stdout.
+    public var stdout: String
+    /// Everything written to stderr.
+    public var stderr: String
+
+    /// Whether kubectl exited with 0.
+    public var succeeded: Bool { exitCode == 0 }
+}
+
+/// Why kubectl could not be run at all.
+public struct KubectlRunnerError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+
+    /// One line for test output.
+    public var description: String { "kubectl runner: \(message)" }
+}
+
+/// Runs `/usr/bin/kubectl` with a fixed kubeconfig and a private discovery cache (so tests never touch `~/.kube`).
+public struct KubectlRunner: Sendable {
+    /// The kubeconfig every command uses.
+    public var kubeconfigPath: String
+    /// The `--cache-dir` for discovery (one per test keeps runs independent).
+    public var cacheDirectory: String
+    /// The kubectl binary.
+    public var executable: String
+
+    /// Creates a runner; `cacheDirectory` defaults to a `kubectl-cache` folder next to the kubeconfig.
+    public init(kubeconfigPath: String, cacheDirectory: String? = nil, executable: String = "/usr/bin/kubectl") {
+        self.kubeconfigPath = kubeconfigPath
+        self.cacheDirectory = cacheDirectory
+            ?? URL(fileURLWithPath: kubeconfigPath).deletingLastPathComponent().appendingPathComponent("kubectl-cache").path
+        self.executable = executable
+    }
+
+    /// Whether the kubectl binary exists on this machine.
+    public var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
+
+    private func process(_ arguments: [String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDirectory] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["KUBECONFIG"] = nil
+        environment["HOME"] = URL(fileURLWithPath: cacheDirectory).deletingLastPathComponent().path
+        process.environment = environment
+        return process
+    }
+
+    /// Runs `kubectl arguments…` to completion, feeding `stdin` if given.
+    public func run(_ arguments: [String], stdin: String? = nil) async throws -> KubectlResult {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appendingPathComponent("stdout")
+        let errURL = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = process(arguments)
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        let exitCode: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: KubectlRunnerError(message: "cannot start \(executable): \(error)"))
+                return
+            }
+            if let stdin {
+                input.fileHandleForWriting.write(Data(stdin.utf8))
+                try? input.fileHandleForWriting.close()
+            }
+        }
+        try? outHandle.close()
+        try? errHandle.close()
+        return KubectlResult(
+            exitCode: exitCode,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+
+    /// Starts a long-running kubectl (e.g. `get -w`); read its stdout line by line, then `terminate()` it.
+    public func start(_ arguments: [String]) throws -> KubectlProcess {
+        let process = process(arguments)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let (lines, continuation) = AsyncStream<String>.makeStream()
+        let splitter = LineSplitter(continuation: continuation)
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                splitter.finish()
+            } else {
+                splitter.append(data)
+            }
+        }
+        do {
+            try process.run()
+        } catch {
+            throw KubectlRunnerError(message: "cannot start \(executable): \(error)")
+        }
+        return KubectlProcess(process: process, lines: lines)
+    }
+}
+
+/// A kubectl running in the background.
+public struct KubectlProcess: @unchecked Sendable {
+    // @unchecked: `Process` is not Sendable; this wrapper only calls `terminate()`/`isRunning`, which Foundation
+    // documents as safe from any thread, and never mutates the process configuration after `run()`.
+    private let process: Process
+
+    /// Each line kubectl prints (stdout and stderr), without the newline; finishes when the process exits.
+    public let lines: AsyncStream<String>
+
+    init(process: Process, lines: AsyncStream<String>) {
+        self.process = process
+        self.lines = lines
+    }
+
+    /// Stops kubectl (SIGTERM).
+    public func terminate() {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// Splits pipe chunks into lines and yields them.
+private final class LineSplitter: Sendable {
+    private let pending = Mutex<[UInt8]>([])
+    private let continuation: AsyncStream<String>.Continuation
+
+    init(continuation: AsyncStream<String>.Continuation) {
+        self.continuation = continuation
+    }
+
+    func append(_ data: Data) {
+        let lines = pending.withLock { bytes -> [String] in
+            bytes.append(contentsOf: data)
+            var lines: [String] = []
+            while let newline = bytes.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: bytes[..<newline], as: UTF8.self))
+                bytes.removeSubrange(...newline)
+            }
+            return lines
+        }
+        for line in lines { continuation.yield(line) }
+    }
+
+    func finish() {
+        let rest = pending.withLock { bytes -> String? in
+            defer { bytes.removeAll() }
+            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+        }
+        if let rest { continuation.yield(rest) }
+        continuation.finish()
+    }
+}

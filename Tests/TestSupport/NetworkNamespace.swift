@@ -1,0 +1,155 @@
+// Throwaway network namespaces for tests: a veth "host NIC" with an address inside, always deleted.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A uniquely named network namespace made with `ip netns add` for one test, holding a veth pair that
+/// plays the host NIC (this kernel has no `dummy` link type) with an address on it.
+///
+/// ```swift
+/// @Test("…", .enabled(if: TestNetworkNamespace.isAvailable, "needs root for ip netns"))
+/// func something() async throws {
+///     try await TestNetworkNamespace.with { namespace in
+///         let netlink = try await NetlinkContext(namespace: namespace.name)
+///         try namespace.ip("route", "add", "10.9.0.0/16", "via", "192.168.100.1")
+///     }
+/// }
+/// ```
+/// Inside: `lo` up; `host0` (the host NIC, up, holding ``hostAddress``) paired with `peer0` (up, no
+/// address). The gateway `192.168.100.1` is on `host0`'s subnet but held by nobody, which is all the
+/// kernel needs to accept routes via it. Nothing outside the namespace is touched.
+public struct TestNetworkNamespace: Sendable {
+    /// The namespace name under `/var/run/netns`, unique per test (`oic-test-PID-RANDOM`).
+    public let name: String
+    /// The host NIC inside the namespace.
+    public let hostInterface = "host0"
+    /// The other end of the veth pair.
+    public let peerInterface = "peer0"
+    /// The host NIC's address with its prefix length.
+    public let hostAddress: String
+
+    /// Whether namespaces can be made here: running as root, `ip` present, and a probe namespace could
+    /// be created and deleted. Checked once per process; also removes namespaces leaked by earlier test
+    /// processes that crashed (their PID is gone).
+    public static let isAvailable: Bool = {
+        guard geteuid() == 0, let ip = ipExecutable else { return false }
+        removeLeakedNamespaces(ip: ip)
+        let probe = uniqueName()
+        guard (try? runCommand(ip, ["netns", "add", probe])) != nil else { return false }
+        return (try? runCommand(ip, ["netns", "del", probe])) != nil
+    }()
+
+    /// Creates a namespace, runs `body` with it, and deletes it whether `body` returns or throws.
+    /// - Parameter hostAddress: The address (CIDR form) put on the host NIC.
+    public static func with<Result>(
+        hostAddress: String = "192.168.100.2/24",
+        _ body: (TestNetworkNamespace) async throws -> Result
+    ) async throws -> Result {
+        let namespace = try create(hostAddress: hostAddress)
+        defer { namespace.delete() }
+        return try await body(namespace)
+    }
+
+    /// Runs `ip -n NAME ARGUMENTS…` (e.g. `ip("route", "del", "10.1.0.0/16")`) and returns its output.
+    /// - Throws: ``TestNetworkNamespaceError`` with the command, exit status and output when it fails.
+    @discardableResult
+    public func ip(_ arguments: String...) throws -> String {
+        try Self.runCommand(try Self.requireIP(), ["-n", name] + arguments)
+    }
+
+    /// Runs `command` inside the namespace through `ip netns exec NAME command…`.
+    @discardableResult
+    public func exec(_ command: [String]) throws -> String {
+        try Self.runCommand(try Self.requireIP(), ["netns", "exec", name] + command)
+    }
+
+    // MARK: - Lifecycle
+
+    private static func create(hostAddress: String) throws -> TestNetworkNamespace {
+        let ip = try requireIP()
+        let namespace = TestNetworkNamespace(name: uniqueName(), hostAddress: hostAddress)
+        try runCommand(ip, ["netns", "add", namespace.name])
+        do {
+            try namespace.ip("link", "set", "lo", "up")
+            try namespace.ip(
+                "link", "add", namespace.hostInterface, "type", "veth", "peer", "name", namespace.peerInterface)
+            try namespace.ip("address", "add", hostAddress, "dev", namespace.hostInterface)
+            try namespace.ip("link", "set", namespace.hostInterface, "up")
+            try namespace.ip("link", "set", namespace.peerInterface, "up")
+        } catch {
+            namespace.delete()
+            throw error
+        }
+        return namespace
+    }
+
+    /// Deletes the namespace; its interfaces go with it once nothing holds it open any more.
+    private func delete() {
+        guard let ip = Self.ipExecutable else { return }
+        _ = try? Self.runCommand(ip, ["netns", "del", name])
+    }
+
+    private static let prefix = "oic-test-"
+
+    private static func uniqueName() -> String {
+        "\(prefix)\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+
+    /// Deletes `oic-test-PID-…` namespaces whose process no longer exists.
+    private static func removeLeakedNamespaces(ip: String) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/var/run/netns")) ?? []
+        for entry in entries where entry.hasPrefix(prefix) {
+            let pidText = entry.dropFirst(prefix.count).prefix { $0 != "-" }
+            guard let pid = pid_t(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            _ = try? runCommand(ip, ["netns", "del", entry])
+        }
+    }
+
+    // MARK: - Running ip
+
+    private static let ipExecutable: String? = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    private static func requireIP() throws -> String {
+        guard let ip = ipExecutable else {
+            throw TestNetworkNamespaceError(command: "ip", status: -1, output: "the ip command (iproute2) is not installed")
+        }
+        return ip
+    }
+
+    @discardableResult
+    private static func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw TestNetworkNamespaceError(
+                command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
+                output: text)
+        }
+        return text
+    }
+}
+
+/// A namespace setup command failed.
+public struct TestNetworkNamespaceError: Error, CustomStringConvertible {
+    /// The command line that failed.
+    public var command: String
+    /// Its exit status.
+    public var status: Int32
+    /// What it printed.
+    public var output: String
+
+    /// `command exited with N: output`.
+    public var description: String { "\(command) exited with \(status): \(output)" }
+}
