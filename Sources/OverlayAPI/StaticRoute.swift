@@ -40,7 +40,7 @@ public struct StaticRoute: KubernetesObject, Hashable {
     /// itself (the original controller's way to scope a route) equals the node's zone.
     public func selects(nodeLabels: [String: String]) -> Bool {
         if let selector = spec.nodeSelector, !selector.matches(labels: nodeLabels) { return false }
-        if let zone = metadata.labels?[Overlay.Label.zone], !zone.isEmpty {
+        if let zone = metadata.labels[Overlay.Label.zone], !zone.isEmpty {
             return NodeTopology(labels: nodeLabels).zone == zone
         }
         return true
