@@ -153,8 +153,10 @@ public final class KubeClient: Sendable {
 
     /// Deletes an object.
     ///
-    /// - Returns: `.deleted` (200) or `.pending` (202: finalizers or graceful deletion hold the object,
-    ///   which now has `deletionTimestamp`); the object is included when the server returned it.
+    /// - Returns: `.pending` when the object still exists (finalizers or graceful deletion hold it and it
+    ///   now has `deletionTimestamp`), else `.deleted`; the object is included when the server returned it.
+    ///   kube-apiserver answers 200 for an object held by finalizers (202 only with
+    ///   `orphanDependents=false`), so "pending" is decided from the returned object, not the status code.
     /// - Throws: `KubeAPIError` `.notFound` when it does not exist, `.conflict` when a precondition fails.
     @discardableResult
     public func delete<T: KubernetesObject>(
@@ -164,7 +166,8 @@ public final class KubeClient: Sendable {
         let response = try await send(request)
         // Some resources answer with a Status instead of the object; that is still a success.
         let object = try? KubeJSON.decode(T.self, from: response.body)
-        return response.status == 202 ? .pending(object) : .deleted(object)
+        let stillExists = response.status == 202 || object?.metadata.deletionTimestamp != nil
+        return stillExists ? .pending(object) : .deleted(object)
     }
 
     // MARK: - Transport
@@ -226,8 +229,9 @@ public final class KubeClient: Sendable {
 
 /// The outcome of a successful delete.
 public enum DeleteResult<T: KubernetesObject>: Sendable {
-    /// 200: the object is gone (its last state, when the server returned it).
+    /// The object is gone (its last state, when the server returned it).
     case deleted(T?)
-    /// 202: deletion started but finalizers or graceful termination keep the object for now.
+    /// Deletion started (`deletionTimestamp` is set) but finalizers or graceful termination keep the
+    /// object for now; it disappears when they are done (watch for DELETED).
     case pending(T?)
 }
