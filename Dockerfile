@@ -1,0 +1,28 @@
+# One image with both binaries: the operator (overlay-ip-controller) and the node agent (overlay-network-agent).
+# Build: docker build -t overlay-ip-controller:latest .
+
+FROM swift:6.3-bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Resolve dependencies in their own layer so source edits do not refetch them.
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources ./Sources
+COPY Tests/TestSupport ./Tests/TestSupport
+RUN swift build -c release --static-swift-stdlib \
+      --product overlay-ip-controller --product overlay-network-agent --product overlay-ipam \
+ && mkdir /out \
+ && cp "$(swift build -c release --show-bin-path)"/overlay-ip-controller \
+       "$(swift build -c release --show-bin-path)"/overlay-network-agent \
+       "$(swift build -c release --show-bin-path)"/overlay-ipam /out/
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 ca-certificates tzdata \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/ /usr/local/bin/
+# The operator runs as this user; the agent's DaemonSet runs as root with NET_ADMIN only.
+USER 65532:65532
+ENTRYPOINT ["/usr/local/bin/overlay-ip-controller"]
