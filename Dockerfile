@@ -11,12 +11,11 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests/TestSupport ./Tests/TestSupport
-RUN swift build -c release --static-swift-stdlib \
-      --product overlay-ip-controller --product overlay-network-agent --product overlay-ipam \
- && mkdir /out \
- && cp "$(swift build -c release --show-bin-path)"/overlay-ip-controller \
-       "$(swift build -c release --show-bin-path)"/overlay-network-agent \
-       "$(swift build -c release --show-bin-path)"/overlay-ipam /out/
+RUN mkdir /out \
+ && for product in overlay-ip-controller overlay-network-agent overlay-ipam; do \
+      swift build -c release --static-swift-stdlib --product "$product" || exit 1; \
+      cp "$(swift build -c release --show-bin-path)/$product" /out/; \
+    done
 
 FROM debian:bookworm-slim
 RUN apt-get update \
