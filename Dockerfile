@@ -6,11 +6,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Resolve dependencies in their own layer so source edits do not refetch them.
-COPY Package.swift ./
-RUN swift package resolve
-COPY Sources ./Sources
-COPY Tests/TestSupport ./Tests/TestSupport
+COPY . .
 RUN mkdir /out \
  && for product in overlay-ip-controller overlay-network-agent overlay-ipam; do \
       swift build -c release --static-swift-stdlib --product "$product" || exit 1; \
