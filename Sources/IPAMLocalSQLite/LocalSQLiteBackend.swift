@@ -79,6 +79,14 @@ public final class LocalSQLiteBackend: IPAMBackend {
                 "cannot open the local IPAM database \(configuration.database): \(Self.describe(error)); "
                     + "check that its directory exists and is writable (ipam.local.database)")
         }
+        let newer = try await Self.read(pool, "read the schema version") { db in
+            try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations)
+        }
+        guard newer.isEmpty else {
+            throw IPAMError.invalidConfiguration(
+                "ipam.local.database: \(configuration.database) was written by a newer overlay-ip-controller (schema "
+                    + "\(newer.sorted().joined(separator: ", ")); this build knows up to \(Schema.currentVersion)); upgrade this program")
+        }
 
         let reconciler = ConfigurationReconciler(layouts: layouts, now: Self.milliseconds(since: now()))
         let (ids, summary) = try await Self.perform(pool, "reconcile the configuration") { db in
