@@ -171,7 +171,8 @@ public final class LeaderElector: Service, Sendable {
     }
 
     private func release() async {
-        guard configuration.releaseOnShutdown, isLeader else {
+        // Cancellation (unlike graceful shutdown) means "stop now": no more requests.
+        guard configuration.releaseOnShutdown, isLeader, !Task.isCancelled else {
             setLeader(false)
             return
         }
