@@ -109,7 +109,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["IPAMCore", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore"], swiftSettings: strict),
         .testTarget(
-            name: "IPAMLocalSQLiteTests", dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport", log],
+            name: "IPAMLocalSQLiteTests",
+            dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport", log, .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "IPAMphpIPAMTests",
