@@ -21,6 +21,11 @@ final class CurlTransfer {
     private var closed = false
 
     var id: UInt64 { sink.transferID }
+    /// The head and idle deadlines the engine enforces for streams.
+    var deadlines: StreamDeadlines<ContinuousClock.Instant> {
+        StreamDeadlines(
+            started: started, headTimeout: request.headTimeout, idleTimeout: request.idleTimeout, url: request.displayURL)
+    }
     var headReceived: Bool { parser.completedHead != nil }
 
     init(request: PreparedRequest, sink: ResponseSink) throws(HTTPError) {

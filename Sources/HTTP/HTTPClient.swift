@@ -5,8 +5,9 @@ import Logging
 ///
 /// All requests of one client share one libcurl multi handle driven by one background thread, so
 /// keep-alive connections are reused across requests and tasks. Create one client per set of TLS
-/// settings and keep it for the life of the process. Redirects are not followed. Requests on a client
-/// that is released continue until they end; the thread exits after the last one.
+/// settings and keep it for the life of the process. Redirects are not followed. Like client-go, the
+/// client honours the `https_proxy`/`http_proxy`/`no_proxy` environment variables (libcurl's default).
+/// Requests on a client that is released continue until they end; the thread exits after the last one.
 ///
 /// ```swift
 /// let client = HTTPClient(configuration: .init(tls: .init(certificateAuthority: .file("/etc/ca.pem"))))

@@ -5,8 +5,9 @@ extension HTTPClient {
     public struct Configuration: Sendable, Hashable {
         /// TLS settings for `https://` URLs.
         public var tls: TLSConfiguration
-        /// The longest connecting (TCP and TLS handshake) may take. Default 10 s, like client-go's dialer
-        /// timeout is 30 s but an operator on a LAN should learn sooner that a peer is gone.
+        /// The longest connecting (TCP and TLS handshake) may take. Default 10 s: shorter than client-go's
+        /// 30 s dial timeout, because an operator next to its API server and IPAM should notice a dead
+        /// peer sooner.
         public var connectTimeout: Duration
         /// The longest a ``HTTPClient/send(_:)`` exchange may take, from start to last body byte, when the
         /// request sets no timeout. For ``HTTPClient/stream(_:)`` it bounds only the wait for the response

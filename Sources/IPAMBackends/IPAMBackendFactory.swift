@@ -2,6 +2,7 @@
 
 import IPAMCore
 import IPAMLocalSQLite
+import IPAMphpIPAM
 import Logging
 
 /// Chooses and opens the IPAM backend named by the configuration.
@@ -30,8 +31,6 @@ public enum IPAMBackendFactory {
     private static func makePhpIPAMBackend(_ configuration: PhpIPAMConfiguration, clusterID: String, logger: Logger) async throws
         -> any IPAMBackend
     {
-        // PHPIPAM-BACKEND: replace this line with
-        // `return try await PhpIPAMBackend(configuration: configuration, clusterID: clusterID, logger: logger)` (and `import IPAMphpIPAM`).
-        throw IPAMError.invalidConfiguration("the phpipam backend is not available in this build")
+        try await PhpIPAMBackend(configuration: configuration, clusterID: clusterID, logger: logger)
     }
 }
