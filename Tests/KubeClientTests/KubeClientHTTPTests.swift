@@ -154,7 +154,7 @@ struct KubeClientHTTPTests {
         }
     }
 
-    @Test("listAll follows continue tokens, keeps the first page's resourceVersion and restarts on 410 Expired")
+    @Test("listAll follows continue tokens without resourceVersion, keeps the first page's version and restarts on 410 Expired")
     func listAllPaging() async throws {
         let expiredOnce = Mutex(false)
         try await withServer(handler: { request, responder in
@@ -175,14 +175,15 @@ struct KubeClientHTTPTests {
             }
             try await responder.respond(status: 200, headers: json, body: list)
         }) { client, log in
-            let all = try await client.listAll(Node.self, options: ListOptions(labelSelector: "zone=dal10", limit: 2))
+            let all = try await client.listAll(
+                Node.self, options: ListOptions(labelSelector: "zone=dal10", limit: 2, resourceVersion: "0"))
             #expect(all.items.map(\.metadata.name) == ["a", "b", "c"])
             #expect(all.metadata.resourceVersion == "100")
             #expect(
                 log.all.map(\.uri) == [
-                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2",
+                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&resourceVersion=0",
                     "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&continue=page2",
-                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2",
+                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&resourceVersion=0",
                     "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&continue=page2",
                 ])
         }

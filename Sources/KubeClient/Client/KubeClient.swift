@@ -90,6 +90,9 @@ public final class KubeClient: Sendable {
                     if pageOptions.continueToken == nil { result.metadata.resourceVersion = page.metadata.resourceVersion }
                     result.items += page.items
                     pageOptions.continueToken = page.metadata.hasMorePages ? page.metadata.continueToken : nil
+                    // The token pins the snapshot; the API rejects a resourceVersion next to it (client-go pager).
+                    pageOptions.resourceVersion = nil
+                    pageOptions.resourceVersionMatch = nil
                 } while pageOptions.continueToken != nil
                 return result
             } catch let error as KubeAPIError where (error.reason == .expired || error.reason == .gone) && restarts < maximumRestarts {

@@ -19,14 +19,12 @@ extension KubeClient {
         public var watchGracePeriod: Duration
         /// The `User-Agent` header. Default `overlay-ip-controller`.
         public var userAgent: String
-        /// The largest response body accepted for one request. Default 64 MiB.
-        public var maximumResponseBytes: Int
 
         /// Options with the documented defaults.
         public init(
             qps: Double = 50, burst: Int = 100, rateLimited: Bool = true, requestTimeout: Duration = .seconds(30),
             connectTimeout: Duration = .seconds(10), watchGracePeriod: Duration = .seconds(30),
-            userAgent: String = "overlay-ip-controller", maximumResponseBytes: Int = 64 << 20
+            userAgent: String = "overlay-ip-controller"
         ) {
             self.qps = qps
             self.burst = burst
@@ -35,7 +33,6 @@ extension KubeClient {
             self.connectTimeout = connectTimeout
             self.watchGracePeriod = watchGracePeriod
             self.userAgent = userAgent
-            self.maximumResponseBytes = maximumResponseBytes
         }
     }
 }
