@@ -18,5 +18,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "KubeClientBenchmark",
+            dependencies: [
+                .product(name: "KubeClient", package: "overlay-ip-controller"),
+                .product(name: "KubeEmulator", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     ]
 )

@@ -23,9 +23,9 @@ struct ResponseBufferTests {
     @Test("beyond the high watermark chunks are refused, and draining to the low watermark resumes the producer")
     func backpressure() async throws {
         var buffer = ResponseBuffer(mode: .stream(highWatermark: 10, lowWatermark: 4))
-        #expect(buffer.receivedBody([1, 2, 3, 4, 5, 6]).accepted)
-        #expect(buffer.receivedBody([7, 8, 9, 10, 11]).accepted)
-        #expect(buffer.receivedBody([12]).accepted == false)
+        #expect(buffer.receivedBody([1, 2, 3, 4, 5, 6]).disposition == .taken)
+        #expect(buffer.receivedBody([7, 8, 9, 10, 11]).disposition == .taken)
+        #expect(buffer.receivedBody([12]).disposition == .pause)
         #expect(buffer.bufferedBytes == 11)
         let first = await nextChunk(&buffer)
         #expect(try first.0.get() == [1, 2, 3, 4, 5, 6])
@@ -33,7 +33,7 @@ struct ResponseBufferTests {
         let second = await nextChunk(&buffer)
         #expect(try second.0.get() == [7, 8, 9, 10, 11])
         #expect(second.resumedProducer)
-        #expect(buffer.receivedBody([12]).accepted)
+        #expect(buffer.receivedBody([12]).disposition == .taken)
         #expect(try await nextChunk(&buffer).0.get() == [12])
     }
 
@@ -58,16 +58,28 @@ struct ResponseBufferTests {
         #expect(buffer.cancel().wasRunning == false)
         let cancelled = await nextChunk(&buffer).0
         #expect(throws: HTTPError.cancelled) { try cancelled.get() }
-        #expect(buffer.receivedBody([3]).accepted)
+        #expect(buffer.receivedBody([3]).disposition == .abort)
         #expect(buffer.bufferedBytes == 0)
+    }
+
+    @Test("a collected body beyond its limit aborts the transfer with an error that names the setting")
+    func collectLimit() {
+        var buffer = ResponseBuffer(mode: .collect(limit: 4))
+        #expect(buffer.receivedBody([1, 2, 3]).disposition == .taken)
+        #expect(buffer.receivedBody([4, 5]).disposition == .abort)
+        guard case .failure(.transport(let message))? = buffer.outcome else {
+            Issue.record("expected a transport failure, got \(String(describing: buffer.outcome))")
+            return
+        }
+        #expect(message.contains("maximumResponseBodySize"))
     }
 
     @Test("a transfer that ends without a head but with libcurl's status uses it; without either it fails")
     func fallbackHead() {
-        var withStatus = ResponseBuffer(mode: .collect)
+        var withStatus = ResponseBuffer(mode: .collect(limit: 100))
         _ = withStatus.finished(.success(()), fallbackHead: ResponseHead(status: 204, headers: [:]))
         #expect(withStatus.head?.status == 204)
-        var withoutStatus = ResponseBuffer(mode: .collect)
+        var withoutStatus = ResponseBuffer(mode: .collect(limit: 100))
         _ = withoutStatus.finished(.success(()), fallbackHead: nil)
         guard case .failure(.transport)? = withoutStatus.outcome else {
             Issue.record("expected a transport failure, got \(String(describing: withoutStatus.outcome))")
