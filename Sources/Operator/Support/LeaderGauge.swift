@@ -15,7 +15,7 @@ struct LeaderGauge: Service {
             return
         }
         let gauge = gauge
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await leading in leadership.leadershipChanges() {
                 gauge.set(leading ? 1 : 0)
             }
