@@ -155,6 +155,25 @@ struct ControllerTests {
         #expect(attempts.withLock { $0["broken"] } == 1)
     }
 
+    @Test("periodic resync reconciles every cached object again")
+    func periodicResync() async throws {
+        let clock = ManualClock()
+        let source = InMemoryListWatch([Widget("a"), Widget("b")])
+        let log = EventLog<String>()
+        let controller = recordingController(
+            source, clock: clock, log: log, configuration: .init(requeueAfterSuccess: nil, resyncInterval: .seconds(60)))
+        let task = Task { try await controller.run() }
+        await log.waitForCount(2)
+        // Two sleepers: the watch's idle watchdog (295 s) and the resync timer (60 s).
+        await clock.waitForSleepers(count: 2)
+        #expect(clock.nextDeadline == .init(offset: .seconds(60)))
+        clock.advance(by: .seconds(60))
+        await log.waitForCount(4)
+        task.cancel()
+        try await task.value
+        #expect(log.all.sorted() == ["a 0", "a 0", "b 0", "b 0"])
+    }
+
     @Test("graceful shutdown lets a running reconcile finish and starts no other")
     func gracefulShutdownDrains() async throws {
         let source = InMemoryListWatch([Widget("a")])

@@ -137,6 +137,14 @@ public final class ManualClock: Clock, Sendable {
         }
     }
 
+    /// Moves the clock to the earliest sleeper's deadline (resuming it); returns false if nobody sleeps.
+    @discardableResult
+    public func advanceToNextDeadline() -> Bool {
+        guard let deadline = nextDeadline else { return false }
+        advance(to: deadline)
+        return true
+    }
+
     /// The earliest deadline among the current sleepers, if any.
     public var nextDeadline: Instant? { state.withLock { $0.sleepers.map(\.deadline).min() } }
 }
