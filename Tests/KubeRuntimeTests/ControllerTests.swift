@@ -145,9 +145,7 @@ struct ControllerTests {
         var seen: Set<String> = []
         while seen.count < 2, let run = await runs.next() { seen.insert(run) }
         #expect(seen == ["flaky 1", "broken 1"])
-        // Two sleepers: the watch's idle watchdog and the queue waiting for the retry of "flaky".
-        await clock.waitForSleepers(count: 2)
-        #expect(clock.nextDeadline == .init(offset: .seconds(1)))
+        await clock.waitForSleeper(until: .init(offset: .seconds(1)))
         clock.advance(by: .seconds(1))
         #expect(await runs.next() == "flaky 2")
         task.cancel()
@@ -164,9 +162,7 @@ struct ControllerTests {
             source, clock: clock, log: log, configuration: .init(requeueAfterSuccess: nil, resyncInterval: .seconds(60)))
         let task = Task { try await controller.run() }
         await log.waitForCount(2)
-        // Two sleepers: the watch's idle watchdog (295 s) and the resync timer (60 s).
-        await clock.waitForSleepers(count: 2)
-        #expect(clock.nextDeadline == .init(offset: .seconds(60)))
+        await clock.waitForSleeper(until: .init(offset: .seconds(60)))
         clock.advance(by: .seconds(60))
         await log.waitForCount(4)
         task.cancel()
