@@ -102,7 +102,11 @@ let package = Package(
         .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
-            dependencies: ["KubeEmulator", "PhpIPAMEmulator", "Operator", "Agent", "Netlink", argumentParser],
+            dependencies: [
+                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAMCore", argumentParser, log,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
 
         // MARK: - Tests
