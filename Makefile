@@ -25,6 +25,8 @@ test: deps
 ## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
 lab: deps
 	$(SWIFT) build --product overlay-lab
+	$(SWIFT) build --product overlay-ip-controller
+	$(SWIFT) build --product overlay-network-agent
 	$$($(SWIFT) build --show-bin-path)/overlay-lab $(ARGS)
 
 ## benchmarks: the performance measurements under Benchmarks/ (a package of their own).
