@@ -26,5 +26,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "KubeRuntimeBenchmark",
+            dependencies: [
+                .product(name: "KubeRuntime", package: "overlay-ip-controller"),
+                .product(name: "KubeClient", package: "overlay-ip-controller"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     ]
 )

@@ -136,6 +136,24 @@ struct KubeClientHTTPTests {
         }
     }
 
+    @Test("a response larger than maximumResponseBytes fails as a transport error")
+    func responseSizeLimit() async throws {
+        try await withServer(
+            options: KubeClient.Options(rateLimited: false, maximumResponseBytes: 64),
+            handler: { _, responder in
+                try await responder.respond(status: 200, headers: json, body: nodeJSON(String(repeating: "x", count: 100)))
+            }
+        ) { client, _ in
+            do {
+                _ = try await client.get(Node.self, name: "big")
+                Issue.record("expected a transport error")
+            } catch let error as KubeClientError {
+                #expect(error.code == .transport)
+                #expect(error.message.contains("64 bytes"))
+            }
+        }
+    }
+
     @Test("delete answers 202 while finalizers hold the object and 200 once it is gone")
     func deleteResults() async throws {
         try await withServer(handler: { request, responder in

@@ -197,9 +197,15 @@ public final class KubeClient: Sendable {
         return response
     }
 
-    private func transmit(_ request: KubeRequest, authorization: String?) async throws(KubeClientError) -> HTTPResponse {
+    /// One exchange; the body is read through the streaming API so `maximumResponseBytes` bounds memory.
+    private func transmit(_ request: KubeRequest, authorization: String?) async throws -> HTTPResponse {
         do {
-            return try await http.send(httpRequest(request, authorization: authorization, timeout: options.requestTimeout))
+            let response = try await http.stream(
+                httpRequest(request, authorization: authorization, timeout: options.requestTimeout))
+            let body = try await response.collectBody(upTo: options.maximumResponseBytes)
+            return HTTPResponse(status: response.status, headers: response.headers, body: body)
+        } catch .cancelled {
+            throw CancellationError()
         } catch {
             throw KubeClientError(.transport, "\(request) to \(configuration.server): \(error)", underlying: error)
         }

@@ -19,12 +19,16 @@ extension KubeClient {
         public var watchGracePeriod: Duration
         /// The `User-Agent` header. Default `overlay-ip-controller`.
         public var userAgent: String
+        /// The largest response body accepted for one non-watch request; a larger one fails with a
+        /// transport error instead of exhausting memory. Default 64 MiB (a list page of 500 large objects
+        /// stays far below it).
+        public var maximumResponseBytes: Int
 
         /// Options with the documented defaults.
         public init(
             qps: Double = 50, burst: Int = 100, rateLimited: Bool = true, requestTimeout: Duration = .seconds(30),
             connectTimeout: Duration = .seconds(10), watchGracePeriod: Duration = .seconds(30),
-            userAgent: String = "overlay-ip-controller"
+            userAgent: String = "overlay-ip-controller", maximumResponseBytes: Int = 64 << 20
         ) {
             self.qps = qps
             self.burst = burst
@@ -33,6 +37,7 @@ extension KubeClient {
             self.connectTimeout = connectTimeout
             self.watchGracePeriod = watchGracePeriod
             self.userAgent = userAgent
+            self.maximumResponseBytes = maximumResponseBytes
         }
     }
 }
