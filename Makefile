@@ -3,7 +3,7 @@ SWIFT       ?= swift
 ARGS        ?=
 APT_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev pkg-config iproute2 openssl
 
-.PHONY: deps build test lab benchmarks clean
+.PHONY: deps build test lab benchmarks clean docs
 
 ## deps: install the system packages the build needs (as root, through apt) when any is missing.
 deps:
@@ -25,6 +25,8 @@ test: deps
 ## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
 lab: deps
 	$(SWIFT) build --product overlay-lab
+	$(SWIFT) build --product overlay-ip-controller
+	$(SWIFT) build --product overlay-network-agent
 	$$($(SWIFT) build --show-bin-path)/overlay-lab $(ARGS)
 
 ## benchmarks: the performance measurements under Benchmarks/ (a package of their own).
@@ -33,3 +35,7 @@ benchmarks: deps
 
 clean:
 	rm -rf .build
+
+## docs: redraw the architecture picture from its source (needs graphviz).
+docs:
+	dot -Tpng -Gdpi=100 docs/architecture.dot -o docs/architecture.png

@@ -102,20 +102,26 @@ let package = Package(
         .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
-            dependencies: ["KubeEmulator", "PhpIPAMEmulator", "Operator", "Agent", "Netlink", argumentParser],
+            dependencies: [
+                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAMCore", argumentParser, log,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["IPAMCore", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore"], swiftSettings: strict),
         .testTarget(
-            name: "IPAMLocalSQLiteTests", dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport", log],
+            name: "IPAMLocalSQLiteTests",
+            dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport", log, .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "IPAMphpIPAMTests",
             dependencies: ["IPAMphpIPAM", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
             swiftSettings: strict),
         .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport", log], swiftSettings: strict),
+        .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
         .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport"], swiftSettings: strict),

@@ -111,34 +111,18 @@ final class CurlEventLoop {
     /// Fails streams past their head or idle deadline; returns how long the loop may sleep, in milliseconds.
     private func enforceDeadlines() -> Int {
         let now = ContinuousClock.now
-        var sleep = Duration.seconds(30)
+        var wakeUp = now + .seconds(30)
         for transfer in Array(transfers.values) {
-            let request = transfer.request
-            if let headTimeout = request.headTimeout, !transfer.headReceived {
-                let deadline = transfer.started + headTimeout
-                if deadline <= now {
-                    finish(
-                        transfer,
-                        .failure(.timedOut(
-                            "\(request.displayURL) sent no response headers within \(CurlErrorMapping.format(headTimeout))")))
-                    continue
-                }
-                sleep = min(sleep, deadline - now)
-            }
-            if let idleTimeout = request.idleTimeout, !transfer.pausedForBackpressure {
-                let deadline = transfer.lastActivity + idleTimeout
-                if deadline <= now {
-                    finish(
-                        transfer,
-                        .failure(.timedOut(
-                            "the stream from \(request.displayURL) received no bytes for \(CurlErrorMapping.format(idleTimeout)); "
-                                + "the server or the network path may be stuck")))
-                    continue
-                }
-                sleep = min(sleep, deadline - now)
+            switch transfer.deadlines.verdict(
+                now: now, headReceived: transfer.headReceived, lastActivity: transfer.lastActivity,
+                pausedForBackpressure: transfer.pausedForBackpressure)
+            {
+            case .expired(let error): finish(transfer, .failure(error))
+            case .checkAgain(let instant?): wakeUp = min(wakeUp, instant)
+            case .checkAgain(nil): break
             }
         }
-        return max(1, sleep.milliseconds)
+        return (wakeUp - now).milliseconds
     }
 
     private func finish(_ transfer: CurlTransfer, _ result: Result<Void, HTTPError>) {

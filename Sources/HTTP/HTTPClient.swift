@@ -5,8 +5,9 @@ import Logging
 ///
 /// All requests of one client share one libcurl multi handle driven by one background thread, so
 /// keep-alive connections are reused across requests and tasks. Create one client per set of TLS
-/// settings and keep it for the life of the process. Redirects are not followed. Requests on a client
-/// that is released continue until they end; the thread exits after the last one.
+/// settings and keep it for the life of the process. Redirects are not followed. Like client-go, the
+/// client honours the `https_proxy`/`http_proxy`/`no_proxy` environment variables (libcurl's default).
+/// Requests on a client that is released continue until they end; the thread exits after the last one.
 ///
 /// ```swift
 /// let client = HTTPClient(configuration: .init(tls: .init(certificateAuthority: .file("/etc/ca.pem"))))
@@ -29,13 +30,14 @@ public final class HTTPClient: Sendable {
 
     /// Sends a request and returns the whole response.
     ///
-    /// Any status code is a response, not an error. The exchange may take at most the request's `timeout`,
+    /// Any status code is a response, not an error. A body beyond
+    /// ``Configuration/maximumResponseBodySize`` aborts the transfer with ``HTTPError/transport(_:)``. The exchange may take at most the request's `timeout`,
     /// else ``Configuration/requestTimeout``. Cancelling the calling task aborts the transfer and throws
     /// ``HTTPError/cancelled``.
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let prepared = try PreparedRequest(request, streaming: false, configuration: configuration)
         try Self.checkNotCancelled()
-        let sink = engine.start(prepared, mode: .collect)
+        let sink = engine.start(prepared, mode: .collect(limit: configuration.maximumResponseBodySize))
         return try await sink.response()
     }
 

@@ -5,8 +5,9 @@ extension HTTPClient {
     public struct Configuration: Sendable, Hashable {
         /// TLS settings for `https://` URLs.
         public var tls: TLSConfiguration
-        /// The longest connecting (TCP and TLS handshake) may take. Default 10 s, like client-go's dialer
-        /// timeout is 30 s but an operator on a LAN should learn sooner that a peer is gone.
+        /// The longest connecting (TCP and TLS handshake) may take. Default 10 s: shorter than client-go's
+        /// 30 s dial timeout, because an operator next to its API server and IPAM should notice a dead
+        /// peer sooner.
         public var connectTimeout: Duration
         /// The longest a ``HTTPClient/send(_:)`` exchange may take, from start to last body byte, when the
         /// request sets no timeout. For ``HTTPClient/stream(_:)`` it bounds only the wait for the response
@@ -17,6 +18,10 @@ extension HTTPClient {
         /// count. Default `nil`: a Kubernetes watch may be quiet for minutes; callers that need it set it
         /// a little above the server's heartbeat period.
         public var streamIdleTimeout: Duration?
+        /// The largest body ``HTTPClient/send(_:)`` accepts; a larger one fails the request instead of
+        /// exhausting memory. Streams are not limited (see ``HTTPStreamingResponse/collectBody(upTo:)``).
+        /// Default 64 MiB.
+        public var maximumResponseBodySize: Int
         /// How many idle connections the client keeps open for reuse, beyond those in use. Default 16.
         public var maximumIdleConnections: Int
         /// The `User-Agent` sent unless a request sets its own. Default `overlay-ip-controller`.
@@ -26,12 +31,14 @@ extension HTTPClient {
         public init(
             tls: TLSConfiguration = .init(), connectTimeout: Duration = .seconds(10),
             requestTimeout: Duration = .seconds(30), streamIdleTimeout: Duration? = nil,
-            maximumIdleConnections: Int = 16, userAgent: String = "overlay-ip-controller"
+            maximumResponseBodySize: Int = 64 << 20, maximumIdleConnections: Int = 16,
+            userAgent: String = "overlay-ip-controller"
         ) {
             self.tls = tls
             self.connectTimeout = connectTimeout
             self.requestTimeout = requestTimeout
             self.streamIdleTimeout = streamIdleTimeout
+            self.maximumResponseBodySize = maximumResponseBodySize
             self.maximumIdleConnections = maximumIdleConnections
             self.userAgent = userAgent
         }

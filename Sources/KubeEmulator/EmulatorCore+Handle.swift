@@ -13,8 +13,30 @@ struct ResourcePath {
 
     var countedResource: String { subresource.map { "\(resource.key)/\($0)" } ?? resource.key }
 
+    /// Whether objects are stored in another resource's shape (events.k8s.io Events live as core Events).
+    var isConverted: Bool { resource.group == EventConversion.group }
+
+    /// The resource whose storage holds the objects.
+    var storage: ResourceType {
+        guard isConverted, let core = ResourceType.builtIns.first(where: { $0.key == "events" }) else { return resource }
+        return core
+    }
+
+    /// The `apiVersion` objects are stored with.
+    var storageAPIVersion: String { isConverted ? "v1" : apiVersion }
+
     func target(name: String) -> ObjectTarget {
-        ObjectTarget(resource: resource, apiVersion: apiVersion, namespace: resource.namespaced ? namespace : nil, name: name)
+        ObjectTarget(resource: storage, apiVersion: storageAPIVersion, namespace: resource.namespaced ? namespace : nil, name: name)
+    }
+
+    /// A client's object in the stored shape.
+    func toStorage(_ object: JSON) -> JSON { isConverted ? EventConversion.toCore(object) : object }
+
+    /// A stored object as served at the requested group and version.
+    func present(_ object: JSON) -> JSON {
+        var presented = isConverted ? EventConversion.toEventsV1(object) : object
+        presented["apiVersion"] = .string(apiVersion)
+        return presented
     }
 }
 
@@ -136,14 +158,13 @@ extension EmulatorCore {
                        includeObject: request.query["includeObject"] ?? "Metadata")
     }
 
-    /// The object as served at the requested version.
-    private func present(_ object: JSON, path: ResourcePath) -> JSON {
-        var presented = object
-        presented["apiVersion"] = .string(path.apiVersion)
-        return presented
-    }
+    /// The object as served at the requested group and version.
+    private func present(_ object: JSON, path: ResourcePath) -> JSON { path.present(object) }
 
     private func body(_ request: APIRequest) -> Result<JSON, APIError> {
+        if (request.headers["content-type"] ?? "").hasPrefix(ProtobufDecoding.contentType) {
+            return ProtobufDecoding.decode(request.body)
+        }
         do {
             return .success(try JSON.parse(request.body))
         } catch {
@@ -159,7 +180,7 @@ extension EmulatorCore {
 
     private func get(_ request: APIRequest, path: ResourcePath) -> Result<APIResponse, APIError> {
         let name = path.name ?? ""
-        guard let object = state.withLock({ $0.object(path.resource, namespace: path.namespace, name: name) }) else {
+        guard let object = state.withLock({ $0.object(path.storage, namespace: path.namespace, name: name) }) else {
             return .failure(.notFound(path.resource, name: name))
         }
         if wantsTable(request) {
@@ -198,7 +219,7 @@ extension EmulatorCore {
                                       resourceVersionMatch: request.query["resourceVersionMatch"])
         }
         let page: ListPage
-        switch state.withLock({ $0.list(path.resource, request: listRequest) }) {
+        switch state.withLock({ $0.list(path.storage, request: listRequest) }) {
         case .failure(let error): return .failure(error)
         case .success(let result): page = result
         }
@@ -232,14 +253,15 @@ extension EmulatorCore {
                                         allowBookmarks: request.query["allowWatchBookmarks"] == "true")
         }
         let registration: (id: Int?, stream: AsyncStream<WatchMessage>)
-        switch state.withLock({ $0.watch(path.resource, request: watchRequest) }) {
+        switch state.withLock({ $0.watch(path.storage, request: watchRequest) }) {
         case .failure(let error): return .failure(error)
         case .success(let value): registration = value
         }
         let converter = wantsTable(request) ? tableConverter(request, path: path) : nil
         let encode: @Sendable (WatchMessage) -> [UInt8] = { [path] message in
             var object = message.object
-            if message.type != "ERROR" { object["apiVersion"] = .string(path.apiVersion) }
+            if message.type != "ERROR" && message.type != "BOOKMARK" { object = path.present(object) }
+            if message.type == "BOOKMARK" { object["apiVersion"] = .string(path.apiVersion) }
             if let converter, message.type != "ERROR", message.type != "BOOKMARK" {
                 object = converter.table(rows: [object], resourceVersion: object["metadata"]?["resourceVersion"]?.stringValue ?? "",
                                          continueToken: nil, remaining: nil)
@@ -256,7 +278,7 @@ extension EmulatorCore {
     private func create(_ request: APIRequest, path: ResourcePath) -> Result<APIResponse, APIError> {
         body(request).flatMap { object in
             state.withLock {
-                $0.create(object, resource: path.resource, apiVersion: path.apiVersion, namespace: path.namespace,
+                $0.create(path.toStorage(object), resource: path.storage, apiVersion: path.storageAPIVersion, namespace: path.namespace,
                           dryRun: isDryRun(request), strictFields: isStrict(request))
             }
         }.map { .json(201, present($0, path: path)) }
@@ -265,7 +287,7 @@ extension EmulatorCore {
     private func update(_ request: APIRequest, path: ResourcePath) -> Result<APIResponse, APIError> {
         body(request).flatMap { object in
             state.withLock {
-                $0.update(object, target: path.target(name: path.name ?? ""), subresource: path.subresource, dryRun: isDryRun(request),
+                $0.update(path.toStorage(object), target: path.target(name: path.name ?? ""), subresource: path.subresource, dryRun: isDryRun(request),
                           strictFields: isStrict(request))
             }
         }.map { .json(200, present($0, path: path)) }
@@ -287,15 +309,16 @@ extension EmulatorCore {
         let dryRun = isDryRun(request)
         let strict = isStrict(request)
         let result: Result<(JSON, Bool), APIError> = state.withLock { state in
-            guard let existing = state.object(path.resource, namespace: target.namespace, name: target.name) else {
+            guard let stored = state.object(path.storage, namespace: target.namespace, name: target.name) else {
                 if contentType == "application/apply-patch+yaml", path.subresource == nil {
                     var object = patchBody
                     object.setValue(.string(target.name), at: ["metadata", "name"])
-                    return state.create(object, resource: path.resource, apiVersion: path.apiVersion, namespace: path.namespace,
-                                        dryRun: dryRun, strictFields: strict).map { ($0, true) }
+                    return state.create(path.toStorage(object), resource: path.storage, apiVersion: path.storageAPIVersion,
+                                        namespace: path.namespace, dryRun: dryRun, strictFields: strict).map { ($0, true) }
                 }
                 return .failure(.notFound(path.resource, name: target.name))
             }
+            let existing = path.isConverted ? path.present(stored) : stored
             let patched: JSON
             switch contentType {
             case "application/merge-patch+json":
@@ -319,7 +342,7 @@ extension EmulatorCore {
             if !requested.isEmpty, requested != existing["metadata"]?["resourceVersion"]?.stringValue {
                 return .failure(.conflict(path.resource, name: target.name))
             }
-            return state.apply(patched, to: existing, target: target, subresource: path.subresource, dryRun: dryRun,
+            return state.apply(path.toStorage(patched), to: stored, target: target, subresource: path.subresource, dryRun: dryRun,
                                strictFields: strict).map { ($0, false) }
         }
         return result.map { object, created in .json(created ? 201 : 200, present(object, path: path)) }
@@ -373,7 +396,7 @@ extension EmulatorCore {
         }
         return filter(request, path: path).flatMap { filter in
             state.withLock { state -> Result<APIResponse, APIError> in
-                let names = (state.objects[path.resource.key] ?? [:]).values.filter(filter.matches)
+                let names = (state.objects[path.storage.key] ?? [:]).values.filter(filter.matches)
                     .compactMap { $0["metadata"]?["name"]?.stringValue }.sorted()
                 for name in names {
                     _ = state.delete(path.target(name: name), options: options)

@@ -122,10 +122,12 @@ public final class KubeEmulator: Sendable {
     /// Creates an object as a POST would (same defaults, validation and events); returns the stored object.
     @discardableResult
     public func create(_ object: JSON) throws(KubeEmulatorError) -> JSON {
-        let (resource, apiVersion) = try resource(of: object)
-        let namespace = resource.namespaced ? (object["metadata"]?["namespace"]?.stringValue ?? "default") : nil
-        switch core.state.withLock({ $0.create(object, resource: resource, apiVersion: apiVersion, namespace: namespace) }) {
-        case .success(let stored): return stored
+        let path = try resourcePath(of: object)
+        let namespace = path.resource.namespaced ? (object["metadata"]?["namespace"]?.stringValue ?? "default") : nil
+        switch core.state.withLock({
+            $0.create(path.toStorage(object), resource: path.storage, apiVersion: path.storageAPIVersion, namespace: namespace)
+        }) {
+        case .success(let stored): return path.present(stored)
         case .failure(let error): throw .rejected(code: error.code, message: error.message)
         }
     }
@@ -144,30 +146,35 @@ public final class KubeEmulator: Sendable {
 
     /// The stored object, or `nil`.
     public func object(apiVersion: String, kind: String, namespace: String? = nil, name: String) -> JSON? {
-        guard let resource = core.resource(apiVersion: apiVersion, kind: kind) else { return nil }
-        return core.state.withLock { $0.object(resource, namespace: namespace, name: name) }
+        guard let path = path(apiVersion: apiVersion, kind: kind) else { return nil }
+        return core.state.withLock { $0.object(path.storage, namespace: namespace, name: name) }.map(path.present)
     }
 
     /// All stored objects of a kind (every namespace), sorted by namespace and name.
     public func objects(apiVersion: String, kind: String) -> [JSON] {
-        guard let resource = core.resource(apiVersion: apiVersion, kind: kind) else { return [] }
+        guard let path = path(apiVersion: apiVersion, kind: kind) else { return [] }
         return core.state.withLock { state in
-            let stored = state.objects[resource.key] ?? [:]
+            let stored = state.objects[path.storage.key] ?? [:]
             return stored.keys.sorted().compactMap { stored[$0] }
-        }
+        }.map(path.present)
     }
 
     /// The current (latest) resourceVersion.
     public var resourceVersion: String { core.state.withLock { String($0.resourceVersion) } }
 
-    private func resource(of object: JSON) throws(KubeEmulatorError) -> (ResourceType, String) {
+    private func path(apiVersion: String, kind: String) -> ResourcePath? {
+        guard let resource = core.resource(apiVersion: apiVersion, kind: kind) else { return nil }
+        return ResourcePath(resource: resource, version: EmulatorCore.split(apiVersion: apiVersion).version)
+    }
+
+    private func resourcePath(of object: JSON) throws(KubeEmulatorError) -> ResourcePath {
         guard let apiVersion = object["apiVersion"]?.stringValue, let kind = object["kind"]?.stringValue else {
             throw .rejected(code: 400, message: "the object needs apiVersion and kind")
         }
-        guard let resource = core.resource(apiVersion: apiVersion, kind: kind) else {
+        guard let path = path(apiVersion: apiVersion, kind: kind) else {
             throw .rejected(code: 404, message: "no resource serves \(kind) in \(apiVersion); create its CustomResourceDefinition first")
         }
-        return (resource, apiVersion)
+        return path
     }
 
     // MARK: - Fault injection

@@ -22,6 +22,7 @@
 // - `NetlinkContext`: the public async API for one namespace.
 // - `NetworkNamespaceExecutor`: the dedicated thread that `setns`es into the namespace; every request
 //   hops onto it, so the rest of the process (API traffic) stays in its own namespace.
+// - `NetworkNamespace`: create/delete/enter named namespaces (`/var/run/netns`, `ip netns` compatible).
 // - `NetlinkEventStream`: the monitor, an `AsyncSequence` of `NetlinkEvent`s read on its own thread.
 // - `Model/`: `Link`, `InterfaceAddress`, `Route` (+ `RoutingTable`, `RouteProtocol`, …).
 // - `Wire/`: message builder, parser, codec and constants — pure, no I/O.

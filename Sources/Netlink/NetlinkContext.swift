@@ -94,6 +94,22 @@ public final class NetlinkContext: Sendable {
         return created
     }
 
+    /// Creates the veth pair `name` ↔ `peerName` (both down) and returns both ends; the lab uses one as
+    /// a simulated node's host NIC.
+    /// - Throws: ``NetlinkError`` with `EEXIST` when either name is taken.
+    public func createVethPair(named name: String, peerName: String) async throws(NetlinkError) -> (Link, peer: Link) {
+        let operation = "creating veth pair \(name) and \(peerName)"
+        let pair = try await executor.run { socket throws(NetlinkError) -> (Link, peer: Link) in
+            try socket.perform(RouteNetlinkCodec.createVethPair(name: name, peerName: peerName), operation: operation)
+            guard let link = try Self.link(.name(name), on: socket), let peer = try Self.link(.name(peerName), on: socket) else {
+                throw NetlinkError(operation: operation, errno: ENODEV, message: "the new devices vanished at once")
+            }
+            return (link, peer: peer)
+        }
+        logger.debug("created veth pair", metadata: ["link": "\(pair.0)", "peer": "\(pair.peer)"])
+        return pair
+    }
+
     /// Sets `link` administratively up or down (only `IFF_UP` changes).
     public func setLink(_ link: LinkReference, up: Bool) async throws(NetlinkError) {
         let operation = "setting link \(link) \(up ? "up" : "down")"

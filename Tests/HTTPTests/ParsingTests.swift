@@ -155,3 +155,42 @@ struct CurlErrorMappingTests {
         #expect(Duration.seconds(Int64.max).milliseconds == Int.max)
     }
 }
+
+@Suite("Stream deadlines")
+struct StreamDeadlinesTests {
+    private let start = ContinuousClock.now
+    private var deadlines: StreamDeadlines<ContinuousClock.Instant> {
+        StreamDeadlines(started: start, headTimeout: .seconds(30), idleTimeout: .seconds(5), url: "http://127.0.0.1:1/w")
+    }
+
+    @Test("before the head only the head deadline counts; past it the stream expires")
+    func headDeadline() {
+        let early = deadlines.verdict(
+            now: start + .seconds(10), headReceived: false, lastActivity: start, pausedForBackpressure: false)
+        #expect(early == .checkAgain(at: start + .seconds(30)))
+        let late = deadlines.verdict(
+            now: start + .seconds(30), headReceived: false, lastActivity: start + .seconds(29), pausedForBackpressure: false)
+        #expect(late == .expired(.timedOut("http://127.0.0.1:1/w sent no response headers within 30 s")))
+    }
+
+    @Test("after the head only the idle deadline counts, measured from the last bytes")
+    func idleDeadline() {
+        let quiet = deadlines.verdict(
+            now: start + .seconds(100), headReceived: true, lastActivity: start + .seconds(96), pausedForBackpressure: false)
+        #expect(quiet == .checkAgain(at: start + .seconds(101)))
+        let stalled = deadlines.verdict(
+            now: start + .seconds(101), headReceived: true, lastActivity: start + .seconds(96), pausedForBackpressure: false)
+        guard case .expired(.timedOut(let message)) = stalled else {
+            Issue.record("expected the idle timeout, got \(stalled)")
+            return
+        }
+        #expect(message.contains("no bytes for 5 s"))
+    }
+
+    @Test("time held back for a slow consumer is not idle time")
+    func pausedIsNotIdle() {
+        let paused = deadlines.verdict(
+            now: start + .seconds(600), headReceived: true, lastActivity: start, pausedForBackpressure: true)
+        #expect(paused == .checkAgain(at: nil))
+    }
+}

@@ -39,6 +39,27 @@ struct BuiltInTests {
         }
     }
 
+    @Test("events.k8s.io/v1 and core v1 Events share storage: one shape in, the other out")
+    func eventsSharedStorage() async throws {
+        try await withEmulator(widgets: false) { _, client in
+            let event: JSON = ["apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": ["name": "e1"],
+                               "eventTime": "2024-01-01T00:00:00.000000Z", "reason": "Reserved", "note": "reserved 10.0.0.4",
+                               "type": "Normal", "action": "Reserve", "reportingController": "iks.ibm.com/overlay",
+                               "reportingInstance": "op-1", "regarding": ["kind": "Node", "name": "n1", "apiVersion": "v1"]]
+            let created = try await client.post("/apis/events.k8s.io/v1/namespaces/default/events", event).json
+            #expect(created["note"] == "reserved 10.0.0.4")
+            #expect(created["apiVersion"] == "events.k8s.io/v1")
+            let core = try await client.get("/api/v1/namespaces/default/events/e1").json
+            #expect(core["message"] == "reserved 10.0.0.4")
+            #expect(core["involvedObject"]?["name"] == "n1")
+            #expect(core["reportingComponent"] == "iks.ibm.com/overlay")
+            #expect(core["note"] == nil)
+            let patched = try await client.mergePatch("/apis/events.k8s.io/v1/namespaces/default/events/e1", ["note": "again"]).json
+            #expect(patched["note"] == "again")
+            #expect(try await client.get("/api/v1/namespaces/default/events/e1").json["message"] == "again")
+        }
+    }
+
     @Test("node status is written through /status and ignored on the main resource")
     func nodeStatus() async throws {
         try await withEmulator(widgets: false) { _, client in

@@ -117,6 +117,17 @@ struct RouteNetlinkCodecTests {
         #expect(link.parentIndex == 5)
     }
 
+    @Test("a veth request nests the peer's own ifinfomsg and name inside VETH_INFO_PEER")
+    func vethRequest() throws {
+        let message = try decoded(RouteNetlinkCodec.createVethPair(name: "host0", peerName: "peer0"))
+        let link = try #require(RouteNetlinkCodec.link(from: message))
+        #expect(link.name == "host0")
+        #expect(link.kind == "veth")
+        let data = try #require(NetlinkAttributes(message.payload, from: 16).nested(RTNL.linkInfo)?.nested(RTNL.linkInfoData))
+        let peer = try #require(data[RTNL.vethPeer])
+        #expect(NetlinkAttributes(peer, from: 16).string(RTNL.linkName) == "peer0")
+    }
+
     @Test("an error acknowledgement becomes a NetlinkError with the errno and the kernel's message")
     func errorAcknowledgement() throws {
         // NLMSG_ERROR with -ENETUNREACH, the echoed 16-byte header (NETLINK_CAP_ACK), then NLMSGERR_ATTR_MSG.

@@ -60,6 +60,13 @@ public struct TestNetworkNamespace: Sendable {
         try Self.runCommand(try Self.requireIP(), ["-n", name] + arguments)
     }
 
+    /// Runs `ip ARGUMENTS…` outside any test namespace (e.g. `ip -n NAME …` on a namespace made by other
+    /// means) and returns its output.
+    @discardableResult
+    public static func runIP(_ arguments: [String]) throws -> String {
+        try runCommand(try requireIP(), arguments)
+    }
+
     /// Runs `command` inside the namespace through `ip netns exec NAME command…`.
     @discardableResult
     public func exec(_ command: [String]) throws -> String {

@@ -9,45 +9,50 @@ import Logging
 let window = ProcessInfo.processInfo.environment["BENCHMARK_WINDOW"].flatMap(Int.init) ?? 500
 let fillLevels = [0, 50, 90, 99]
 
-let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("overlay-ipam-benchmark-\(UUID().uuidString)")
-try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: directory) }
+/// How many times the whole fill is repeated on a fresh database (overridable: `BENCHMARK_ROUNDS=5`); the
+/// samples of every round are pooled per fill level, which evens out noise from other processes.
+let rounds = ProcessInfo.processInfo.environment["BENCHMARK_ROUNDS"].flatMap(Int.init) ?? 3
 
 guard let prefix = IPPrefix("10.128.0.0/16"), let gateway = IPAddress("10.128.0.1") else {
     preconditionFailure("the benchmark's subnet literals parse")
 }
-let configuration = LocalIPAMConfiguration(
-    database: (directory as NSString).appendingPathComponent("ipam.db"),
-    releaseCooldown: .seconds(300),
-    zones: [ZoneConfiguration(name: "bench", subnets: [SubnetConfiguration(subnet: prefix, gateway: gateway, reserved: [])])])
 var logger = Logger(label: "overlay-ipam.benchmark")
 logger.logLevel = .error
-let backend = try await IPAMBackendFactory.makeBackend(.local(configuration), clusterID: "bench", logger: logger)
-let assignable = try await backend.usage().first?.assignable ?? 0
-
-print("local SQLite backend, one /16 (\(assignable) assignable addresses), database in \(directory)")
-print("filling through the backend; timing \(window) sequential reservations at each fill level …")
-
 let clock = ContinuousClock()
-var held = 0
-var measurements: [FillLevelMeasurement] = []
-for percent in fillLevels {
-    let target = assignable * percent / 100
-    // Fill up to the level through the same API (untimed).
-    while held < target {
-        _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "fill-\(held)"), zone: "bench")
-        held += 1
+var measurements = fillLevels.map { FillLevelMeasurement(percent: $0, heldBefore: 0, samples: []) }
+var assignable = 0
+
+print("local SQLite backend, one /16; \(rounds) round(s), each filling a fresh database through the backend")
+print("and timing \(window) sequential reservations at each fill level …")
+for _ in 0..<rounds {
+    let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("overlay-ipam-benchmark-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let configuration = LocalIPAMConfiguration(
+        database: (directory as NSString).appendingPathComponent("ipam.db"),
+        zones: [ZoneConfiguration(name: "bench", subnets: [SubnetConfiguration(subnet: prefix, gateway: gateway, reserved: [])])])
+    let backend = try await IPAMBackendFactory.makeBackend(.local(configuration), clusterID: "bench", logger: logger)
+    assignable = try await backend.usage().first?.assignable ?? 0
+
+    var held = 0
+    for (index, percent) in fillLevels.enumerated() {
+        let target = assignable * percent / 100
+        // Fill up to the level through the same API (untimed).
+        while held < target {
+            _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "fill-\(held)"), zone: "bench")
+            held += 1
+        }
+        measurements[index].heldBefore = held
+        for _ in 0..<window where held < assignable {
+            let owner = IPAMOwner(clusterID: "bench", nodeName: "fill-\(held)")
+            let start = clock.now
+            _ = try await backend.reserve(owner, zone: "bench")
+            measurements[index].samples.append(clock.now - start)
+            held += 1
+        }
     }
-    var measurement = FillLevelMeasurement(percent: percent, heldBefore: held, samples: [])
-    for _ in 0..<window where held < assignable {
-        let owner = IPAMOwner(clusterID: "bench", nodeName: "fill-\(held)")
-        let start = clock.now
-        _ = try await backend.reserve(owner, zone: "bench")
-        measurement.samples.append(clock.now - start)
-        held += 1
-    }
-    measurements.append(measurement)
 }
+print("\(assignable) assignable addresses; \(window * rounds) timed reservations per fill level")
 
 func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }

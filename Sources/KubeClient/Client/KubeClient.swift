@@ -90,6 +90,9 @@ public final class KubeClient: Sendable {
                     if pageOptions.continueToken == nil { result.metadata.resourceVersion = page.metadata.resourceVersion }
                     result.items += page.items
                     pageOptions.continueToken = page.metadata.hasMorePages ? page.metadata.continueToken : nil
+                    // The token pins the snapshot; the API rejects a resourceVersion next to it (client-go pager).
+                    pageOptions.resourceVersion = nil
+                    pageOptions.resourceVersionMatch = nil
                 } while pageOptions.continueToken != nil
                 return result
             } catch let error as KubeAPIError where (error.reason == .expired || error.reason == .gone) && restarts < maximumRestarts {
@@ -153,8 +156,10 @@ public final class KubeClient: Sendable {
 
     /// Deletes an object.
     ///
-    /// - Returns: `.deleted` (200) or `.pending` (202: finalizers or graceful deletion hold the object,
-    ///   which now has `deletionTimestamp`); the object is included when the server returned it.
+    /// - Returns: `.pending` when the object still exists (finalizers or graceful deletion hold it and it
+    ///   now has `deletionTimestamp`), else `.deleted`; the object is included when the server returned it.
+    ///   kube-apiserver answers 200 for an object held by finalizers (202 only with
+    ///   `orphanDependents=false`), so "pending" is decided from the returned object, not the status code.
     /// - Throws: `KubeAPIError` `.notFound` when it does not exist, `.conflict` when a precondition fails.
     @discardableResult
     public func delete<T: KubernetesObject>(
@@ -164,7 +169,8 @@ public final class KubeClient: Sendable {
         let response = try await send(request)
         // Some resources answer with a Status instead of the object; that is still a success.
         let object = try? KubeJSON.decode(T.self, from: response.body)
-        return response.status == 202 ? .pending(object) : .deleted(object)
+        let stillExists = response.status == 202 || object?.metadata.deletionTimestamp != nil
+        return stillExists ? .pending(object) : .deleted(object)
     }
 
     // MARK: - Transport
@@ -191,9 +197,15 @@ public final class KubeClient: Sendable {
         return response
     }
 
-    private func transmit(_ request: KubeRequest, authorization: String?) async throws(KubeClientError) -> HTTPResponse {
+    /// One exchange; the body is read through the streaming API so `maximumResponseBytes` bounds memory.
+    private func transmit(_ request: KubeRequest, authorization: String?) async throws -> HTTPResponse {
         do {
-            return try await http.send(httpRequest(request, authorization: authorization, timeout: options.requestTimeout))
+            let response = try await http.stream(
+                httpRequest(request, authorization: authorization, timeout: options.requestTimeout))
+            let body = try await response.collectBody(upTo: options.maximumResponseBytes)
+            return HTTPResponse(status: response.status, headers: response.headers, body: body)
+        } catch .cancelled {
+            throw CancellationError()
         } catch {
             throw KubeClientError(.transport, "\(request) to \(configuration.server): \(error)", underlying: error)
         }
@@ -226,8 +238,9 @@ public final class KubeClient: Sendable {
 
 /// The outcome of a successful delete.
 public enum DeleteResult<T: KubernetesObject>: Sendable {
-    /// 200: the object is gone (its last state, when the server returned it).
+    /// The object is gone (its last state, when the server returned it).
     case deleted(T?)
-    /// 202: deletion started but finalizers or graceful termination keep the object for now.
+    /// Deletion started (`deletionTimestamp` is set) but finalizers or graceful termination keep the
+    /// object for now; it disappears when they are done (watch for DELETED).
     case pending(T?)
 }

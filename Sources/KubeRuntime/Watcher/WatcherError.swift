@@ -25,6 +25,7 @@ public enum WatcherError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A one-line explanation for logs and users.
     public var description: String {
         switch self {
         case .listFailed(let error):
@@ -32,12 +33,16 @@ public enum WatcherError: Error, Sendable, CustomStringConvertible {
         case .listWithoutResourceVersion:
             "the list response had no metadata.resourceVersion, so no watch can start from it; is this a real API server?"
         case .watchStartFailed(let error):
-            "opening the watch failed (will retry after a backoff): \(error)"
+            isGone(error)
+                ? "opening the watch failed because the resourceVersion is too old (relisting): \(error)"
+                : "opening the watch failed (will retry after a backoff): \(error)"
         case .watchErrorEvent(let code, let reason, let message):
             "the watch reported an error \(code) \(reason): \(message)"
                 + (code == 410 ? " (resourceVersion too old; relisting)" : "")
         case .watchFailed(let error):
-            "the watch stream failed (will re-watch from the last resourceVersion): \(error)"
+            isGone(error)
+                ? "the watch failed because the resourceVersion is too old (relisting): \(error)"
+                : "the watch stream failed (will re-watch from the last resourceVersion): \(error)"
         case .idleTimeout(let limit):
             "no watch event for \(limit); treating the connection as dead and re-watching"
         }

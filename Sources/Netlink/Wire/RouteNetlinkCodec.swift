@@ -37,6 +37,25 @@ enum RouteNetlinkCodec {
         return message
     }
 
+    /// `RTM_NEWLINK` creating the veth pair `name` ↔ `peerName`, failing if either name exists.
+    static func createVethPair(name: String, peerName: String) -> NetlinkMessageBuilder {
+        var message = NetlinkMessageBuilder(
+            type: RTNL.newLink, flags: RTNL.request | RTNL.acknowledge | RTNL.create | RTNL.exclusive)
+        appendLinkHeader(&message, link: .index(0), flags: 0, change: 0)
+        message.addAttribute(RTNL.linkName, string: name)
+        message.addNestedAttribute(RTNL.linkInfo) { info in
+            info.addAttribute(RTNL.linkInfoKind, string: "veth")
+            info.addNestedAttribute(RTNL.linkInfoData) { data in
+                // VETH_INFO_PEER holds a whole ifinfomsg followed by the peer's own attributes.
+                data.addNestedAttribute(RTNL.vethPeer) { peer in
+                    appendLinkHeader(&peer, link: .index(0), flags: 0, change: 0)
+                    peer.addAttribute(RTNL.linkName, string: peerName)
+                }
+            }
+        }
+        return message
+    }
+
     /// `RTM_SETLINK` changing only `IFF_UP` of `link`.
     static func setLink(_ link: LinkReference, up: Bool) -> NetlinkMessageBuilder {
         var message = NetlinkMessageBuilder(type: RTNL.setLink, flags: RTNL.request | RTNL.acknowledge)

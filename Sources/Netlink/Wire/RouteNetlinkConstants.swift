@@ -53,6 +53,7 @@ enum RTNL {
     static let linkInfoData = Int(IFLA_INFO_DATA)
     static let macvlanMode = Int(IFLA_MACVLAN_MODE)
     static let macvlanModeBridge = UInt32(MACVLAN_MODE_BRIDGE.rawValue)
+    static let vethPeer = Int(VETH_INFO_PEER)
 
     // MARK: Address attributes
     static let addressAddress = Int(IFA_ADDRESS)

@@ -1,1 +1,0 @@
-// OverlayAPI module (placeholder until its issue lands).

@@ -1,0 +1,111 @@
+// The StaticRoute resource: an on-premise subnet that selected nodes route via the overlay gateway.
+import KubeClient
+
+/// A route every selected node installs via the overlay gateway (cluster-scoped).
+public struct StaticRoute: KubernetesObject, Hashable {
+    public static let resource = ResourceDescriptor(
+        group: Overlay.group, version: Overlay.version, plural: "staticroutes", kind: "StaticRoute",
+        namespaced: false, hasStatusSubresource: true)
+
+    public var metadata: ObjectMeta
+    public var spec: StaticRouteSpec
+    public var status: StaticRouteStatus
+
+    public init(metadata: ObjectMeta, spec: StaticRouteSpec, status: StaticRouteStatus = StaticRouteStatus()) {
+        self.metadata = metadata
+        self.spec = spec
+        self.status = status
+    }
+
+    private enum CodingKeys: String, CodingKey { case metadata, spec, status }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try container.decode(ObjectMeta.self, forKey: .metadata)
+        spec = try container.decode(StaticRouteSpec.self, forKey: .spec)
+        status = try container.decodeIfPresent(StaticRouteStatus.self, forKey: .status) ?? StaticRouteStatus()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try encodeTypeMeta(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(metadata, forKey: .metadata)
+        try container.encode(spec, forKey: .spec)
+        try container.encode(status, forKey: .status)
+    }
+
+    /// Whether this route applies to a node with `nodeLabels`.
+    ///
+    /// Both must hold: `spec.nodeSelector` (when set) matches, and a `zone` label on the StaticRoute
+    /// itself (the original controller's way to scope a route) equals the node's zone.
+    public func selects(nodeLabels: [String: String]) -> Bool {
+        if let selector = spec.nodeSelector, !selector.matches(labels: nodeLabels) { return false }
+        if let zone = metadata.labels[Overlay.Label.zone], !zone.isEmpty {
+            return NodeTopology(labels: nodeLabels).zone == zone
+        }
+        return true
+    }
+}
+
+/// The desired route.
+public struct StaticRouteSpec: Codable, Sendable, Hashable {
+    /// The destination in CIDR form, e.g. `192.168.0.0/24`.
+    public var subnet: String
+    /// The next hop; the node's overlay gateway when absent.
+    public var gateway: String?
+    /// The routing table id; main (254) when absent.
+    public var table: Int?
+    /// Which nodes get the route; every node when absent.
+    public var nodeSelector: LabelSelector?
+
+    public init(subnet: String, gateway: String? = nil, table: Int? = nil, nodeSelector: LabelSelector? = nil) {
+        self.subnet = subnet
+        self.gateway = gateway
+        self.table = table
+        self.nodeSelector = nodeSelector
+    }
+}
+
+/// The aggregated state of a route across nodes (written by the operator only).
+public struct StaticRouteStatus: Codable, Sendable, Hashable {
+    /// One entry per selected node (the original's shape plus `state` and `message`).
+    public var nodeStatus: [NodeRouteStatus]?
+    /// Selected nodes that report the route applied.
+    public var appliedNodes: Int?
+    /// Nodes the route selects.
+    public var selectedNodes: Int?
+    /// `appliedNodes/selectedNodes`, for `kubectl get sr`.
+    public var ready: String?
+    public var conditions: [Condition]?
+    public var observedGeneration: Int?
+
+    public init(
+        nodeStatus: [NodeRouteStatus]? = nil, appliedNodes: Int? = nil, selectedNodes: Int? = nil,
+        ready: String? = nil, conditions: [Condition]? = nil, observedGeneration: Int? = nil
+    ) {
+        self.nodeStatus = nodeStatus
+        self.appliedNodes = appliedNodes
+        self.selectedNodes = selectedNodes
+        self.ready = ready
+        self.conditions = conditions
+        self.observedGeneration = observedGeneration
+    }
+}
+
+/// One node's state of one route.
+public struct NodeRouteStatus: Codable, Sendable, Hashable {
+    public var hostname: String
+    public var gateway: String?
+    public var device: String?
+    /// `Applied`, `Refused`, `Failed`, or `Pending` (selected, not yet reported).
+    public var state: String?
+    public var message: String?
+
+    public init(hostname: String, gateway: String? = nil, device: String? = nil, state: String? = nil, message: String? = nil) {
+        self.hostname = hostname
+        self.gateway = gateway
+        self.device = device
+        self.state = state
+        self.message = message
+    }
+}
