@@ -145,14 +145,29 @@ struct ControllerTests {
         var seen: Set<String> = []
         while seen.count < 2, let run = await runs.next() { seen.insert(run) }
         #expect(seen == ["flaky 1", "broken 1"])
-        // Two sleepers: the watch's idle watchdog and the queue waiting for the retry of "flaky".
-        await clock.waitForSleepers(count: 2)
-        #expect(clock.nextDeadline == .init(offset: .seconds(1)))
+        await clock.waitForSleeper(until: .init(offset: .seconds(1)))
         clock.advance(by: .seconds(1))
         #expect(await runs.next() == "flaky 2")
         task.cancel()
         try await task.value
         #expect(attempts.withLock { $0["broken"] } == 1)
+    }
+
+    @Test("periodic resync reconciles every cached object again")
+    func periodicResync() async throws {
+        let clock = ManualClock()
+        let source = InMemoryListWatch([Widget("a"), Widget("b")])
+        let log = EventLog<String>()
+        let controller = recordingController(
+            source, clock: clock, log: log, configuration: .init(requeueAfterSuccess: nil, resyncInterval: .seconds(60)))
+        let task = Task { try await controller.run() }
+        await log.waitForCount(2)
+        await clock.waitForSleeper(until: .init(offset: .seconds(60)))
+        clock.advance(by: .seconds(60))
+        await log.waitForCount(4)
+        task.cancel()
+        try await task.value
+        #expect(log.all.sorted() == ["a 0", "a 0", "b 0", "b 0"])
     }
 
     @Test("graceful shutdown lets a running reconcile finish and starts no other")

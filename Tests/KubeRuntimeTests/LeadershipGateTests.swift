@@ -79,7 +79,9 @@ struct LeadershipGateTests {
         let secondTask = Task { try await second.run() }
         // Read 1 was the first elector's; read 2 is the follower's attempt, which must not take the lease.
         await lock.reads.waitForCount(2)
-        await clock.waitForSleepers(count: 2)
+        // Both now wait: the leader to renew at 2 s, the follower to retry within 2 s × (1 + 1.2). Request
+        // timeouts (5 s) are excluded, so a follower still deciding does not count.
+        await clock.waitForSleepers { deadlines in deadlines.filter { $0.offset <= .milliseconds(4400) }.count >= 2 }
         #expect(!second.isLeader)
         #expect(!second.hasLed)
         #expect(lock.record?.holderIdentity == "a")
