@@ -33,5 +33,14 @@ let package = Package(
                 .product(name: "KubeClient", package: "overlay-ip-controller"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "PhpIPAMBenchmark",
+            dependencies: [
+                .product(name: "IPAMCore", package: "overlay-ip-controller"),
+                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
+                .product(name: "PhpIPAMEmulator", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     ]
 )

@@ -130,6 +130,7 @@ struct ControllerTests {
         let source = InMemoryListWatch([Widget("flaky"), Widget("broken")])
         let log = EventLog<String>()
         let attempts = Mutex<[String: Int]>([:])
+        let failures = EventLog<String>()
         let controller = Controller(
             for: source, configuration: .init(retry: .init(baseDelay: .seconds(1), queriesPerSecond: 0)), clock: RuntimeClock(clock)
         ) { widget in
@@ -139,6 +140,9 @@ struct ControllerTests {
             if name == "broken" { throw TerminalError(TestFailure()) }
             if attempt == 1 { throw TestFailure() }
             return .awaitChange
+        }
+        .onError { widget, error in
+            failures.record("\(widget.metadata.name) \(error is TerminalError ? "terminal" : "retry")")
         }
         let task = Task { try await controller.run() }
         var runs = log.stream.makeAsyncIterator()
@@ -151,6 +155,7 @@ struct ControllerTests {
         task.cancel()
         try await task.value
         #expect(attempts.withLock { $0["broken"] } == 1)
+        #expect(Set(failures.all) == ["flaky retry", "broken terminal"])
     }
 
     @Test("periodic resync reconciles every cached object again")
