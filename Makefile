@@ -3,7 +3,7 @@ SWIFT       ?= swift
 ARGS        ?=
 APT_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev pkg-config iproute2 openssl
 
-.PHONY: deps build test lab benchmarks clean
+.PHONY: deps build test lab benchmarks clean docs
 
 ## deps: install the system packages the build needs (as root, through apt) when any is missing.
 deps:
@@ -25,11 +25,23 @@ test: deps
 ## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
 lab: deps
 	$(SWIFT) build --product overlay-lab
+	$(SWIFT) build --product overlay-ip-controller
+	$(SWIFT) build --product overlay-network-agent
 	$$($(SWIFT) build --show-bin-path)/overlay-lab $(ARGS)
 
-## benchmarks: the performance measurements under Benchmarks/ (a package of their own).
+## benchmarks: the performance measurements under Benchmarks/ (a package of their own), each printing a table.
+## Only some: make benchmarks BENCHMARKS="LocalIPAMBenchmark PhpIPAMBenchmark"
+BENCHMARKS ?=
 benchmarks: deps
-	cd Benchmarks && $(SWIFT) run -c release
+	cd Benchmarks && $(SWIFT) build -c release
+	cd Benchmarks && bin="$$($(SWIFT) build -c release --show-bin-path)" && \
+	  for b in $${BENCHMARKS:-$$(grep -o 'name: "[A-Za-z]*Benchmark"' Package.swift | cut -d'"' -f2)}; do \
+	    echo "== $$b"; "$$bin/$$b" || exit 1; \
+	  done
 
 clean:
 	rm -rf .build
+
+## docs: redraw the architecture picture from its source (needs graphviz).
+docs:
+	dot -Tpng -Gdpi=100 docs/architecture.dot -o docs/architecture.png

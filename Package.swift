@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "HTTP", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore"], swiftSettings: strict),
-        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", argumentParser, log], swiftSettings: strict),
+        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
 
         // MARK: - HTTP and Kubernetes
@@ -102,14 +102,19 @@ let package = Package(
         .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
-            dependencies: ["KubeEmulator", "PhpIPAMEmulator", "Operator", "Agent", "Netlink", argumentParser],
+            dependencies: [
+                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAMCore", argumentParser, log,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["IPAMCore", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore"], swiftSettings: strict),
         .testTarget(
-            name: "IPAMLocalSQLiteTests", dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport", log],
+            name: "IPAMLocalSQLiteTests",
+            dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport", log, .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "IPAMphpIPAMTests",

@@ -18,5 +18,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "KubeClientBenchmark",
+            dependencies: [
+                .product(name: "KubeClient", package: "overlay-ip-controller"),
+                .product(name: "KubeEmulator", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "KubeRuntimeBenchmark",
+            dependencies: [
+                .product(name: "KubeRuntime", package: "overlay-ip-controller"),
+                .product(name: "KubeClient", package: "overlay-ip-controller"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "PhpIPAMBenchmark",
+            dependencies: [
+                .product(name: "IPAMCore", package: "overlay-ip-controller"),
+                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
+                .product(name: "PhpIPAMEmulator", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     ]
 )

@@ -99,15 +99,20 @@ final class CurlTransfer {
         if let head = parser.consume(line: line) { sink.receivedHead(head) }
     }
 
-    /// Returns whether the bytes were taken; `false` pauses the transfer.
-    fileprivate func receivedBody(_ bytes: [UInt8]) -> Bool {
+    /// What the write callback returns for `bytes`: their length when taken, `CURL_WRITEFUNC_PAUSE` to
+    /// pause, or 0 to abort (libcurl then fails with a write error; the sink already holds the real one).
+    fileprivate func receivedBody(_ bytes: [UInt8]) -> Int {
         lastActivity = .now
-        guard sink.receivedBody(bytes) else {
+        switch sink.receivedBody(bytes) {
+        case .taken:
+            bodyBytes += bytes.count
+            return bytes.count
+        case .pause:
             pausedForBackpressure = true
-            return false
+            return Int(overlay_curl_writefunc_pause())
+        case .abort:
+            return 0
         }
-        bodyBytes += bytes.count
-        return true
     }
 
     // MARK: - Setup
@@ -239,5 +244,5 @@ private func curlWriteCallback(
     guard let context else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     let bytes = data.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: length)) } ?? []
-    return transfer.receivedBody(bytes) ? length : Int(overlay_curl_writefunc_pause())
+    return transfer.receivedBody(bytes)
 }

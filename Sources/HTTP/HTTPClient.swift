@@ -30,13 +30,14 @@ public final class HTTPClient: Sendable {
 
     /// Sends a request and returns the whole response.
     ///
-    /// Any status code is a response, not an error. The exchange may take at most the request's `timeout`,
+    /// Any status code is a response, not an error. A body beyond
+    /// ``Configuration/maximumResponseBodySize`` aborts the transfer with ``HTTPError/transport(_:)``. The exchange may take at most the request's `timeout`,
     /// else ``Configuration/requestTimeout``. Cancelling the calling task aborts the transfer and throws
     /// ``HTTPError/cancelled``.
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let prepared = try PreparedRequest(request, streaming: false, configuration: configuration)
         try Self.checkNotCancelled()
-        let sink = engine.start(prepared, mode: .collect)
+        let sink = engine.start(prepared, mode: .collect(limit: configuration.maximumResponseBodySize))
         return try await sink.response()
     }
 

@@ -18,6 +18,10 @@ extension HTTPClient {
         /// count. Default `nil`: a Kubernetes watch may be quiet for minutes; callers that need it set it
         /// a little above the server's heartbeat period.
         public var streamIdleTimeout: Duration?
+        /// The largest body ``HTTPClient/send(_:)`` accepts; a larger one fails the request instead of
+        /// exhausting memory. Streams are not limited (see ``HTTPStreamingResponse/collectBody(upTo:)``).
+        /// Default 64 MiB.
+        public var maximumResponseBodySize: Int
         /// How many idle connections the client keeps open for reuse, beyond those in use. Default 16.
         public var maximumIdleConnections: Int
         /// The `User-Agent` sent unless a request sets its own. Default `overlay-ip-controller`.
@@ -27,12 +31,14 @@ extension HTTPClient {
         public init(
             tls: TLSConfiguration = .init(), connectTimeout: Duration = .seconds(10),
             requestTimeout: Duration = .seconds(30), streamIdleTimeout: Duration? = nil,
-            maximumIdleConnections: Int = 16, userAgent: String = "overlay-ip-controller"
+            maximumResponseBodySize: Int = 64 << 20, maximumIdleConnections: Int = 16,
+            userAgent: String = "overlay-ip-controller"
         ) {
             self.tls = tls
             self.connectTimeout = connectTimeout
             self.requestTimeout = requestTimeout
             self.streamIdleTimeout = streamIdleTimeout
+            self.maximumResponseBodySize = maximumResponseBodySize
             self.maximumIdleConnections = maximumIdleConnections
             self.userAgent = userAgent
         }

@@ -10,8 +10,8 @@
 /// drained it to `lowWatermark`.
 struct ResponseBuffer {
     enum Mode: Sendable {
-        /// Keep the whole body for one ``HTTPResponse``.
-        case collect
+        /// Keep the whole body, up to `limit` bytes, for one ``HTTPResponse``.
+        case collect(limit: Int)
         /// Hand out chunks as they arrive, holding back the peer when the consumer is slow.
         case stream(highWatermark: Int, lowWatermark: Int)
     }
@@ -19,6 +19,16 @@ struct ResponseBuffer {
     typealias HeadWaiter = CheckedContinuation<Result<ResponseHead, HTTPError>, Never>
     typealias ChunkWaiter = CheckedContinuation<Result<[UInt8]?, HTTPError>, Never>
     typealias ResponseWaiter = CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+
+    /// What the producer does with the bytes it offered.
+    enum BodyDisposition: Equatable {
+        /// They were taken.
+        case taken
+        /// They were not taken: pause and offer them again on resume.
+        case pause
+        /// The transfer failed (the body is over its limit): abort it.
+        case abort
+    }
 
     /// A waiter to resume once the lock is released, or a request to resume the paused producer.
     enum Effect {
@@ -57,25 +67,33 @@ struct ResponseBuffer {
         return [.resumeHead(waiter, .success(head))]
     }
 
-    /// Body bytes arrived; returns whether they were taken (`false`: pause and offer them again later).
-    mutating func receivedBody(_ bytes: [UInt8]) -> (accepted: Bool, effects: [Effect]) {
-        guard outcome == nil, !bytes.isEmpty else { return (true, []) }
+    /// Body bytes arrived; returns what the producer does with them.
+    mutating func receivedBody(_ bytes: [UInt8]) -> (disposition: BodyDisposition, effects: [Effect]) {
+        guard outcome == nil else { return (.abort, []) }
+        guard !bytes.isEmpty else { return (.taken, []) }
         switch mode {
-        case .collect:
+        case .collect(let limit):
+            guard collected.count + bytes.count <= limit else {
+                collected = []
+                let error = HTTPError.transport(
+                    "the response body is larger than the limit of \(limit) bytes: "
+                        + "raise maximumResponseBodySize or read the response with stream(_:)")
+                return (.abort, finished(.failure(error), fallbackHead: nil))
+            }
             collected.append(contentsOf: bytes)
-            return (true, [])
+            return (.taken, [])
         case .stream(let highWatermark, _):
             if let waiter = chunkWaiter {
                 chunkWaiter = nil
-                return (true, [.resumeChunk(waiter, .success(bytes))])
+                return (.taken, [.resumeChunk(waiter, .success(bytes))])
             }
             if bufferedBytes >= highWatermark {
                 producerPaused = true
-                return (false, [])
+                return (.pause, [])
             }
             chunks.append(bytes)
             bufferedBytes += bytes.count
-            return (true, [])
+            return (.taken, [])
         }
     }
 
@@ -131,6 +149,12 @@ struct ResponseBuffer {
             return [.resumeChunk(waiter, .success(chunk))] + resumeProducerIfDrained()
         }
         if outcome != nil { return [.resumeChunk(waiter, endOfBody())] }
+        guard chunkWaiter == nil else {
+            return [
+                .resumeChunk(
+                    waiter, .failure(.invalidRequest("the body is already being read by another task: read it from one task")))
+            ]
+        }
         chunkWaiter = waiter
         return resumeProducerIfDrained()
     }

@@ -22,11 +22,11 @@ final class ResponseSink: Sendable {
         run(buffer.withLock { $0.receivedHead(head) })
     }
 
-    /// Returns `false` when the bytes were not taken and the transfer must pause.
-    func receivedBody(_ bytes: [UInt8]) -> Bool {
-        let (accepted, effects) = buffer.withLock { $0.receivedBody(bytes) }
+    /// Whether the bytes were taken, or the transfer must pause or abort.
+    func receivedBody(_ bytes: [UInt8]) -> ResponseBuffer.BodyDisposition {
+        let (disposition, effects) = buffer.withLock { $0.receivedBody(bytes) }
         run(effects)
-        return accepted
+        return disposition
     }
 
     func finished(_ result: Result<Void, HTTPError>, fallbackHead: ResponseHead?) {

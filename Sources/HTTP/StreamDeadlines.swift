@@ -1,7 +1,7 @@
 // Pure decision whether a stream has missed its head or idle deadline, and when to look again.
 
 /// The client-side timeouts of one streaming transfer that libcurl cannot express: the response head
-/// must arrive within `headTimeout` of the start, and bytes must keep arriving at least every
+/// must arrive within `headTimeout` of the start, and after it bytes must keep arriving at least every
 /// `idleTimeout` (time held back for a slow consumer does not count).
 struct StreamDeadlines<Instant: InstantProtocol> where Instant.Duration == Duration {
     /// What the engine should do with the transfer.
@@ -20,14 +20,14 @@ struct StreamDeadlines<Instant: InstantProtocol> where Instant.Duration == Durat
     /// The verdict at `now` for a transfer whose head has or has not arrived, whose bytes last arrived at
     /// `lastActivity`, and which may be paused for backpressure.
     func verdict(now: Instant, headReceived: Bool, lastActivity: Instant, pausedForBackpressure: Bool) -> Verdict {
-        var next: Instant?
-        if let headTimeout, !headReceived {
+        if !headReceived {
+            guard let headTimeout else { return .checkAgain(at: nil) }
             let deadline = started.advanced(by: headTimeout)
             if deadline <= now {
                 return .expired(
                     .timedOut("\(url) sent no response headers within \(CurlErrorMapping.format(headTimeout))"))
             }
-            next = deadline
+            return .checkAgain(at: deadline)
         }
         if let idleTimeout, !pausedForBackpressure {
             let deadline = lastActivity.advanced(by: idleTimeout)
@@ -37,8 +37,8 @@ struct StreamDeadlines<Instant: InstantProtocol> where Instant.Duration == Durat
                         "the stream from \(url) received no bytes for \(CurlErrorMapping.format(idleTimeout)); "
                             + "the server or the network path may be stuck"))
             }
-            next = next.map { min($0, deadline) } ?? deadline
+            return .checkAgain(at: deadline)
         }
-        return .checkAgain(at: next)
+        return .checkAgain(at: nil)
     }
 }

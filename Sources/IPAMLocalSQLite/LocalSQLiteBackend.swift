@@ -36,9 +36,6 @@ public final class LocalSQLiteBackend: IPAMBackend {
     /// The path of the database file.
     public let databasePath: String
 
-    /// How long SQLite waits for another process's write transaction before giving up.
-    public static let busyTimeout: Duration = .seconds(10)
-
     /// Opens (creating if needed) the database named by `configuration.database` and reconciles it with the
     /// configured zones.
     ///
@@ -60,7 +57,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "overlay-ipam.local")
     ) async throws {
-        let layouts = try Self.layouts(of: configuration)
+        let layouts = try SubnetLayout.layouts(of: configuration)
         self.clusterID = clusterID
         self.now = now
         self.logger = logger
@@ -69,19 +66,27 @@ public final class LocalSQLiteBackend: IPAMBackend {
         self.cooldownMilliseconds = Self.milliseconds(configuration.releaseCooldown)
 
         var grdbConfiguration = Configuration()
-        grdbConfiguration.busyMode = .timeout(Double(Self.busyTimeout.components.seconds))
+        grdbConfiguration.busyMode = .timeout(Double(DatabaseAccess.busyTimeout.components.seconds))
         grdbConfiguration.label = "overlay-ipam"
         do {
             pool = try DatabasePool(path: configuration.database, configuration: grdbConfiguration)
-            try Self.migrate(pool)
+            try DatabaseAccess.migrate(pool)
         } catch {
             throw IPAMError.backendUnavailable(
-                "cannot open the local IPAM database \(configuration.database): \(Self.describe(error)); "
+                "cannot open the local IPAM database \(configuration.database): \(DatabaseAccess.describe(error)); "
                     + "check that its directory exists and is writable (ipam.local.database)")
+        }
+        let newer = try await DatabaseAccess.read(pool, "read the schema version") { db in
+            try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations)
+        }
+        guard newer.isEmpty else {
+            throw IPAMError.invalidConfiguration(
+                "ipam.local.database: \(configuration.database) was written by a newer overlay-ip-controller (schema "
+                    + "\(newer.sorted().joined(separator: ", ")); this build knows up to \(Schema.currentVersion)); upgrade this program")
         }
 
         let reconciler = ConfigurationReconciler(layouts: layouts, now: Self.milliseconds(since: now()))
-        let (ids, summary) = try await Self.perform(pool, "reconcile the configuration") { db in
+        let (ids, summary) = try await DatabaseAccess.write(pool, "reconcile the configuration") { db in
             try reconciler.run(db)
         }
         var zones: [String: [Subnet]] = [:]
@@ -109,7 +114,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
         }
         let time = currentMilliseconds()
         let cooledBefore = time - cooldownMilliseconds
-        let outcome = try await Self.perform(pool, "reserve an address for \(owner)") { db -> ReserveOutcome in
+        let outcome = try await DatabaseAccess.write(pool, "reserve an address for \(owner)") { db -> ReserveOutcome in
             if let existing = try AddressTables.allocation(db, owner: owner) {
                 return .existing(try Self.allocation(db, existing))
             }
@@ -155,7 +160,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
                 "\(address) is the network, broadcast, gateway or a reserved address of \(subnet.layout.key) and is never handed out")
         }
         let time = currentMilliseconds()
-        let outcome = try await Self.perform(pool, "reclaim \(address) for \(owner)") { db -> ReserveOutcome in
+        let outcome = try await DatabaseAccess.write(pool, "reclaim \(address) for \(owner)") { db -> ReserveOutcome in
             if let holder = try AddressTables.allocation(db, subnetID: subnet.id, offset: offset) {
                 guard holder.owner == owner else { throw IPAMError.addressHeld(address, by: holder.owner) }
                 return .existing(try Self.allocation(db, holder))
@@ -184,7 +189,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
     public func release(_ owner: IPAMOwner) async throws {
         let time = currentMilliseconds()
         let cooldown = cooldownMilliseconds
-        let released = try await Self.perform(pool, "release the address of \(owner)") { db -> IPAllocation? in
+        let released = try await DatabaseAccess.write(pool, "release the address of \(owner)") { db -> IPAllocation? in
             guard let row = try AddressTables.allocation(db, owner: owner) else { return nil }
             let allocation = try Self.allocation(db, row)
             try AddressTables.deleteAllocation(db, subnetID: row.subnetID, offset: row.offset)
@@ -201,14 +206,14 @@ public final class LocalSQLiteBackend: IPAMBackend {
     }
 
     public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
-        try await Self.read(pool, "look up the address of \(owner)") { db in
+        try await DatabaseAccess.read(pool, "look up the address of \(owner)") { db in
             try AddressTables.allocation(db, owner: owner).map { try Self.allocation(db, $0) }
         }
     }
 
     public func allocations() async throws -> [IPAllocation] {
         let clusterID = clusterID
-        return try await Self.read(pool, "list the allocations of cluster \(clusterID)") { db in
+        return try await DatabaseAccess.read(pool, "list the allocations of cluster \(clusterID)") { db in
             try AddressTables.allocations(db, clusterID: clusterID).map { try Self.allocation(db, $0) }
         }.sorted { $0.address < $1.address }
     }
@@ -216,7 +221,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
     public func usage() async throws -> [SubnetUsage] {
         let subnets = subnets
         let stillCoolingAfter = currentMilliseconds() - cooldownMilliseconds
-        return try await Self.read(pool, "count the used addresses") { db in
+        return try await DatabaseAccess.read(pool, "count the used addresses") { db in
             try subnets.map { subnet in
                 SubnetUsage(
                     zone: subnet.layout.zone, subnet: subnet.layout.prefix, gateway: subnet.layout.gateway,
@@ -227,59 +232,13 @@ public final class LocalSQLiteBackend: IPAMBackend {
         }
     }
 
-    // MARK: - Transactions
+    // MARK: - Steps inside a transaction
 
     private enum ReserveOutcome: Sendable {
         case existing(IPAllocation)
         case reserved(IPAllocation)
         case reusedEarly(IPAllocation)
     }
-
-    /// Runs `body` in one `IMMEDIATE` write transaction; database failures become ``IPAMError/backendUnavailable(_:)``.
-    private static func perform<T: Sendable>(
-        _ pool: DatabasePool, _ action: String, _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws -> T {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw IPAMError.backendUnavailable("the transaction to \(action) returned nothing") }
-                return result
-            }
-        } catch let error as IPAMError {
-            throw error
-        } catch {
-            throw IPAMError.backendUnavailable("cannot \(action): \(describe(error))")
-        }
-    }
-
-    /// Runs `body` on a read-only snapshot; database failures become ``IPAMError/backendUnavailable(_:)``.
-    private static func read<T: Sendable>(
-        _ pool: DatabasePool, _ action: String, _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as IPAMError {
-            throw error
-        } catch {
-            throw IPAMError.backendUnavailable("cannot \(action): \(describe(error))")
-        }
-    }
-
-    /// Applies the schema migrations. Two processes opening a new file at once may race on the first
-    /// migration; the loser finds it applied on the second attempt.
-    private static func migrate(_ pool: DatabasePool) throws {
-        do {
-            try Schema.migrator.migrate(pool)
-        } catch {
-            try Schema.migrator.migrate(pool)
-        }
-    }
-
-    // MARK: - Steps inside a transaction
 
     /// Records `owner` on `offset` of `subnet` (already taken out of the free or cooling addresses).
     private static func hold(_ db: Database, _ subnet: Subnet, offset: Int, for owner: IPAMOwner, at time: Int64) throws -> IPAllocation {
@@ -328,34 +287,5 @@ public final class LocalSQLiteBackend: IPAMBackend {
         ["owner": "\(allocation.owner)", "address": "\(allocation.cidr)", "zone": "\(allocation.zone)", "subnet": "\(allocation.subnet)"]
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? DatabaseError {
-            if error.resultCode == .SQLITE_BUSY {
-                return "the database stayed locked by another process for more than \(busyTimeout)"
-            }
-            return error.message ?? "\(error.resultCode)"
-        }
-        return "\(error)"
-    }
 
-    /// The layouts of every configured subnet, refusing a configuration the backend cannot serve.
-    private static func layouts(of configuration: LocalIPAMConfiguration) throws -> [SubnetLayout] {
-        var layouts: [SubnetLayout] = []
-        var zoneNames: Set<String> = []
-        for zone in configuration.zones {
-            guard zoneNames.insert(zone.name).inserted else {
-                throw IPAMError.invalidConfiguration("ipam.local.zones.\(zone.name): the zone is configured twice; merge its subnets")
-            }
-            for (position, subnet) in zone.subnets.enumerated() {
-                let layout = SubnetLayout(
-                    zone: zone.name, position: position, prefix: subnet.subnet, gateway: subnet.gateway, reserved: subnet.reserved)
-                if let clash = layouts.first(where: { $0.prefix.overlaps(layout.prefix) }) {
-                    throw IPAMError.invalidConfiguration(
-                        "ipam.local.zones.\(zone.name)[\(position)].subnet: \(layout.key) overlaps \(clash.key) of zone \(clash.zone); subnets must not overlap")
-                }
-                layouts.append(layout)
-            }
-        }
-        return layouts
-    }
 }

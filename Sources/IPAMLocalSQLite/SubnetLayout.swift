@@ -86,3 +86,26 @@ struct SubnetLayout: Sendable, Hashable {
         return OffsetInterval(first: Int(lowOffset), last: Int(highOffset))
     }
 }
+
+extension SubnetLayout {
+    /// The layouts of every configured subnet, refusing a configuration the backend cannot serve.
+    static func layouts(of configuration: LocalIPAMConfiguration) throws(IPAMError) -> [SubnetLayout] {
+        var layouts: [SubnetLayout] = []
+        var zoneNames: Set<String> = []
+        for zone in configuration.zones {
+            guard zoneNames.insert(zone.name).inserted else {
+                throw IPAMError.invalidConfiguration("ipam.local.zones.\(zone.name): the zone is configured twice; merge its subnets")
+            }
+            for (position, subnet) in zone.subnets.enumerated() {
+                let layout = SubnetLayout(
+                    zone: zone.name, position: position, prefix: subnet.subnet, gateway: subnet.gateway, reserved: subnet.reserved)
+                if let clash = layouts.first(where: { $0.prefix.overlaps(layout.prefix) }) {
+                    throw IPAMError.invalidConfiguration(
+                        "ipam.local.zones.\(zone.name)[\(position)].subnet: \(layout.key) overlaps \(clash.key) of zone \(clash.zone); subnets must not overlap")
+                }
+                layouts.append(layout)
+            }
+        }
+        return layouts
+    }
+}

@@ -162,6 +162,9 @@ extension EmulatorCore {
     private func present(_ object: JSON, path: ResourcePath) -> JSON { path.present(object) }
 
     private func body(_ request: APIRequest) -> Result<JSON, APIError> {
+        if (request.headers["content-type"] ?? "").hasPrefix(ProtobufDecoding.contentType) {
+            return ProtobufDecoding.decode(request.body)
+        }
         do {
             return .success(try JSON.parse(request.body))
         } catch {

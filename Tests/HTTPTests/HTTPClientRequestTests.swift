@@ -47,6 +47,23 @@ struct HTTPClientRequestTests {
         try await server.shutdown()
     }
 
+    @Test("a response body over the configured limit fails the request instead of filling memory")
+    func responseBodyLimit() async throws {
+        let server = try await TestHTTPServer.start(handler: echoHandler)
+        let client = HTTPClient(configuration: .init(maximumResponseBodySize: 1000))
+        let small = try await client.send(HTTPRequest(method: .post, url: server.baseURL + "/ok", body: Array(repeating: 1, count: 1000)))
+        #expect(small.body.count == 1000)
+        let error = await #expect(throws: HTTPError.self) {
+            try await client.send(HTTPRequest(method: .post, url: server.baseURL + "/big", body: Array(repeating: 1, count: 1001)))
+        }
+        guard case .transport(let message)? = error else {
+            Issue.record("expected a transport error, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("maximumResponseBodySize"))
+        try await server.shutdown()
+    }
+
     @Test("POST without a body sends an empty body and no form content type")
     func postWithoutBody() async throws {
         let server = try await TestHTTPServer.start(handler: echoHandler)

@@ -13,7 +13,7 @@ struct HTTPClientResourceTests {
             case "/stall":
                 await responder.waitForConnectionClose()
             case "/stream":
-                try await responder.startStream()
+                try await responder.startStream(flush: false)
                 try await responder.write("line 1\nline 2\n")
                 await responder.waitForConnectionClose()
             default:
@@ -23,12 +23,14 @@ struct HTTPClientResourceTests {
         let refusedServer = try await TestHTTPServer.start { _, _ in }
         let refusedURL = refusedServer.baseURL + "/"
         try await refusedServer.shutdown()
-        let client = HTTPClient(
-            configuration: .init(requestTimeout: .milliseconds(200), streamIdleTimeout: .milliseconds(200)))
+        // Only the stalled requests need short timeouts; the others must not trip over a loaded machine.
+        let client = HTTPClient(configuration: .init(streamIdleTimeout: .milliseconds(500)))
 
         #expect(try await client.send(HTTPRequest(url: server.baseURL + "/x")).status == 404)
         await #expect(throws: HTTPError.self) { try await client.send(HTTPRequest(url: refusedURL)) }
-        await #expect(throws: HTTPError.self) { try await client.send(HTTPRequest(url: server.baseURL + "/stall")) }
+        await #expect(throws: HTTPError.self) {
+            try await client.send(HTTPRequest(url: server.baseURL + "/stall", timeout: .milliseconds(300)))
+        }
         let idle = try await client.stream(HTTPRequest(url: server.baseURL + "/stream"))
         await #expect(throws: HTTPError.self) { _ = try await idle.collectBody(upTo: 1000) }
         do {

@@ -80,12 +80,12 @@ struct HTTPClientStreamingTests {
     func idleTimeout() async throws {
         let (closed, closedContinuation) = AsyncStream.makeStream(of: Void.self)
         let server = try await TestHTTPServer.start { _, responder in
-            try await responder.startStream()
+            try await responder.startStream(flush: false)
             try await responder.write("first\n")
             await responder.waitForConnectionClose()
             closedContinuation.yield()
         }
-        let client = HTTPClient(configuration: .init(streamIdleTimeout: .milliseconds(300)))
+        let client = HTTPClient(configuration: .init(streamIdleTimeout: .milliseconds(500)))
         let response = try await client.stream(HTTPRequest(url: server.baseURL + "/stall"))
         var iterator = response.lines().makeAsyncIterator()
         #expect(try await iterator.next() == Array("first".utf8))
@@ -94,7 +94,7 @@ struct HTTPClientStreamingTests {
             Issue.record("expected timedOut, got \(String(describing: error))")
             return
         }
-        #expect(message.contains("no bytes for 300 ms"))
+        #expect(message.contains("no bytes for 500 ms"))
         for await _ in closed { break }
         try await server.shutdown()
     }

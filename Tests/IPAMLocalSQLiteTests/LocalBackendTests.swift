@@ -1,5 +1,6 @@
 // Local-only behaviour: usage, reclaim refusals, IPv6 subnets, and errors when the file cannot be opened.
 
+import GRDB
 import IPAMCore
 import IPAMLocalSQLite
 import TestSupport
@@ -95,6 +96,29 @@ struct LocalBackendTests {
             }
             #expect(message.contains(path))
             #expect(message.contains("ipam.local.database"))
+        }
+    }
+}
+
+@Suite("Local SQLite schema")
+struct LocalSchemaTests {
+    @Test("a database written by a newer schema version is refused with an upgrade hint")
+    func newerSchemaIsRefused() async throws {
+        try await withTemporaryDirectory(prefix: "ipam-local") { directory in
+            let path = directory.file("ipam.db")
+            let configuration = localConfiguration(database: path, zones: [("z", [try subnet("10.6.0.0/24")])])
+            _ = try await openBackend(configuration)
+            let pool = try DatabasePool(path: path)
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')")
+            }
+            let error = await #expect(throws: IPAMError.self) { try await openBackend(configuration) }
+            guard case .invalidConfiguration(let message) = error else {
+                Issue.record("expected invalidConfiguration, got \(String(describing: error))")
+                return
+            }
+            #expect(message.contains("schema v99"))
+            #expect(message.contains("upgrade"))
         }
     }
 }

@@ -136,6 +136,24 @@ struct KubeClientHTTPTests {
         }
     }
 
+    @Test("a response larger than maximumResponseBytes fails as a transport error")
+    func responseSizeLimit() async throws {
+        try await withServer(
+            options: KubeClient.Options(rateLimited: false, maximumResponseBytes: 64),
+            handler: { _, responder in
+                try await responder.respond(status: 200, headers: json, body: nodeJSON(String(repeating: "x", count: 100)))
+            }
+        ) { client, _ in
+            do {
+                _ = try await client.get(Node.self, name: "big")
+                Issue.record("expected a transport error")
+            } catch let error as KubeClientError {
+                #expect(error.code == .transport)
+                #expect(error.message.contains("64 bytes"))
+            }
+        }
+    }
+
     @Test("delete answers 202 while finalizers hold the object and 200 once it is gone")
     func deleteResults() async throws {
         try await withServer(handler: { request, responder in
@@ -154,7 +172,7 @@ struct KubeClientHTTPTests {
         }
     }
 
-    @Test("listAll follows continue tokens, keeps the first page's resourceVersion and restarts on 410 Expired")
+    @Test("listAll follows continue tokens without resourceVersion, keeps the first page's version and restarts on 410 Expired")
     func listAllPaging() async throws {
         let expiredOnce = Mutex(false)
         try await withServer(handler: { request, responder in
@@ -175,14 +193,15 @@ struct KubeClientHTTPTests {
             }
             try await responder.respond(status: 200, headers: json, body: list)
         }) { client, log in
-            let all = try await client.listAll(Node.self, options: ListOptions(labelSelector: "zone=dal10", limit: 2))
+            let all = try await client.listAll(
+                Node.self, options: ListOptions(labelSelector: "zone=dal10", limit: 2, resourceVersion: "0"))
             #expect(all.items.map(\.metadata.name) == ["a", "b", "c"])
             #expect(all.metadata.resourceVersion == "100")
             #expect(
                 log.all.map(\.uri) == [
-                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2",
+                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&resourceVersion=0",
                     "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&continue=page2",
-                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2",
+                    "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&resourceVersion=0",
                     "/api/v1/nodes?labelSelector=zone%3Ddal10&limit=2&continue=page2",
                 ])
         }

@@ -71,14 +71,16 @@ struct RequestBuilderTests {
     func listQuery() throws {
         let options = ListOptions(
             labelSelector: "zone in (dal10,dal12),!legacy", fieldSelector: "metadata.name=node-1", limit: 500,
-            continueToken: "abc/+=", resourceVersion: "42", resourceVersionMatch: .notOlderThan)
+            resourceVersion: "42", resourceVersionMatch: .notOlderThan)
         let request = try KubeRequestBuilder(resource: .nodes).list(namespace: nil, options: options)
         #expect(
             request.path
                 == "/api/v1/nodes?labelSelector=zone%20in%20%28dal10%2Cdal12%29%2C%21legacy"
-                + "&fieldSelector=metadata.name%3Dnode-1&limit=500&continue=abc%2F%2B%3D&resourceVersion=42"
-                + "&resourceVersionMatch=NotOlderThan")
+                + "&fieldSelector=metadata.name%3Dnode-1&limit=500&resourceVersion=42&resourceVersionMatch=NotOlderThan")
         #expect(!request.isWatch)
+        let next = try KubeRequestBuilder(resource: .nodes).list(
+            namespace: nil, options: ListOptions(limit: 500, continueToken: "abc/+="))
+        #expect(next.path == "/api/v1/nodes?limit=500&continue=abc%2F%2B%3D")
     }
 
     @Test("list without options has no query string")
@@ -86,10 +88,14 @@ struct RequestBuilderTests {
         #expect(try KubeRequestBuilder(resource: overlays).list(namespace: nil).path == "/apis/iks.ibm.com/v1alpha1/nodeoverlayips")
     }
 
-    @Test("resourceVersionMatch without resourceVersion is rejected")
-    func resourceVersionMatchNeedsVersion() {
+    @Test("resourceVersionMatch without resourceVersion, and resourceVersion with a continue token, are rejected")
+    func resourceVersionRules() {
         #expect(throws: KubeClientError.self) {
             try KubeRequestBuilder(resource: .nodes).list(namespace: nil, options: ListOptions(resourceVersionMatch: .exact))
+        }
+        #expect(throws: KubeClientError.self) {
+            try KubeRequestBuilder(resource: .nodes).list(
+                namespace: nil, options: ListOptions(continueToken: "t", resourceVersion: "1"))
         }
     }
 

@@ -156,4 +156,24 @@ struct KubectlTests {
         }
         await setup.tearDown()
     }
+
+    @Test("kubectl create generators (protobuf bodies) make namespaces, configmaps and secrets",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl")))
+    func createGenerators() async throws {
+        let setup = try await Setup.make()
+        do {
+            #expect(try await setup.kubectl("create", "namespace", "team-a").succeeded)
+            let configMap = try await setup.kubectl("create", "configmap", "cfg", "-n", "team-a", "--from-literal=a=1", "--from-literal=b=two")
+            #expect(configMap.succeeded, "\(configMap.stderr)")
+            #expect(try await setup.kubectl("create", "secret", "generic", "s1", "-n", "team-a", "--from-literal=k=v").succeeded)
+            let data = try await setup.kubectl("get", "configmap", "cfg", "-n", "team-a", "-o", "jsonpath={.data.a}/{.data.b}")
+            #expect(data.stdout == "1/two")
+            let secret = try await setup.kubectl("get", "secret", "s1", "-n", "team-a", "-o", "jsonpath={.data.k}")
+            #expect(secret.stdout == "dg==")
+        } catch {
+            await setup.tearDown()
+            throw error
+        }
+        await setup.tearDown()
+    }
 }

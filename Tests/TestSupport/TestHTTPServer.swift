@@ -182,8 +182,16 @@ public final class Responder: Sendable {
     }
 
     /// Sends the head of a chunked response; follow with ``write(_:)-(Array<UInt8>)`` and ``end()``.
-    public func startStream(status: Int = 200, headers: [TestHTTPServer.HeaderField] = []) async throws {
-        try await channel.writeAndFlush(HTTPServerResponsePart.head(responseHead(status: status, headers: headers)))
+    ///
+    /// With `flush: false` the head leaves together with the first chunk, so a client sees no gap
+    /// between them even on a loaded machine (useful when testing idle timeouts).
+    public func startStream(status: Int = 200, headers: [TestHTTPServer.HeaderField] = [], flush: Bool = true) async throws {
+        let head = HTTPServerResponsePart.head(responseHead(status: status, headers: headers))
+        if flush {
+            try await channel.writeAndFlush(head)
+        } else {
+            channel.write(head, promise: nil)
+        }
     }
 
     /// Sends one chunk of a streamed body and flushes it.

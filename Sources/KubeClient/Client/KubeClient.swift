@@ -90,6 +90,9 @@ public final class KubeClient: Sendable {
                     if pageOptions.continueToken == nil { result.metadata.resourceVersion = page.metadata.resourceVersion }
                     result.items += page.items
                     pageOptions.continueToken = page.metadata.hasMorePages ? page.metadata.continueToken : nil
+                    // The token pins the snapshot; the API rejects a resourceVersion next to it (client-go pager).
+                    pageOptions.resourceVersion = nil
+                    pageOptions.resourceVersionMatch = nil
                 } while pageOptions.continueToken != nil
                 return result
             } catch let error as KubeAPIError where (error.reason == .expired || error.reason == .gone) && restarts < maximumRestarts {
@@ -194,9 +197,15 @@ public final class KubeClient: Sendable {
         return response
     }
 
-    private func transmit(_ request: KubeRequest, authorization: String?) async throws(KubeClientError) -> HTTPResponse {
+    /// One exchange; the body is read through the streaming API so `maximumResponseBytes` bounds memory.
+    private func transmit(_ request: KubeRequest, authorization: String?) async throws -> HTTPResponse {
         do {
-            return try await http.send(httpRequest(request, authorization: authorization, timeout: options.requestTimeout))
+            let response = try await http.stream(
+                httpRequest(request, authorization: authorization, timeout: options.requestTimeout))
+            let body = try await response.collectBody(upTo: options.maximumResponseBytes)
+            return HTTPResponse(status: response.status, headers: response.headers, body: body)
+        } catch .cancelled {
+            throw CancellationError()
         } catch {
             throw KubeClientError(.transport, "\(request) to \(configuration.server): \(error)", underlying: error)
         }

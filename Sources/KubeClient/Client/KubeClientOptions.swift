@@ -19,7 +19,9 @@ extension KubeClient {
         public var watchGracePeriod: Duration
         /// The `User-Agent` header. Default `overlay-ip-controller`.
         public var userAgent: String
-        /// The largest response body accepted for one request. Default 64 MiB.
+        /// The largest response body accepted for one non-watch request; a larger one fails with a
+        /// transport error instead of exhausting memory. Default 64 MiB (a list page of 500 large objects
+        /// stays far below it).
         public var maximumResponseBytes: Int
 
         /// Options with the documented defaults.

@@ -34,6 +34,11 @@ public struct KubeRequestBuilder: Sendable, Hashable {
                 .invalidRequest,
                 "resourceVersionMatch needs a resourceVersion; set both or neither when listing \(resource)")
         }
+        if options.continueToken != nil, options.resourceVersion != nil {
+            throw KubeClientError(
+                .invalidRequest,
+                "a continue token already pins the list snapshot; do not also set resourceVersion when listing \(resource)")
+        }
         if let limit = options.limit, limit <= 0 {
             throw KubeClientError(.invalidRequest, "list limit must be positive, got \(limit)")
         }

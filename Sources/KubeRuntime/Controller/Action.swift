@@ -19,5 +19,6 @@ public struct TerminalError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// A one-line explanation for logs and users.
     public var description: String { "\(underlying) (not retried until the object changes)" }
 }

@@ -22,6 +22,7 @@ public enum FinalizerError: Error, Sendable, CustomStringConvertible {
     /// Removing the finalizer failed (the object changed or the server refused: retry).
     case removeFinalizerFailed(any Error)
 
+    /// A one-line explanation for logs and users.
     public var description: String {
         switch self {
         case .applyFailed(let error): "apply failed: \(error)"
@@ -36,6 +37,7 @@ public enum FinalizerError: Error, Sendable, CustomStringConvertible {
 public struct FinalizerNameError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The rejected name.
     public let name: String
+    /// A one-line explanation for logs and users.
     public var description: String {
         "finalizer name \"\(name)\" is not domain-qualified; use the form \"example.com/what-it-guards\""
     }

@@ -20,6 +20,7 @@ public struct KubeClientListWatch<Object: KubernetesObject>: ListWatchSource {
         self.fieldSelector = fieldSelector
     }
 
+    /// Lists one page through the client (`limit`, `continue`, the selectors).
     public func list(limit: Int, continueToken: String?) async throws -> ListPage<Object> {
         let list = try await client.list(
             Object.self, namespace: namespace,
@@ -27,6 +28,7 @@ public struct KubeClientListWatch<Object: KubernetesObject>: ListWatchSource {
         return ListPage(items: list.items, resourceVersion: list.metadata.resourceVersion, continueToken: list.metadata.continueToken)
     }
 
+    /// Opens a watch through the client from `resourceVersion` with bookmarks and `timeoutSeconds`.
     public func watch(resourceVersion: String, timeout: Duration) async throws -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
         client.watch(
             Object.self, namespace: namespace,

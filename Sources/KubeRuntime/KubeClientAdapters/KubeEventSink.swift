@@ -11,10 +11,12 @@ public struct KubeEventSink: EventSink {
         self.client = client
     }
 
+    /// POSTs the event into its namespace.
     public func create(_ event: EventsV1Event) async throws {
         _ = try await client.create(event)
     }
 
+    /// Sends a merge patch `{"series": …}` to the event.
     public func updateSeries(name: String, namespace: String, series: EventSeries) async throws {
         let patch: JSONValue = try ["series": JSONValue(encoding: series)]
         _ = try await client.patch(EventsV1Event.self, name: name, namespace: namespace, patch: .merge(patch))

@@ -20,6 +20,7 @@ public struct KubeLeaseLock: LeaseLock {
         self.init(client: client, name: configuration.leaseName, namespace: configuration.leaseNamespace)
     }
 
+    /// GETs the Lease; a 404 is nil.
     public func get() async throws -> (record: LeaseRecord, resourceVersion: String)? {
         do {
             let lease = try await client.get(Lease.self, name: name, namespace: namespace)
@@ -29,11 +30,13 @@ public struct KubeLeaseLock: LeaseLock {
         }
     }
 
+    /// POSTs a new Lease holding `record`.
     public func create(_ record: LeaseRecord) async throws -> String {
         let lease = Lease(metadata: ObjectMeta(name: name, namespace: namespace), spec: Self.spec(of: record))
         return try await client.create(lease).metadata.resourceVersion ?? ""
     }
 
+    /// PUTs `record` conditioned on `resourceVersion` (a 409 means another replica wrote first).
     public func update(_ record: LeaseRecord, resourceVersion: String) async throws -> String {
         var metadata = ObjectMeta(name: name, namespace: namespace)
         metadata.resourceVersion = resourceVersion

@@ -69,6 +69,7 @@ public struct LeaderElectionConfigurationError: Error, Sendable, Equatable, Cust
     /// The problems found.
     public var problems: [String]
 
+    /// A one-line explanation for logs and users.
     public var description: String {
         "invalid leader election settings: " + problems.joined(separator: "; ")
     }

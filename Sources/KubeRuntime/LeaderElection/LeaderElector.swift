@@ -9,6 +9,7 @@ public enum LeaderElectionError: Error, Sendable, CustomStringConvertible {
     /// Renewals failed for longer than the renew deadline: another process may lead now.
     case leadershipLost(identity: String, lastRenewal: Duration)
 
+    /// A one-line explanation for logs and users.
     public var description: String {
         switch self {
         case .leadershipLost(let identity, let lastRenewal):
@@ -248,6 +249,7 @@ public final class LeaderElector: Service, Sendable {
 public struct LeaseRequestTimedOut: Error, Sendable, CustomStringConvertible {
     /// The limit that was exceeded.
     public let timeout: Duration
+    /// A one-line explanation for logs and users.
     public var description: String {
         "the Lease request took longer than \(timeout); check the API server's health and latency"
     }

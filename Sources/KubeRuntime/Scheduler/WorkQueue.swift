@@ -99,20 +99,26 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
     }
 
     private func finish(_ key: Key, outcome: WorkOutcome) {
-        state.withLock { state in
+        let retryDelay = state.withLock { state -> Duration? in
             let now = clock.now
             var reschedule: Duration?
+            var retryDelay: Duration?
             switch outcome {
             case .succeeded(let requeueAfter):
                 state.limiter.forget(key)
                 reschedule = requeueAfter.map { now + $0 }
             case .failed:
                 let delay = state.limiter.delayAfterFailure(of: key, now: now)
+                retryDelay = delay
                 reschedule = now + delay
             case .failedTerminally:
                 state.limiter.forget(key)
             }
             state.queue.finish(key, reschedule: reschedule)
+            return retryDelay
+        }
+        if let retryDelay {
+            logger.debug("retrying after a failure", metadata: ["key": "\(key)", "delay": "\(retryDelay)"])
         }
         wakeUp()
     }

@@ -24,6 +24,7 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
         namespace.map { "\($0)/\(name)" } ?? name
     }
 
+    /// Orders by namespace (cluster-scoped first), then name.
     public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
         (lhs.namespace ?? "", lhs.name) < (rhs.namespace ?? "", rhs.name)
     }

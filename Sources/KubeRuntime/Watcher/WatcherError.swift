@@ -25,6 +25,7 @@ public enum WatcherError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A one-line explanation for logs and users.
     public var description: String {
         switch self {
         case .listFailed(let error):

@@ -1,0 +1,109 @@
+// The simulated cluster of the lab as plain values: nodes, zones, addresses, config and manifests.
+
+/// One simulated node: its name, zone, network namespace and "host NIC" address.
+struct LabNode: Sendable, Hashable {
+    var name: String
+    var zone: String
+    var region: String
+    /// The namespace its agent's netlink work happens in.
+    var namespace: String
+    /// The node's InternalIP, held by `host0` inside the namespace.
+    var internalIP: String
+    var internalPrefixLength: Int
+    /// The agent's health/metrics port.
+    var agentPort: Int
+}
+
+/// The shape of a lab run, computed from the command-line options alone (no I/O).
+struct LabTopology: Sendable {
+    static let region = "lab-region"
+    static let hostInterface = "host0"
+    static let peerInterface = "peer0"
+    static let overlayDevice = "tmp0"
+    /// The StaticRoute every node gets (the original project's example).
+    static let routeName = "onprem-192.168.0.0-24"
+    static let routeSubnet = "192.168.0.0/24"
+
+    var nodes: [LabNode]
+    var zones: [String]
+    var runID: String
+
+    /// `nodeCount` nodes spread round-robin over `zoneCount` zones (`lab-zone-a`, `lab-zone-b`, …).
+    init(nodeCount: Int, zoneCount: Int, runID: String, firstAgentPort: Int) {
+        self.runID = runID
+        zones = (0..<zoneCount).map { "lab-zone-\(Self.letter($0))" }
+        nodes = (0..<nodeCount).map { index in
+            let zoneIndex = index % zoneCount
+            return LabNode(
+                name: "lab-node-\(index + 1)", zone: "lab-zone-\(Self.letter(zoneIndex))", region: Self.region,
+                namespace: "olab-\(runID)-\(index + 1)", internalIP: "10.77.\(zoneIndex).\(index + 10)",
+                internalPrefixLength: 24, agentPort: firstAgentPort + index)
+        }
+    }
+
+    /// The overlay subnet of zone `index` (one /24 per zone: 192.168.200.0/24, 192.168.201.0/24, …).
+    func overlaySubnet(zoneIndex: Int) -> (subnet: String, gateway: String) {
+        ("192.168.\(200 + zoneIndex).0/24", "192.168.\(200 + zoneIndex).1")
+    }
+
+    /// The operator's configuration for the local SQLite backend.
+    func localConfiguration(database: String) -> String {
+        var yaml = """
+            clusterID: overlay-lab
+            ipam:
+              backend: local
+              local:
+                database: \(database)
+                releaseCooldown: 30s
+                zones:
+
+            """
+        for (index, zone) in zones.enumerated() {
+            let (subnet, gateway) = overlaySubnet(zoneIndex: index)
+            yaml += "      \(zone):\n        - {subnet: \(subnet), gateway: \(gateway)}\n"
+        }
+        return yaml
+    }
+
+    /// The operator's configuration for the phpIPAM test server (zone `index` maps to subnet 100 + index).
+    func phpIPAMConfiguration(url: String, appID: String, tokenFile: String) -> String {
+        var yaml = """
+            clusterID: overlay-lab
+            ipam:
+              backend: phpipam
+              phpipam:
+                url: \(url)
+                appID: \(appID)
+                credentials: {tokenFile: \(tokenFile)}
+                subnetMap:
+
+            """
+        for (index, zone) in zones.enumerated() {
+            yaml += "      \(zone): [\(100 + index)]\n"
+        }
+        return yaml
+    }
+
+    /// The Node object of `node`, as JSON.
+    func nodeJSON(_ node: LabNode) -> String {
+        """
+        {"apiVersion":"v1","kind":"Node","metadata":{"name":"\(node.name)","labels":{\
+        "kubernetes.io/hostname":"\(node.name)","topology.kubernetes.io/zone":"\(node.zone)",\
+        "topology.kubernetes.io/region":"\(node.region)"}},\
+        "status":{"addresses":[{"type":"InternalIP","address":"\(node.internalIP)"},{"type":"Hostname","address":"\(node.name)"}],\
+        "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady","message":"simulated by overlay-lab"}]}}
+        """
+    }
+
+    /// The lab's StaticRoute, as JSON.
+    static var staticRouteJSON: String {
+        """
+        {"apiVersion":"iks.ibm.com/v1alpha1","kind":"StaticRoute","metadata":{"name":"\(routeName)"},"spec":{"subnet":"\(routeSubnet)"}}
+        """
+    }
+
+    private static func letter(_ index: Int) -> String {
+        let scalars = Array("abcdefghijklmnopqrstuvwxyz")
+        return index < scalars.count ? String(scalars[index]) : "z\(index)"
+    }
+}

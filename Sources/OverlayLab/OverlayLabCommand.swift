@@ -1,0 +1,239 @@
+// `overlay-lab`: the whole system on one machine — API server, operator, simulated nodes with agents.
+import Synchronization
+import ArgumentParser
+import Foundation
+import KubeClient
+import KubeEmulator
+import Logging
+import PhpIPAMEmulator
+import UnixSignals
+import Yams
+
+@main
+struct OverlayLabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overlay-lab",
+        abstract: "Run the overlay system on this machine: an in-memory API server, the operator and one agent per simulated node.",
+        discussion: """
+            Each simulated node gets a network namespace with a veth pair as its NIC; its agent configures the \
+            overlay device and routes inside it through netlink. Needs root (network namespaces). \
+            Everything it starts is stopped and removed on Ctrl-C, or after converging with --once.
+            """)
+
+    @Option(help: "How many simulated nodes.") var nodes = 4
+    @Option(help: "How many zones the nodes are spread over.") var zones = 2
+    @Option(help: "The lab folder: kubeconfig, config, IPAM database and logs.") var dir = "lab"
+    @Option(help: "The folder with the CRD manifests.") var crds = "deploy/crds"
+    @Option(help: "Seconds to wait for convergence before giving up.") var timeout = 180
+    @Flag(help: "Exit after converging (0) or timing out (1) instead of staying up.") var once = false
+    @Flag(help: "Draw addresses from the phpIPAM test server instead of the local SQLite backend.") var phpipam = false
+
+    func validate() throws {
+        guard (1...200).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 200") }
+        guard (1...26).contains(zones), zones <= nodes else { throw ValidationError("--zones must be between 1 and 26 and at most --nodes") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() async throws {
+        guard getuid() == 0 else {
+            throw LabError("overlay-lab needs root: each simulated node is a network namespace (run `sudo make lab`)")
+        }
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let lab = try LabRun(options: self)
+        var converged = false
+        do {
+            converged = try await lab.bringUp(signals: signals)
+            if converged, !once {
+                print("\nThe lab stays up; press Ctrl-C to stop it and remove everything it made.")
+                for await _ in signals { break }
+            }
+        } catch {
+            print("overlay-lab: \(error)")
+        }
+        print("\nStopping: operator, agents, namespaces and API server …")
+        await lab.tearDown()
+        print("Cleaned up.")
+        if !converged { throw ExitCode.failure }
+    }
+}
+
+/// One lab run: what it started, so that tear-down removes exactly that.
+final class LabRun: Sendable {
+    let options: OverlayLabCommand
+    let topology: LabTopology
+    let directory: String
+    let processes: LabProcesses
+    private let servers = Mutex<(kube: KubeEmulator?, phpipam: PhpIPAMServer?)>((nil, nil))
+
+    init(options: OverlayLabCommand) throws {
+        self.options = options
+        let runID = String(UInt32.random(in: 0..<UInt32.max), radix: 36)
+        topology = LabTopology(nodeCount: options.nodes, zoneCount: options.zones, runID: runID, firstAgentPort: 19402)
+        let cwd = FileManager.default.currentDirectoryPath
+        directory = options.dir.hasPrefix("/") ? options.dir : "\(cwd)/\(options.dir)"
+        let binDirectory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
+            .deletingLastPathComponent().path
+        processes = LabProcesses(binDirectory: binDirectory, logDirectory: "\(directory)/logs")
+    }
+
+    /// Starts everything and waits until every node is Ready with the route applied (checked in the kernel).
+    func bringUp(signals: UnixSignalsSequence) async throws -> Bool {
+        try prepareDirectory()
+        step("Starting the in-memory Kubernetes API server")
+        let token = "lab-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
+        let kube = try await KubeEmulator.start(KubeEmulator.Configuration(tokens: [token], logger: quietLogger("kube-emulator")))
+        servers.withLock { $0.kube = kube }
+        let kubeconfig = "\(directory)/kubeconfig"
+        try kube.writeKubeconfig(to: kubeconfig, token: token)
+        print("   \(kube.url) — kubeconfig \(kubeconfig)")
+
+        step("Installing the CRDs from \(options.crds)")
+        for manifest in try crdManifests() { _ = try kube.create(json: manifest) }
+
+        step("Creating \(topology.nodes.count) nodes in \(topology.zones.count) zones, each with its own network namespace")
+        for node in topology.nodes {
+            try await LabNetwork.create(node)
+            _ = try kube.create(json: topology.nodeJSON(node))
+            print("   \(node.name)  zone \(node.zone)  netns \(node.namespace)  host0 \(node.internalIP)/\(node.internalPrefixLength)")
+        }
+
+        let config = "\(directory)/config.yaml"
+        if options.phpipam {
+            step("Starting the phpIPAM test server")
+            try await writePhpIPAMConfiguration(to: config)
+        } else {
+            try topology.localConfiguration(database: "\(directory)/ipam.db").write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        print("   IPAM configuration \(config) (\(options.phpipam ? "phpIPAM" : "local SQLite") backend)")
+
+        step("Starting the operator (logs: \(directory)/logs/operator.log)")
+        try processes.start(
+            "overlay-ip-controller",
+            arguments: ["--config", config, "--kubeconfig", kubeconfig, "--namespace", "default", "--metrics-address", "127.0.0.1:19400"],
+            logName: "operator")
+
+        step("Starting one agent per node (logs: \(directory)/logs/agent-<node>.log)")
+        for node in topology.nodes {
+            try processes.start(
+                "overlay-network-agent",
+                arguments: ["--kubeconfig", kubeconfig, "--netns", node.namespace, "--metrics-port", String(node.agentPort)],
+                environment: ["NODE_NAME": node.name, "INTERFACE": LabTopology.hostInterface, "INTERFACE_LABEL": LabTopology.overlayDevice],
+                logName: "agent-\(node.name)")
+        }
+
+        step("Creating StaticRoute \(LabTopology.routeName) (\(LabTopology.routeSubnet) via each node's overlay gateway)")
+        _ = try kube.create(json: LabTopology.staticRouteJSON)
+
+        step("Waiting for convergence (at most \(options.timeout) s)")
+        let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig), logger: quietLogger("lab-client"))
+        var snapshot = try await waitForConvergence(client: client)
+        snapshot = await inspectKernels(snapshot)
+        let verified = snapshot.isConverged && snapshot.rows.allSatisfy(kernelMatches)
+
+        print("\n" + snapshot.table() + "\n")
+        print("StaticRoute \(LabTopology.routeName): applied/selected \(snapshot.routeReady ?? "-")")
+        if verified {
+            print("Converged: every node is Ready with an overlay IP, and the route is in every node's kernel.")
+        } else {
+            print("Not converged within \(options.timeout) s; see the logs in \(directory)/logs.")
+        }
+        print("Explore: kubectl --kubeconfig \(kubeconfig) get noip,sr")
+        return verified
+    }
+
+    /// Stops the children, removes the namespaces and shuts the servers down; safe to call after any failure.
+    func tearDown() async {
+        await processes.stopAll()
+        for node in topology.nodes { LabNetwork.delete(node) }
+        let (kube, phpipam) = servers.withLock { servers in defer { servers = (nil, nil) }; return servers }
+        await kube?.shutdown()
+        await phpipam?.shutdown()
+    }
+
+    // MARK: - Steps
+
+    private func prepareDirectory() throws {
+        let files = FileManager.default
+        try files.createDirectory(atPath: "\(directory)/logs", withIntermediateDirectories: true)
+        for stale in ["ipam.db", "ipam.db-wal", "ipam.db-shm"] { try? files.removeItem(atPath: "\(directory)/\(stale)") }
+    }
+
+    private func crdManifests() throws -> [String] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: options.crds)
+            .filter { $0.hasSuffix(".yaml") && $0 != "kustomization.yaml" }.sorted()
+        guard !files.isEmpty else { throw LabError("no CRD manifests in \(options.crds); run overlay-lab from the repository root") }
+        return try files.map { file in
+            let yaml = try String(contentsOfFile: "\(options.crds)/\(file)", encoding: .utf8)
+            guard let object = try Yams.load(yaml: yaml) else { throw LabError("\(file) is empty") }
+            let data = try JSONSerialization.data(withJSONObject: object)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    private func writePhpIPAMConfiguration(to path: String) async throws {
+        let appToken = "overlaylabstatictoken000"
+        let subnets = topology.zones.indices.map { index in
+            let (subnet, gateway) = topology.overlaySubnet(zoneIndex: index)
+            return PhpIPAMSeed.Subnet(id: 100 + index, cidr: subnet, description: "overlay lab \(topology.zones[index])", gateway: gateway)
+        }
+        let seed = PhpIPAMSeed(
+            subnets: subnets, apps: [PhpIPAMSeed.App(id: "overlaylab", security: .none)],
+            users: [PhpIPAMSeed.User(username: "overlay-lab", password: UUID().uuidString, token: appToken)])
+        let server = try await PhpIPAMServer.start(emulator: PhpIPAMEmulator(seed: seed), logger: quietLogger("phpipam-emulator"))
+        servers.withLock { $0.phpipam = server }
+        let tokenFile = "\(directory)/phpipam-token"
+        try appToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        try topology.phpIPAMConfiguration(url: server.baseURL, appID: "overlaylab", tokenFile: tokenFile)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        print("   \(server.baseURL) (app overlaylab, subnets \(subnets.map { "\($0.id)=\($0.cidr)" }.joined(separator: ", ")))")
+    }
+
+    private func waitForConvergence(client: KubeClient) async throws -> LabSnapshot {
+        let deadline = ContinuousClock.now + .seconds(options.timeout)
+        var lastProgress = ""
+        var snapshot = LabSnapshot(rows: [], routeReady: nil)
+        while ContinuousClock.now < deadline {
+            try Task.checkCancellation()
+            if let dead = processes.exited().first {
+                throw LabError("\(dead.name) exited with status \(dead.status); see \(directory)/logs/\(dead.name).log")
+            }
+            if let read = try? await LabSnapshot.read(from: client, topology: topology) {
+                snapshot = read
+                if snapshot.progress != lastProgress {
+                    print("   \(snapshot.progress)")
+                    lastProgress = snapshot.progress
+                }
+                if snapshot.isConverged {
+                    let kernels = await inspectKernels(snapshot)
+                    if kernels.rows.allSatisfy(kernelMatches) { return kernels }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return snapshot
+    }
+
+    private func inspectKernels(_ snapshot: LabSnapshot) async -> LabSnapshot {
+        var result = snapshot
+        for index in result.rows.indices {
+            let (addresses, routes) = await LabNetwork.inspect(result.rows[index].node)
+            result.rows[index].kernelAddresses = addresses
+            result.rows[index].kernelRoutes = routes
+        }
+        return result
+    }
+
+    /// The kernel of the node's namespace holds the overlay address and the lab route via the gateway.
+    private func kernelMatches(_ row: LabRow) -> Bool {
+        guard let ip = row.ip, let gateway = row.gateway else { return false }
+        return row.kernelAddresses.contains(ip) && row.kernelRoutes.contains("\(LabTopology.routeSubnet) via \(gateway)")
+    }
+
+    private func step(_ text: String) { print("» \(text)") }
+
+    private func quietLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        return logger
+    }
+}
