@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "HTTP", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore"], swiftSettings: strict),
-        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", argumentParser, log], swiftSettings: strict),
+        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
 
         // MARK: - HTTP and Kubernetes

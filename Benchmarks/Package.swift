@@ -35,6 +35,15 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
         .executableTarget(
+            name: "PhpIPAMBenchmark",
+            dependencies: [
+                .product(name: "IPAMCore", package: "overlay-ip-controller"),
+                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
+                .product(name: "PhpIPAMEmulator", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
             name: "HTTPBenchmark",
             dependencies: [
                 .product(name: "HTTP", package: "overlay-ip-controller"),

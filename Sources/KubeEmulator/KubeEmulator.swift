@@ -62,12 +62,12 @@ public final class KubeEmulator: Sendable {
         }
 
         /// Reads the PEM files at the given paths.
-        public init(certificateFile: String, privateKeyFile: String) throws {
+        public init(certificateFile: String, privateKeyFile: String) throws(KubeEmulatorError) {
             do {
                 certificatePEM = Array(try Data(contentsOf: URL(fileURLWithPath: certificateFile)))
                 privateKeyPEM = Array(try Data(contentsOf: URL(fileURLWithPath: privateKeyFile)))
             } catch {
-                throw KubeEmulatorError.tls("cannot read \(certificateFile) or \(privateKeyFile): \(error)")
+                throw .tls("cannot read \(certificateFile) or \(privateKeyFile): \(error)")
             }
         }
     }

@@ -32,6 +32,19 @@ struct ServerTests {
         #expect(emulator.url.hasPrefix("https://127.0.0.1:"))
     }
 
+    @Test("a generated self-signed certificate serves HTTPS that trusts its own PEM")
+    func selfSigned() async throws {
+        let tls = try KubeEmulator.TLS.generateSelfSigned()
+        let emulator = try await KubeEmulator.start(.init(tls: tls))
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(tls.certificatePEM))
+        let client = TestClient(port: emulator.port, tls: try NIOSSLContext(configuration: configuration))
+        let response = try await client.get("/api")
+        await emulator.shutdown()
+        #expect(response.status == 200)
+        #expect(emulator.kubeconfig(token: "t", certificateAuthorityPEM: tls.certificatePEM).contains("certificate-authority-data: "))
+    }
+
     @Test("discovery lists built-in groups and the resources a CRD adds, with short names and status subresources")
     func discovery() async throws {
         try await withEmulator { _, client in

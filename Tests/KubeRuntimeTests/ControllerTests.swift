@@ -130,6 +130,7 @@ struct ControllerTests {
         let source = InMemoryListWatch([Widget("flaky"), Widget("broken")])
         let log = EventLog<String>()
         let attempts = Mutex<[String: Int]>([:])
+        let failures = EventLog<String>()
         let controller = Controller(
             for: source, configuration: .init(retry: .init(baseDelay: .seconds(1), queriesPerSecond: 0)), clock: RuntimeClock(clock)
         ) { widget in
@@ -139,6 +140,9 @@ struct ControllerTests {
             if name == "broken" { throw TerminalError(TestFailure()) }
             if attempt == 1 { throw TestFailure() }
             return .awaitChange
+        }
+        .onError { widget, error in
+            failures.record("\(widget.metadata.name) \(error is TerminalError ? "terminal" : "retry")")
         }
         let task = Task { try await controller.run() }
         var runs = log.stream.makeAsyncIterator()
@@ -151,6 +155,7 @@ struct ControllerTests {
         task.cancel()
         try await task.value
         #expect(attempts.withLock { $0["broken"] } == 1)
+        #expect(Set(failures.all) == ["flaky retry", "broken terminal"])
     }
 
     @Test("periodic resync reconciles every cached object again")
@@ -174,21 +179,20 @@ struct ControllerTests {
     func gracefulShutdownDrains() async throws {
         let source = InMemoryListWatch([Widget("a")])
         let log = EventLog<String>()
-        let gate = AsyncGate()
         let finished = Mutex(false)
         let controller = Controller(for: source, clock: RuntimeClock(ManualClock())) { widget in
             log.record(widget.metadata.name)
-            await gate.wait()
+            // Shutdown handlers run in registration order, so once this returns the controller has
+            // already stopped taking keys; a change arriving now must not start another reconcile.
+            try? await gracefulShutdown()
+            source.upsert(Widget("b"))
             finished.withLock { $0 = true }
             return .requeue(after: .zero)
         }
         let group = ServiceGroup(services: [controller], logger: Logger(label: "test"))
         let task = Task { try await group.run() }
-        var runs = log.stream.makeAsyncIterator()
-        #expect(await runs.next() == "a")
+        await log.waitForCount(1)
         await group.triggerGracefulShutdown()
-        source.upsert(Widget("b"))
-        gate.open()
         try await task.value
         #expect(finished.withLock { $0 })
         #expect(log.all == ["a"])
