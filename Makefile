@@ -29,9 +29,15 @@ lab: deps
 	$(SWIFT) build --product overlay-network-agent
 	$$($(SWIFT) build --show-bin-path)/overlay-lab $(ARGS)
 
-## benchmarks: the performance measurements under Benchmarks/ (a package of their own).
+## benchmarks: the performance measurements under Benchmarks/ (a package of their own), each printing a table.
+## Only some: make benchmarks BENCHMARKS="LocalIPAMBenchmark PhpIPAMBenchmark"
+BENCHMARKS ?=
 benchmarks: deps
-	cd Benchmarks && $(SWIFT) run -c release
+	cd Benchmarks && $(SWIFT) build -c release
+	cd Benchmarks && bin="$$($(SWIFT) build -c release --show-bin-path)" && \
+	  for b in $${BENCHMARKS:-$$(grep -o 'name: "[A-Za-z]*Benchmark"' Package.swift | cut -d'"' -f2)}; do \
+	    echo "== $$b"; "$$bin/$$b" || exit 1; \
+	  done
 
 clean:
 	rm -rf .build

@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "IPAMCore", targets: ["IPAMCore"]),
         .library(name: "IPAMConformance", targets: ["IPAMConformance"]),
         .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
+        .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
@@ -61,7 +62,7 @@ let package = Package(
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "HTTP", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore"], swiftSettings: strict),
-        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", argumentParser, log], swiftSettings: strict),
+        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
 
         // MARK: - HTTP and Kubernetes
@@ -134,6 +135,9 @@ let package = Package(
             name: "OperatorTests",
             dependencies: ["Operator", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "KubeEmulator", "Netlink", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "KubeEmulator", "Netlink", "TestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
     ]
 )

@@ -149,6 +149,12 @@ struct ResponseBuffer {
             return [.resumeChunk(waiter, .success(chunk))] + resumeProducerIfDrained()
         }
         if outcome != nil { return [.resumeChunk(waiter, endOfBody())] }
+        guard chunkWaiter == nil else {
+            return [
+                .resumeChunk(
+                    waiter, .failure(.invalidRequest("the body is already being read by another task: read it from one task")))
+            ]
+        }
         chunkWaiter = waiter
         return resumeProducerIfDrained()
     }

@@ -76,11 +76,6 @@ public final class PhpIPAMBackend: IPAMBackend {
         return "\(base)/api/\(PhpIPAMPath.encode(appID))"
     }
 
-    /// Logins performed so far (each `POST /user/`).
-    var loginCount: Int {
-        get async { await connection.session.loginCount }
-    }
-
     // MARK: - IPAMBackend
 
     public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
@@ -318,6 +313,8 @@ public final class PhpIPAMBackend: IPAMBackend {
     }
 
     /// Who holds `address` according to phpIPAM, when the row says (owner field and hostname).
+    ///
+    /// Best effort, only to name the holder in ``IPAMError/addressHeld(_:by:)``: a failed lookup gives nil.
     private func holder(of address: IPAddress, in subnetID: Int) async throws(IPAMError) -> IPAMOwner? {
         guard let rows = try? await listRows(PhpIPAMPath.subnetAddress(subnetID, ip: address.description)),
             let row = rows.first(where: { $0.ip == address }),

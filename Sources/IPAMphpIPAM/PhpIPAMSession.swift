@@ -14,8 +14,6 @@ actor PhpIPAMSession {
     private var token: String?
     private var lifetime = PhpIPAMTokenLifetime(expires: nil, receivedAt: .distantPast)
     private var pendingLogin: Task<Result<String, IPAMError>, Never>?
-    /// Logins performed so far (for tests and metrics).
-    private(set) var loginCount = 0
 
     init(http: HTTPClient, apiBase: String, secrets: PhpIPAMSecrets, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.http = http
@@ -60,7 +58,6 @@ actor PhpIPAMSession {
                 let (value, expires) = try await login(username: username, password: password)
                 token = value
                 lifetime = PhpIPAMTokenLifetime(expires: expires, receivedAt: now())
-                loginCount += 1
                 logger.debug("phpIPAM token obtained", metadata: ["user": "\(username)", "expires": "\(expires ?? "unknown")"])
                 return .success(value)
             } catch {

@@ -48,15 +48,11 @@ struct KubeEmulatorCommand: AsyncParsableCommand {
         let logger = Logger(label: "kube-emulator")
         let token = self.token ?? UUID().uuidString.lowercased()
         var tls: KubeEmulator.TLS?
-        var generated: SelfSignedCertificate?
         if let tlsCertificate, let tlsKey {
             tls = try KubeEmulator.TLS(certificateFile: tlsCertificate, privateKeyFile: tlsKey)
         } else if !plainHTTP {
-            let certificate = try SelfSignedCertificate.generate()
-            generated = certificate
-            tls = try KubeEmulator.TLS(certificateFile: certificate.certificateFile, privateKeyFile: certificate.keyFile)
+            tls = try KubeEmulator.TLS.generateSelfSigned()
         }
-        defer { generated?.remove() }
         let emulator = try await KubeEmulator.start(.init(
             port: port, tokens: token.isEmpty ? [] : [token], tls: tls, bookmarkInterval: .seconds(bookmarkSeconds),
             logger: logger))

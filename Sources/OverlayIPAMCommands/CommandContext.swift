@@ -21,6 +21,8 @@ public struct CommandContext: Sendable {
     public var makeLogger: @Sendable (Logger.Level) -> Logger
     /// Opens the backend a configuration selects.
     public var makeBackend: @Sendable (OverlayConfiguration, Logger) async throws -> any IPAMBackend
+    /// Reads every NodeOverlayIp of the cluster (kubeconfig path or nil to detect) as node name → `status.ipAddr`.
+    public var listRecordedAddresses: @Sendable (String?) async throws -> [String: String?]
 
     public init(
         environment: [String: String],
@@ -28,12 +30,14 @@ public struct CommandContext: Sendable {
         makeLogger: @escaping @Sendable (Logger.Level) -> Logger,
         makeBackend: @escaping @Sendable (OverlayConfiguration, Logger) async throws -> any IPAMBackend = {
             try await IPAMBackendFactory.makeBackend(for: $0, logger: $1)
-        }
+        },
+        listRecordedAddresses: @escaping @Sendable (String?) async throws -> [String: String?] = { try await ClusterAddresses.list(kubeconfig: $0) }
     ) {
         self.environment = environment
         self.write = write
         self.makeLogger = makeLogger
         self.makeBackend = makeBackend
+        self.listRecordedAddresses = listRecordedAddresses
     }
 
     /// The real process: its environment, stdout and stderr, logs on stderr, and the configured backends.

@@ -14,7 +14,7 @@ public struct OverlayIPAM: ParsableCommand {
         commandName: "overlay-ipam",
         abstract: "Inspect and operate the overlay IP address management of overlay-ip-controller.",
         discussion: "Every subcommand reads the operator's configuration file (--config FILE or $OVERLAY_IPAM_CONFIG).",
-        subcommands: [ConfigCommand.self, ReserveCommand.self, ReleaseCommand.self, ShowCommand.self])
+        subcommands: [ConfigCommand.self, ReserveCommand.self, ReleaseCommand.self, ShowCommand.self, CheckCommand.self])
 
     public init() {}
 
@@ -45,6 +45,8 @@ public struct OverlayIPAM: ParsableCommand {
         } catch let failure as CommandFailure {
             context.printError("error: \(failure.message)")
             return 1
+        } catch is DriftFound {
+            return 2
         } catch let failure as ValidationFailures {
             for line in failure.lines { context.printError(line) }
             return 1

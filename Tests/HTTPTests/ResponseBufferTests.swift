@@ -3,7 +3,7 @@ import Testing
 
 @testable import HTTP
 
-@Suite("Response buffer")
+@Suite("Response buffer", .timeLimit(.minutes(1)))
 struct ResponseBufferTests {
     /// Awaits the next chunk from `buffer`, running the effects; reports whether the producer was resumed.
     private func nextChunk(_ buffer: inout ResponseBuffer) async -> (Result<[UInt8]?, HTTPError>, resumedProducer: Bool) {
@@ -72,6 +72,29 @@ struct ResponseBufferTests {
             return
         }
         #expect(message.contains("maximumResponseBodySize"))
+    }
+
+    @Test("a second concurrent reader is refused instead of being left waiting forever")
+    func secondReaderIsRefused() async throws {
+        let engine = CurlEngine(maximumIdleConnections: 1, logger: .init(label: "test"))
+        defer { engine.shutdownWhenIdle() }
+        let sink = ResponseSink(transferID: 1, engine: engine, mode: .stream(highWatermark: 100, lowWatermark: 10))
+        sink.receivedHead(ResponseHead(status: 200, headers: [:]))
+        try await withThrowingTaskGroup(of: Result<[UInt8]?, HTTPError>.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    do throws(HTTPError) { return .success(try await sink.nextChunk()) } catch { return .failure(error) }
+                }
+            }
+            // No bytes have arrived, so the first reader to finish can only be the refused one.
+            let refused = try await group.next()
+            guard case .failure(.invalidRequest)? = refused else {
+                Issue.record("expected the second reader to be refused, got \(String(describing: refused))")
+                return
+            }
+            _ = sink.receivedBody([7])
+            #expect(try await group.next()?.get() == [7])
+        }
     }
 
     @Test("a transfer that ends without a head but with libcurl's status uses it; without either it fails")

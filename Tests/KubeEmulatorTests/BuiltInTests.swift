@@ -89,3 +89,34 @@ struct BuiltInTests {
         }
     }
 }
+
+@Suite("Namespaced custom resources")
+struct NamespacedCustomResourceTests {
+    static let gadgetCRD = Fixtures.widgetCRD
+        .replacingOccurrences(of: "widgets.example.com", with: "gadgets.example.com")
+        .replacingOccurrences(of: "\"Cluster\"", with: "\"Namespaced\"")
+        .replacingOccurrences(of: "\"plural\": \"widgets\", \"singular\": \"widget\", \"kind\": \"Widget\", \"listKind\": \"WidgetList\", \"shortNames\": [\"wd\"]",
+                              with: "\"plural\": \"gadgets\", \"singular\": \"gadget\", \"kind\": \"Gadget\", \"listKind\": \"GadgetList\"")
+
+    @Test("namespaced custom resources live under namespaces/{ns} and list across namespaces")
+    func namespacedPaths() async throws {
+        try await withEmulator(widgets: false) { emulator, client in
+            try emulator.create(json: Self.gadgetCRD)
+            _ = try await client.post("/api/v1/namespaces", ["metadata": ["name": "team"]])
+            for namespace in ["default", "team"] {
+                let gadget: JSON = ["apiVersion": "example.com/v1", "kind": "Gadget", "metadata": ["name": "g"],
+                                    "spec": ["subnet": "10.0.0.0/24"]]
+                let created = try await client.post("/apis/example.com/v1/namespaces/\(namespace)/gadgets", gadget)
+                #expect(created.status == 201)
+                #expect(created.json["metadata"]?["namespace"] == .string(namespace))
+            }
+            #expect(try await client.get("/apis/example.com/v1/namespaces/team/gadgets/g").status == 200)
+            let all = try await client.get("/apis/example.com/v1/gadgets").json["items"]?.arrayValue ?? []
+            #expect(all.count == 2)
+            let one = try await client.get("/apis/example.com/v1/namespaces/team/gadgets").json["items"]?.arrayValue ?? []
+            #expect(one.count == 1)
+            #expect(try await client.delete("/apis/example.com/v1/namespaces/team/gadgets/g").status == 200)
+            #expect(try await client.get("/apis/example.com/v1/namespaces/default/gadgets/g").status == 200)
+        }
+    }
+}

@@ -32,6 +32,19 @@ struct ServerTests {
         #expect(emulator.url.hasPrefix("https://127.0.0.1:"))
     }
 
+    @Test("a generated self-signed certificate serves HTTPS that trusts its own PEM")
+    func selfSigned() async throws {
+        let tls = try KubeEmulator.TLS.generateSelfSigned()
+        let emulator = try await KubeEmulator.start(.init(tls: tls))
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(tls.certificatePEM))
+        let client = TestClient(port: emulator.port, tls: try NIOSSLContext(configuration: configuration))
+        let response = try await client.get("/api")
+        await emulator.shutdown()
+        #expect(response.status == 200)
+        #expect(emulator.kubeconfig(token: "t", certificateAuthorityPEM: tls.certificatePEM).contains("certificate-authority-data: "))
+    }
+
     @Test("discovery lists built-in groups and the resources a CRD adds, with short names and status subresources")
     func discovery() async throws {
         try await withEmulator { _, client in
@@ -52,7 +65,13 @@ struct ServerTests {
     func crdDeletion() async throws {
         try await withEmulator { _, client in
             _ = try await client.post(Fixtures.widgets, Fixtures.widget("a"))
+            var events = WatchReader(client.watch("\(Fixtures.widgets)?watch=true"))
+            let start = try await events.next()
+            #expect(start?.type == "HTTP")
+            #expect(try await events.next()?.type == "ADDED")
             #expect(try await client.delete("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com").status == 200)
+            #expect(try await events.next()?.type == "DELETED")
+            #expect(try await events.next() == nil)
             #expect(try await client.get(Fixtures.widgets).status == 404)
             #expect(try await client.get("/apis/example.com/v1").status == 404)
         }

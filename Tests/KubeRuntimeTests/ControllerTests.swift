@@ -130,6 +130,7 @@ struct ControllerTests {
         let source = InMemoryListWatch([Widget("flaky"), Widget("broken")])
         let log = EventLog<String>()
         let attempts = Mutex<[String: Int]>([:])
+        let failures = EventLog<String>()
         let controller = Controller(
             for: source, configuration: .init(retry: .init(baseDelay: .seconds(1), queriesPerSecond: 0)), clock: RuntimeClock(clock)
         ) { widget in
@@ -140,40 +141,58 @@ struct ControllerTests {
             if attempt == 1 { throw TestFailure() }
             return .awaitChange
         }
+        .onError { widget, error in
+            failures.record("\(widget.metadata.name) \(error is TerminalError ? "terminal" : "retry")")
+        }
         let task = Task { try await controller.run() }
         var runs = log.stream.makeAsyncIterator()
         var seen: Set<String> = []
         while seen.count < 2, let run = await runs.next() { seen.insert(run) }
         #expect(seen == ["flaky 1", "broken 1"])
-        // Two sleepers: the watch's idle watchdog and the queue waiting for the retry of "flaky".
-        await clock.waitForSleepers(count: 2)
-        #expect(clock.nextDeadline == .init(offset: .seconds(1)))
+        await clock.waitForSleeper(until: .init(offset: .seconds(1)))
         clock.advance(by: .seconds(1))
         #expect(await runs.next() == "flaky 2")
         task.cancel()
         try await task.value
         #expect(attempts.withLock { $0["broken"] } == 1)
+        #expect(Set(failures.all) == ["flaky retry", "broken terminal"])
+    }
+
+    @Test("periodic resync reconciles every cached object again")
+    func periodicResync() async throws {
+        let clock = ManualClock()
+        let source = InMemoryListWatch([Widget("a"), Widget("b")])
+        let log = EventLog<String>()
+        let controller = recordingController(
+            source, clock: clock, log: log, configuration: .init(requeueAfterSuccess: nil, resyncInterval: .seconds(60)))
+        let task = Task { try await controller.run() }
+        await log.waitForCount(2)
+        await clock.waitForSleeper(until: .init(offset: .seconds(60)))
+        clock.advance(by: .seconds(60))
+        await log.waitForCount(4)
+        task.cancel()
+        try await task.value
+        #expect(log.all.sorted() == ["a 0", "a 0", "b 0", "b 0"])
     }
 
     @Test("graceful shutdown lets a running reconcile finish and starts no other")
     func gracefulShutdownDrains() async throws {
         let source = InMemoryListWatch([Widget("a")])
         let log = EventLog<String>()
-        let gate = AsyncGate()
         let finished = Mutex(false)
         let controller = Controller(for: source, clock: RuntimeClock(ManualClock())) { widget in
             log.record(widget.metadata.name)
-            await gate.wait()
+            // Shutdown handlers run in registration order, so once this returns the controller has
+            // already stopped taking keys; a change arriving now must not start another reconcile.
+            try? await gracefulShutdown()
+            source.upsert(Widget("b"))
             finished.withLock { $0 = true }
             return .requeue(after: .zero)
         }
         let group = ServiceGroup(services: [controller], logger: Logger(label: "test"))
         let task = Task { try await group.run() }
-        var runs = log.stream.makeAsyncIterator()
-        #expect(await runs.next() == "a")
+        await log.waitForCount(1)
         await group.triggerGracefulShutdown()
-        source.upsert(Widget("b"))
-        gate.open()
         try await task.value
         #expect(finished.withLock { $0 })
         #expect(log.all == ["a"])

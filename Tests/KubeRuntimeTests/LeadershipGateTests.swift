@@ -1,6 +1,8 @@
 // Tests that controllers wait for leadership, and of an elector on an in-memory Lease and a manual clock.
 import Foundation
 import KubeClient
+import Logging
+import ServiceLifecycle
 import Synchronization
 import TestSupport
 import Testing
@@ -79,7 +81,9 @@ struct LeadershipGateTests {
         let secondTask = Task { try await second.run() }
         // Read 1 was the first elector's; read 2 is the follower's attempt, which must not take the lease.
         await lock.reads.waitForCount(2)
-        await clock.waitForSleepers(count: 2)
+        // Both now wait: the leader to renew at 2 s, the follower to retry within 2 s × (1 + 1.2). Request
+        // timeouts (5 s) are excluded, so a follower still deciding does not count.
+        await clock.waitForSleepers { deadlines in deadlines.filter { $0.offset <= .milliseconds(4400) }.count >= 2 }
         #expect(!second.isLeader)
         #expect(!second.hasLed)
         #expect(lock.record?.holderIdentity == "a")
@@ -87,6 +91,34 @@ struct LeadershipGateTests {
         secondTask.cancel()
         _ = try? await firstTask.value
         _ = try? await secondTask.value
+    }
+
+    @Test("graceful shutdown drains running reconciles first and releases the lease last")
+    func shutdownOrder() async throws {
+        let clock = ManualClock()
+        let lock = InMemoryLeaseLock()
+        let elector = LeaderElector(lock: lock, configuration: configuration("me"), clock: RuntimeClock(clock))
+        let gate = AsyncGate()
+        let holderAfterReconcile = EventLog<String>()
+        let started = EventLog<Void>()
+        let controller = Controller(for: InMemoryListWatch([Widget("a")]), leadership: elector, clock: RuntimeClock(clock)) { _ in
+            started.record(())
+            await gate.wait()
+            holderAfterReconcile.record(lock.record?.holderIdentity ?? "none")
+            return .awaitChange
+        }
+        // The elector first: services shut down in reverse order, so the controller drains before the release.
+        let group = ServiceGroup(services: [elector, controller], logger: Logger(label: "test"))
+        let run = Task { try await group.run() }
+        await started.waitForCount(1)
+        await group.triggerGracefulShutdown()
+        #expect(lock.record?.holderIdentity == "me")
+        gate.open()
+        try await run.value
+        #expect(holderAfterReconcile.all == ["me"])
+        #expect(lock.record?.holderIdentity == "")
+        #expect(lock.record?.leaseDurationSeconds == 1)
+        #expect(!elector.isLeader)
     }
 
     @Test("invalid election settings make run fail with a message naming the rule")

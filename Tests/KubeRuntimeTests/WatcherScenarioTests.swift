@@ -42,8 +42,7 @@ struct WatcherScenarioTests {
         let (task, events, errors) = start(source, clock: clock)
         var errorIterator = errors.stream.makeAsyncIterator()
         _ = await errorIterator.next()
-        await clock.waitForSleepers(count: 1)
-        #expect(clock.nextDeadline == .init(offset: .milliseconds(800)))
+        await clock.waitForSleeper(until: .init(offset: .milliseconds(800)))
         clock.advance(by: .milliseconds(800))
         await awaitRequests(source, ["list -", "watch 1", "list -", "watch 9"])
         task.cancel()
@@ -67,7 +66,7 @@ struct WatcherScenarioTests {
         let (task, _, errors) = start(source, clock: clock)
         var errorIterator = errors.stream.makeAsyncIterator()
         _ = await errorIterator.next()
-        await clock.waitForSleepers(count: 1)
+        await clock.waitForSleeper(until: .init(offset: .milliseconds(800)))
         clock.advance(by: .milliseconds(800))
         await awaitRequests(source, ["list -", "watch 1", "list -", "watch 4"])
         task.cancel()
@@ -107,6 +106,24 @@ struct WatcherScenarioTests {
         #expect(clock.now == .init(offset: .zero))
     }
 
+    @Test("a watch that ends at once without any event is re-opened only after a backoff pause")
+    func emptyWatchPauses() async {
+        let clock = ManualClock()
+        let source = ScriptedListWatch([
+            .list(continueToken: nil, page: ListPage(items: [], resourceVersion: "3")),
+            .watch(resourceVersion: "3", events: [], ending: .end),
+            .watch(resourceVersion: "3", events: [], ending: .hang),
+        ])
+        let (task, _, errors) = start(source, clock: clock)
+        await clock.waitForSleeper(until: .init(offset: .milliseconds(800)))
+        #expect(source.requests.all == ["list -", "watch 3"])
+        clock.advance(by: .milliseconds(800))
+        await awaitRequests(source, ["list -", "watch 3", "watch 3"])
+        task.cancel()
+        await task.value
+        #expect(errors.all.isEmpty)
+    }
+
     @Test("a silent watch is declared dead after the timeout plus five seconds and re-opened")
     func idleWatchReopens() async {
         let clock = ManualClock()
@@ -117,12 +134,11 @@ struct WatcherScenarioTests {
         ])
         let (task, _, errors) = start(source, clock: clock)
         await awaitRequests(source, ["list -", "watch 3"])
-        await clock.waitForSleepers(count: 1)
-        #expect(clock.nextDeadline == .init(offset: .seconds(295)))
+        await clock.waitForSleeper(until: .init(offset: .seconds(295)))
         clock.advance(by: .seconds(295))
         var errorIterator = errors.stream.makeAsyncIterator()
         #expect(await errorIterator.next()?.contains("no watch event") == true)
-        await clock.waitForSleepers(count: 1)
+        await clock.waitForSleeper(until: .init(offset: .milliseconds(295_800)))
         clock.advance(by: .milliseconds(800))
         await awaitRequests(source, ["list -", "watch 3", "watch 3"])
         task.cancel()
@@ -140,11 +156,9 @@ struct WatcherScenarioTests {
             .watch(resourceVersion: "3", events: [], ending: .hang),
         ])
         let (task, _, _) = start(source, clock: clock)
-        await clock.waitForSleepers(count: 1)
-        #expect(clock.nextDeadline == .init(offset: .milliseconds(800)))
+        await clock.waitForSleeper(until: .init(offset: .milliseconds(800)))
         clock.advance(by: .milliseconds(800))
-        await clock.waitForSleepers(count: 1)
-        #expect(clock.nextDeadline == .init(offset: .milliseconds(2400)))
+        await clock.waitForSleeper(until: .init(offset: .milliseconds(2400)))
         clock.advance(by: .milliseconds(1600))
         await awaitRequests(source, ["list -", "watch 3", "watch 3", "watch 3"])
         task.cancel()

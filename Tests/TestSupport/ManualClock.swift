@@ -35,7 +35,7 @@ public final class ManualClock: Clock, Sendable {
     }
 
     private struct Waiter {
-        let count: Int
+        let isSatisfied: @Sendable (_ deadlines: [Instant]) -> Bool
         let continuation: CheckedContinuation<Void, Never>
     }
 
@@ -46,10 +46,11 @@ public final class ManualClock: Clock, Sendable {
         var cancelledBeforeRegistration: Set<UInt64> = []
         var waiters: [Waiter] = []
 
-        /// Removes and returns the waiters whose sleeper count has been reached.
+        /// Removes and returns the waiters whose condition on the sleepers now holds.
         mutating func satisfiedWaiters() -> [CheckedContinuation<Void, Never>] {
-            let ready = waiters.filter { $0.count <= sleepers.count }
-            waiters.removeAll { $0.count <= sleepers.count }
+            let deadlines = sleepers.map(\.deadline)
+            let ready = waiters.filter { $0.isSatisfied(deadlines) }
+            waiters.removeAll { $0.isSatisfied(deadlines) }
             return ready.map(\.continuation)
         }
     }
@@ -127,14 +128,33 @@ public final class ManualClock: Clock, Sendable {
 
     /// Suspends until at least `count` tasks are sleeping on this clock.
     public func waitForSleepers(count: Int) async {
+        await waitForSleepers { $0.count >= count }
+    }
+
+    /// Suspends until some task sleeps until exactly `deadline` (e.g. a backoff timer, as opposed to
+    /// other sleepers of the code under test).
+    public func waitForSleeper(until deadline: Instant) async {
+        await waitForSleepers { $0.contains(deadline) }
+    }
+
+    /// Suspends until `condition` holds for the deadlines of the current sleepers.
+    public func waitForSleepers(where condition: @escaping @Sendable (_ deadlines: [Instant]) -> Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
-                if state.sleepers.count >= count { return true }
-                state.waiters.append(Waiter(count: count, continuation: continuation))
+                if condition(state.sleepers.map(\.deadline)) { return true }
+                state.waiters.append(Waiter(isSatisfied: condition, continuation: continuation))
                 return false
             }
             if ready { continuation.resume() }
         }
+    }
+
+    /// Moves the clock to the earliest sleeper's deadline (resuming it); returns false if nobody sleeps.
+    @discardableResult
+    public func advanceToNextDeadline() -> Bool {
+        guard let deadline = nextDeadline else { return false }
+        advance(to: deadline)
+        return true
     }
 
     /// The earliest deadline among the current sleepers, if any.

@@ -38,6 +38,7 @@ public struct Controller<Object: KubernetesObject>: Service {
     private let clock: RuntimeClock
     private let logger: Logger
     private var triggers: [Trigger] = []
+    private var errorHandler: @Sendable (Object, any Error) async -> Void = { _, _ in }
     private var readinessChecks: [@Sendable () async -> Void] = []
 
     /// Makes a controller of the objects `source` lists and watches.
@@ -97,6 +98,15 @@ public struct Controller<Object: KubernetesObject>: Service {
             }
         }
         copy.readinessChecks.append { await store.waitUntilReady() }
+        return copy
+    }
+
+    /// Also calls `handler` after every failed reconcile, e.g. to publish a Warning event or set a status
+    /// condition (controller-runtime surfaces terminal errors this way). `error is TerminalError` tells
+    /// whether the key will be retried. The handler runs before the retry is scheduled; keep it short.
+    public func onError(_ handler: @escaping @Sendable (_ object: Object, _ error: any Error) async -> Void) -> Controller {
+        var copy = self
+        copy.errorHandler = handler
         return copy
     }
 
@@ -176,9 +186,11 @@ public struct Controller<Object: KubernetesObject>: Service {
             }
         } catch let error as TerminalError {
             logger.error("reconcile failed; not retrying until the object changes", metadata: ["key": "\(key)", "error": "\(error)"])
+            await errorHandler(object, error)
             return .failedTerminally
         } catch {
             logger.warning("reconcile failed; will retry", metadata: ["key": "\(key)", "error": "\(error)"])
+            await errorHandler(object, error)
             return .failed
         }
     }

@@ -58,6 +58,7 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
         var backoff = ExponentialBackoff(configuration: configuration.backoff)
         while !Task.isCancelled {
             let step: WatcherStateMachine<Object>.Step
+            var pause = false
             switch machine.nextRequest {
             case .list(let token):
                 do {
@@ -68,7 +69,7 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
                     step = machine.listFailed(error)
                 }
             case .watch(let resourceVersion):
-                step = await watchOnce(
+                (step, pause) = await watchOnce(
                     from: resourceVersion, machine: &machine, backoff: &backoff, onEvent: onEvent,
                     report: { error in
                         logger.warning("watch error event", metadata: ["error": "\(error)"])
@@ -82,25 +83,36 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
                 await onError(error)
                 let delay = backoff.nextDelay(now: clock.now)
                 do { try await clock.sleep(for: delay) } catch { return }
+            } else if pause {
+                // A watch that ends at once without any event is not an error, but re-opening it in a
+                // tight loop would hammer the server: wait as after an error.
+                logger.debug("watch ended at once without events; pausing before re-watching")
+                do { try await clock.sleep(for: backoff.nextDelay(now: clock.now)) } catch { return }
             } else if !step.events.isEmpty {
                 backoff.reset()
             }
         }
     }
 
+    /// A watch that ends cleanly sooner than this without a single event (not even a bookmark) is
+    /// followed by a backoff pause.
+    static var minimumQuietWatch: Duration { .seconds(1) }
+
     /// Opens one watch and consumes it until it ends, fails, goes idle, or the task is cancelled.
-    /// Events are emitted as they arrive; the returned step holds what ended the watch.
+    /// Events are emitted as they arrive; the returned step holds what ended the watch, and `pause` says
+    /// that the watch ended cleanly at once without any event.
     private func watchOnce(
         from resourceVersion: String, machine: inout WatcherStateMachine<Object>, backoff: inout ExponentialBackoff,
         onEvent: @escaping @Sendable (WatcherEvent<Object>) async -> Void,
         report: @escaping @Sendable (WatcherError) async -> Void
-    ) async -> WatcherStateMachine<Object>.Step {
+    ) async -> (step: WatcherStateMachine<Object>.Step, pause: Bool) {
         let stream: AsyncThrowingStream<WatchEvent<Object>, any Error>
         do {
             stream = try await source.watch(resourceVersion: resourceVersion, timeout: configuration.watchTimeout)
         } catch {
-            return machine.watchStartFailed(error)
+            return (machine.watchStartFailed(error), false)
         }
+        let started = clock.now
         machine.watchStarted()
         logger.debug("watch started", metadata: ["resourceVersion": "\(resourceVersion)"])
         let idleLimit = configuration.watchTimeout + configuration.idleGrace
@@ -112,6 +124,7 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
                     for try await event in stream {
                         let step = shared.state.withLock { state in
                             state.lastActivity = clock.now
+                            state.sawActivity = true
                             return state.machine.received(event)
                         }
                         for emitted in step.events { await onEvent(emitted) }
@@ -139,17 +152,21 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
             return first
         }
         machine = shared.state.withLock { $0.machine }
-        if shared.state.withLock({ $0.sawEvent }) { backoff.reset() }
+        let (sawEvent, sawActivity) = shared.state.withLock { ($0.sawEvent, $0.sawActivity) }
+        if sawEvent { backoff.reset() }
         switch outcome {
-        case .ended, .cancelled:
+        case .ended:
             machine.watchEnded()
-            return .init()
+            return (.init(), !sawActivity && clock.now - started < Self.minimumQuietWatch)
+        case .cancelled:
+            machine.watchEnded()
+            return (.init(), false)
         case .failed(let error):
-            return machine.watchFailed(error)
+            return (machine.watchFailed(error), false)
         case .idle:
-            return machine.watchIdleTimedOut(after: idleLimit)
+            return (machine.watchIdleTimedOut(after: idleLimit), false)
         case .stepError(let error):
-            return .init(error: error)
+            return (.init(error: error), false)
         }
     }
 
@@ -166,6 +183,7 @@ private final class WatchProgress<Object: KubernetesObject>: Sendable {
         var machine: WatcherStateMachine<Object>
         var lastActivity: Duration
         var sawEvent = false
+        var sawActivity = false
     }
 
     let state: Mutex<State>

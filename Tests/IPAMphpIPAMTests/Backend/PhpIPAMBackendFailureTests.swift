@@ -49,8 +49,9 @@ struct PhpIPAMBackendFailureTests {
     @Test("a request timeout is a retryable backendUnavailable, and the retry succeeds")
     func timeoutThenSuccess() async throws {
         try await EmulatorFixture.with { fixture async throws in
-            let backend = try await fixture.backend(fixture.configuration(requestTimeout: .milliseconds(300)))
-            await fixture.emulator.injectFaults { $0.latency = .seconds(2) }
+            // Generous numbers: the retry must fit in the timeout on a loaded machine too.
+            let backend = try await fixture.backend(fixture.configuration(requestTimeout: .seconds(1)))
+            await fixture.emulator.injectFaults { $0.latency = .seconds(10) }
             let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10") }
             #expect(error?.isRetryable == true)
             await fixture.emulator.injectFaults { $0.latency = .zero }
