@@ -135,6 +135,9 @@ let package = Package(
             name: "OperatorTests",
             dependencies: ["Operator", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "KubeEmulator", "Netlink", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "KubeEmulator", "Netlink", "TestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
     ]
 )

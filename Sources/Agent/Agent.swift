@@ -1,1 +1,0 @@
-// Agent module (placeholder until its issue lands).

@@ -1,0 +1,232 @@
+// The agent's async shell: watches its objects and netlink, and runs level-based reconcile passes.
+import IPAMCore
+import KubeClient
+import KubeRuntime
+import Logging
+import Netlink
+import OpsServer
+import OverlayAPI
+import ServiceLifecycle
+import Synchronization
+
+/// Configures one node: its overlay device and address, and the routes of the StaticRoutes that select it.
+///
+/// Every pass is level-based: read the three caches and the kernel, compute a ``NodePlan``, execute it,
+/// then merge-patch the agent's status keys if they changed. Passes are triggered by watch events,
+/// netlink events on what the agent owns (debounced by ``AgentConfiguration/repairDelay``), retries after
+/// failures, and a periodic resync.
+///
+/// - Important: Nothing is removed because the API server is unreachable: the caches keep their last
+///   state, and only an explicit deletion (or the object being gone after a successful list) withdraws.
+///   Graceful shutdown (SIGTERM) stops the loops and leaves the node configured.
+public final class NodeAgent: Service, Sendable {
+    private let configuration: AgentConfiguration
+    private let client: KubeClient
+    private let kernel: NodeKernel
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+    private let health: HealthState
+    private let metrics: AgentMetrics
+    private let onReconcile: @Sendable (ReconcileOutcome) -> Void
+    private let overlays = Store<NodeOverlayIp>()
+    private let nodes = Store<Node>()
+    private let routes = Store<StaticRoute>()
+
+    /// Makes an agent.
+    /// - Parameters:
+    ///   - netlink: the context of the namespace to configure (the API traffic does not go through it).
+    ///   - writes: counts netlink writes (tests check that a restart makes none).
+    ///   - onReconcile: called after every pass (tests await convergence with it).
+    public init(
+        configuration: AgentConfiguration, client: KubeClient, netlink: NetlinkContext,
+        writes: NetlinkWriteCounter = NetlinkWriteCounter(), metrics: MetricsRegistry = MetricsRegistry(),
+        health: HealthState = HealthState(), clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger = Logger(label: "overlay-network-agent"),
+        onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
+    ) {
+        var logger = logger
+        logger[metadataKey: "node"] = "\(configuration.nodeName)"
+        self.configuration = configuration
+        self.client = client
+        self.kernel = NodeKernel(netlink: netlink, writes: writes, logger: logger)
+        self.clock = clock
+        self.logger = logger
+        self.health = health
+        self.metrics = AgentMetrics(registry: metrics)
+        self.onReconcile = onReconcile
+        health.set("caches", ready: false, message: "waiting for the first list of NodeOverlayIp, Node and StaticRoutes")
+    }
+
+    /// Runs until cancelled or graceful shutdown; leaves the node configured when it returns.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.runLoops() }
+    }
+
+    private func runLoops() async {
+        let (passes, passRequests) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let (repairs, repairRequests) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let (retries, retryRequests) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let nodeSelector = "metadata.name=\(configuration.nodeName)"
+        let clock = RuntimeClock(any: self.clock)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await self.watch(KubeClientListWatch<NodeOverlayIp>(client: self.client, fieldSelector: nodeSelector), into: self.overlays, clock: clock) {
+                    passRequests.yield()
+                }
+            }
+            group.addTask {
+                await self.watch(KubeClientListWatch<Node>(client: self.client, fieldSelector: nodeSelector), into: self.nodes, clock: clock) {
+                    passRequests.yield()
+                }
+            }
+            group.addTask {
+                await self.watch(KubeClientListWatch<StaticRoute>(client: self.client), into: self.routes, clock: clock) {
+                    passRequests.yield()
+                }
+            }
+            group.addTask { await self.followKernelEvents { repairRequests.yield() } }
+            group.addTask {
+                for await _ in repairs {
+                    do { try await clock.sleep(for: self.configuration.repairDelay) } catch { return }
+                    passRequests.yield()
+                }
+            }
+            group.addTask {
+                for await _ in retries {
+                    do { try await clock.sleep(for: self.configuration.retryInterval) } catch { return }
+                    passRequests.yield()
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    do { try await clock.sleep(for: self.configuration.resyncInterval) } catch { return }
+                    passRequests.yield()
+                }
+            }
+            group.addTask {
+                await self.overlays.waitUntilReady()
+                await self.nodes.waitUntilReady()
+                await self.routes.waitUntilReady()
+                guard !Task.isCancelled else { return }
+                self.health.set("caches", ready: true)
+                passRequests.yield()
+                for await _ in passes {
+                    let outcome = await self.reconcile()
+                    if !outcome.problems.isEmpty { retryRequests.yield() }
+                }
+            }
+            await group.waitForAll()
+        }
+        logger.info("agent stopped; the node stays configured")
+    }
+
+    // MARK: - Sources of passes
+
+    private func watch<Object: KubernetesObject>(
+        _ source: KubeClientListWatch<Object>, into store: Store<Object>, clock: RuntimeClock,
+        changed: @escaping @Sendable () -> Void
+    ) async {
+        let watcher = Watcher(source: source, configuration: configuration.watcher, clock: clock, logger: logger)
+        await watcher.run { event in
+            store.apply(event)
+            switch event {
+            case .initStarted, .initApply: break
+            case .initDone, .apply, .delete: changed()
+            }
+        }
+    }
+
+    /// Streams netlink events and asks for a repair on any that concern what the agent owns; reopens
+    /// the subscription after a failure.
+    private func followKernelEvents(repair: @escaping @Sendable () -> Void) async {
+        let deviceName = configuration.deviceName
+        while !Task.isCancelled {
+            do throws(NetlinkError) {
+                let events = try await kernel.netlink.events()
+                health.set("netlink-events", ready: true)
+                for try await event in events where Self.concernsAgent(event, deviceName: deviceName) {
+                    repair()
+                }
+            } catch {
+                health.set("netlink-events", ready: false, message: error.description)
+                logger.warning("netlink event subscription failed; reopening", metadata: ["error": "\(error)"])
+            }
+            if Task.isCancelled { return }
+            do { try await clock.sleep(for: configuration.retryInterval) } catch { return }
+            repair()
+        }
+    }
+
+    /// Whether `event` may mean drift: our device or any address changed (addresses also change the
+    /// protected ranges), one of our routes changed, or events were lost.
+    static func concernsAgent(_ event: NetlinkEvent, deviceName: String) -> Bool {
+        switch event {
+        case .linkChanged(let link), .linkRemoved(let link): link.name == deviceName || link.kind == nil
+        case .addressAdded, .addressRemoved: true
+        case .routeAdded(let route), .routeRemoved(let route): route.protocol == .overlayAgent
+        case .eventsLost: true
+        }
+    }
+
+    // MARK: - Reconcile
+
+    /// One level-based pass: kernel to the desired state, then the status to what was done.
+    @discardableResult
+    func reconcile() async -> ReconcileOutcome {
+        let started = ContinuousClock.now
+        let overlay = overlays.get(name: configuration.nodeName)
+        let desired = DesiredNode(
+            overlay: overlay, node: nodes.get(name: configuration.nodeName), staticRoutes: routes.objects,
+            deviceName: configuration.deviceName, explicitParent: configuration.parentInterface,
+            protectedCIDRs: configuration.protectedCIDRs)
+        var problems: [String] = []
+        var writes = 0
+        var report = AgentReport(
+            interface: configuration.parentInterface, interfaceLabel: configuration.deviceName, configuredAddress: nil, routes: [])
+        do throws(NetlinkError) {
+            let plan = NodePlan.compute(desired: desired, kernel: try await kernel.snapshot())
+            problems += plan.problems
+            let execution = plan.isEmpty ? PlanExecution() : await kernel.execute(plan, deviceName: configuration.deviceName)
+            writes = execution.writes
+            problems += execution.failures
+            let reports = plan.reports(failures: execution.routeFailures)
+            problems += reports.filter { $0.state == .failed }.map { "\($0.name): \($0.message ?? "failed")" }
+            report = AgentReport(
+                interface: plan.parentName ?? configuration.parentInterface, interfaceLabel: configuration.deviceName,
+                configuredAddress: execution.failures.isEmpty ? plan.configuredAddress?.description : nil, routes: reports)
+            metrics.recordRoutes(reports)
+            health.set("netlink", ready: true)
+        } catch {
+            problems.append("reading the kernel state failed: \(error)")
+            health.set("netlink", ready: false, message: error.description)
+            logger.error("reading the kernel state failed", metadata: ["error": "\(error)"])
+            let outcome = ReconcileOutcome(writes: 0, report: report, patchedStatus: false, problems: problems)
+            onReconcile(outcome)
+            return outcome
+        }
+        var patched = false
+        if let overlay, !report.isReported(in: overlay.status) {
+            do {
+                let updated = try await client.patchStatus(
+                    NodeOverlayIp.self, name: configuration.nodeName, patch: .merge(report.mergePatch()))
+                overlays.apply(.apply(updated))
+                patched = true
+                logger.info(
+                    "reported status",
+                    metadata: ["configuredAddress": "\(report.configuredAddress ?? "none")", "routes": "\(report.routes.count)"])
+            } catch let error as KubeAPIError where error.reason == .notFound {
+                logger.debug("NodeOverlayIp gone before the status patch", metadata: ["error": "\(error)"])
+            } catch {
+                problems.append("patching the NodeOverlayIp status failed: \(error)")
+                logger.warning("patching the NodeOverlayIp status failed; retrying", metadata: ["error": "\(error)"])
+            }
+        }
+        metrics.recordPass(writes: writes, duration: started.duration(to: .now), failed: !problems.isEmpty)
+        if writes > 0 || !problems.isEmpty {
+            logger.info("reconciled", metadata: ["writes": "\(writes)", "problems": "\(problems)"])
+        }
+        let outcome = ReconcileOutcome(writes: writes, report: report, patchedStatus: patched, problems: problems)
+        onReconcile(outcome)
+        return outcome
+    }
+}

@@ -1,0 +1,97 @@
+// The overlay-network-agent executable: flags and environment to an AgentConfiguration, then runs the agent.
+import Agent
+import ArgumentParser
+import Foundation
+import IPAMCore
+import KubeClient
+import Logging
+import Netlink
+import OpsServer
+import ServiceLifecycle
+
+/// Configures this node's overlay device, address and static routes from its NodeOverlayIp.
+@main
+struct OverlayNetworkAgent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overlay-network-agent",
+        abstract: "Configures this node's overlay address and static routes through netlink.",
+        discussion: """
+            Environment: NODE_NAME (or NODE_HOSTNAME, as in the original) names the node; INTERFACE names the
+            host NIC (default: the interface holding the node's InternalIP); INTERFACE_LABEL names the overlay
+            device (default tmp0). Flags override the environment.
+            """)
+
+    @Option(help: "The node this agent configures (default: $NODE_NAME, else $NODE_HOSTNAME).")
+    var nodeName: String?
+
+    @Option(help: "The host NIC the overlay device hangs off (default: $INTERFACE, else the interface holding the node's InternalIP).")
+    var interface: String?
+
+    @Option(help: "The overlay device's name (default: $INTERFACE_LABEL, else tmp0).")
+    var interfaceLabel: String?
+
+    @Option(help: "A kubeconfig file (default: in-cluster, or $KUBECONFIG / ~/.kube/config).")
+    var kubeconfig: String?
+
+    @Option(help: "Do all netlink work in this network namespace (/var/run/netns/NAME); API traffic stays in the agent's own.")
+    var netns: String?
+
+    @Option(help: "Comma-separated CIDRs no StaticRoute may cover, e.g. the pod and service CIDRs.")
+    var protectedCIDRs: String = ""
+
+    @Option(help: "The port of /healthz, /readyz and /metrics.")
+    var opsPort: Int = 9402
+
+    @Option(help: "The address the operations endpoint listens on.")
+    var opsAddress: String = "0.0.0.0"
+
+    @Option(help: "Seconds between full resyncs (a safety net; netlink events trigger repairs at once).")
+    var resyncSeconds: Int = 300
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "overlay-network-agent")
+        guard let node = [nodeName, environment["NODE_NAME"], environment["NODE_HOSTNAME"]].compactMap({ $0 }).first(where: { !$0.isEmpty })
+        else {
+            throw ValidationError("no node name: set NODE_NAME (downward API: spec.nodeName) or pass --node-name")
+        }
+        var protected: [IPPrefix] = []
+        for text in protectedCIDRs.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
+            guard let prefix = try? IPPrefix(parsing: text, allowHostBits: true) else {
+                throw ValidationError("--protected-cidrs: \"\(text)\" is not a CIDR such as 10.0.0.0/8")
+            }
+            protected.append(prefix)
+        }
+        let configuration = AgentConfiguration(
+            nodeName: node, parentInterface: interface ?? environment["INTERFACE"].flatMap { $0.isEmpty ? nil : $0 },
+            deviceName: interfaceLabel ?? environment["INTERFACE_LABEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "tmp0",
+            protectedCIDRs: protected, resyncInterval: .seconds(max(resyncSeconds, 10)))
+        let client = KubeClient(configuration: try KubeConfiguration.detect(kubeconfig: kubeconfig), logger: logger)
+        let netlink = try await NetlinkContext(namespace: netns, logger: logger)
+        let metrics = MetricsRegistry()
+        let health = HealthState()
+        let agent = NodeAgent(
+            configuration: configuration, client: client, netlink: netlink, metrics: metrics, health: health, logger: logger)
+        let ops = try await OpsServer.bind(host: opsAddress, port: opsPort, metrics: metrics, health: health, logger: logger)
+        logger.info(
+            "starting",
+            metadata: [
+                "node": "\(node)", "interface": "\(configuration.parentInterface ?? "auto")", "device": "\(configuration.deviceName)",
+                "netns": "\(netns ?? "own")", "opsPort": "\(ops.port)",
+            ])
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: agent), .init(service: ops)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,116 @@
+// End-to-end tests of the agent on the real kernel (a network namespace) against the in-process API server.
+import Agent
+import IPAMCore
+import KubeClient
+import Netlink
+import OverlayAPI
+import Testing
+import TestSupport
+
+@Suite("Agent on the real kernel", .enabled(if: TestNetworkNamespace.isAvailable, "needs root to create network namespaces"))
+struct AgentKernelTests {
+    @Test("ipAddr in status → macvlan up with the address and status reported; NodeOverlayIp deleted → device gone, configuredAddress cleared")
+    func addressLifecycle() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createOverlay()
+            let agent = harness.startAgent()
+            defer { agent.cancel() }
+            try await harness.waitUntil("the address on tmp0") {
+                guard let device = try await harness.netlink.link(named: "tmp0"), device.isUp, device.kind == "macvlan" else { return false }
+                let addresses = try await harness.netlink.addresses(on: .name("tmp0"), family: .v4)
+                return addresses.map(\.cidr) == ["192.168.100.50/24"]
+            }
+            try await harness.waitUntil("the status report") {
+                let status = try await harness.overlay().status
+                return status.configuredAddress == "192.168.100.50/24" && status.interface == "host0" && status.interfaceLabel == "tmp0"
+            }
+            #expect(try await harness.overlay().status.ipAddr == "192.168.100.50/24", "the operator's keys were left alone")
+
+            _ = try await harness.client.delete(NodeOverlayIp.self, name: harness.nodeName)
+            try await harness.waitUntil("the device to go and configuredAddress to clear") {
+                let device = try await harness.netlink.link(named: "tmp0")
+                let status = try await harness.overlay().status
+                return device == nil && status.configuredAddress == nil
+            }
+            #expect(try await harness.netlink.link(named: "host0") != nil, "the host NIC is untouched")
+        }
+    }
+
+    @Test("100 StaticRoutes → 100 routes via the gateway; a route deleted outside returns within a second; a deleted StaticRoute's route goes")
+    func routesAndRepair() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createOverlay()
+            for index in 0..<100 {
+                try await harness.createRoute("route-\(index)", subnet: "10.\(index).0.0/16", held: index == 0)
+            }
+            let agent = harness.startAgent()
+            defer { agent.cancel() }
+            try await harness.waitUntil("100 routes") { try await harness.ourRoutes().count == 100 }
+            let routes = try await harness.ourRoutes()
+            #expect(routes.allSatisfy { $0.gateway == IPAddress("192.168.100.1") })
+            try await harness.waitUntil("100 Applied reports") {
+                let reports = try await harness.overlay().status.routes ?? []
+                return reports.count == 100 && reports.allSatisfy { $0.state == .applied }
+            }
+
+            let deletedAt = ContinuousClock.now
+            try harness.namespace.ip("route", "del", "10.42.0.0/16", "proto", "197")
+            try await harness.waitUntil("the deleted route to come back", within: .seconds(5)) {
+                try await harness.ourRoutes().contains { $0.destination == IPPrefix("10.42.0.0/16") }
+            }
+            let repairTime = deletedAt.duration(to: .now)
+            #expect(repairTime < .seconds(1), "repaired after \(repairTime)")
+
+            _ = try await harness.client.delete(StaticRoute.self, name: "route-0")  // held: deletionTimestamp set
+            _ = try await harness.client.delete(StaticRoute.self, name: "route-1")  // gone at once
+            try await harness.waitUntil("withdrawal and report update") {
+                let destinations = Set(try await harness.ourRoutes().map(\.destination.description))
+                let reports = try await harness.overlay().status.routes ?? []
+                return !destinations.contains("10.0.0.0/16") && !destinations.contains("10.1.0.0/16") && destinations.count == 98
+                    && reports.count == 98 && !reports.contains { $0.name == "route-0" || $0.name == "route-1" }
+            }
+        }
+    }
+
+    @Test("a StaticRoute over a protected range is reported Refused with the reason and never installed")
+    func protectedRangeIsRefused() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createOverlay()
+            try await harness.createRoute("loopback", subnet: "127.0.0.0/16")
+            try await harness.createRoute("own-subnet", subnet: "192.168.0.0/16")
+            try await harness.createRoute("fine", subnet: "10.7.0.0/16")
+            let agent = harness.startAgent()
+            defer { agent.cancel() }
+            try await harness.waitUntil("three reports") { try await (harness.overlay().status.routes ?? []).count == 3 }
+            let reports = try await harness.overlay().status.routes ?? []
+            #expect(reports.map(\.state) == [.applied, .refused, .refused])
+            #expect(reports.first { $0.name == "loopback" }?.message?.contains("loopback") == true)
+            #expect(reports.first { $0.name == "own-subnet" }?.message?.contains("own subnet 192.168.100.0/24 on host0") == true)
+            #expect(try await harness.ourRoutes().map(\.destination.description) == ["10.7.0.0/16"])
+        }
+    }
+
+    @Test("an agent restarted on a configured node makes zero netlink writes and no status patch")
+    func restartMakesNoWrites() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createOverlay()
+            for index in 0..<10 { try await harness.createRoute("route-\(index)", subnet: "10.\(index).0.0/16") }
+            let first = harness.startAgent()
+            try await harness.waitUntil("10 Applied reports") {
+                try await (harness.overlay().status.routes ?? []).filter { $0.state == .applied }.count == 10
+            }
+            first.cancel()
+            _ = await first.result
+
+            let writes = NetlinkWriteCounter()
+            let second = harness.startAgent(writes: writes)
+            defer { second.cancel() }
+            try await harness.waitUntil("the restarted agent's first pass") {
+                harness.outcome.map { $0.report.routes.count == 10 && $0.problems.isEmpty } ?? false
+            }
+            #expect(writes.value == 0)
+            #expect(harness.outcome?.patchedStatus == false)
+            #expect(harness.outcome?.writes == 0)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// Tests of Agent.
-import Testing
