@@ -110,6 +110,16 @@ struct ServerTests {
         }
     }
 
+    @Test("a request with Expect: 100-continue gets 100 Continue before the final answer")
+    func expectContinue() async throws {
+        try await withEmulator { _, client in
+            let response = try await client.request("POST", "/api/v1/namespaces/default/configmaps", body: Fixtures.configMap("c"),
+                                                    extraHeaders: [("Expect", "100-continue")])
+            #expect(response.informational == [100])
+            #expect(response.status == 201)
+        }
+    }
+
     @Test("latency delays every request")
     func latency() async throws {
         try await withEmulator { emulator, client in
