@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "IPAMCore", targets: ["IPAMCore"]),
         .library(name: "IPAMConformance", targets: ["IPAMConformance"]),
         .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
+        .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),

@@ -8,6 +8,7 @@ let package = Package(
     dependencies: [
         .package(name: "overlay-ip-controller", path: ".."),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -40,6 +41,15 @@ let package = Package(
                 .product(name: "IPAMBackends", package: "overlay-ip-controller"),
                 .product(name: "PhpIPAMEmulator", package: "overlay-ip-controller"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "HTTPBenchmark",
+            dependencies: [
+                .product(name: "HTTP", package: "overlay-ip-controller"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
         .executableTarget(

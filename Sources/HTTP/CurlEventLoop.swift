@@ -11,6 +11,7 @@ final class CurlEventLoop {
     private let engine: CurlEngine
     private let multi: UnsafeMutableRawPointer
     private let maximumIdleConnections: Int
+    private var connectionCacheLimit = 0
     private var transfers: [UInt64: CurlTransfer] = [:]
     private var transfersByHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
@@ -136,11 +137,16 @@ final class CurlEventLoop {
         log(transfer, result, status: fallbackHead?.status)
     }
 
-    /// libcurl's cache limit counts connections in use too (long watches among them), and beyond it
-    /// closes a connection as soon as it is returned; so the limit is the transfers in flight plus the idle
-    /// connections worth keeping, and a burst of requests still finds its connections again.
+    /// libcurl's cache limit counts connections in use too (long watches among them), and beyond it closes
+    /// a connection as soon as it is returned. So the limit is the most transfers ever in flight at once
+    /// plus the idle connections worth keeping, and it never shrinks: shrinking whenever a few workers are
+    /// between requests would close connections they are about to need again. Idle connections still go:
+    /// libcurl drops those unused for 118 s (`CURLOPT_MAXAGE_CONN`).
     private func updateConnectionCacheLimit() {
-        _ = curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, transfers.count + maximumIdleConnections)
+        let wanted = transfers.count + maximumIdleConnections
+        guard wanted > connectionCacheLimit else { return }
+        connectionCacheLimit = wanted
+        _ = curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, wanted)
     }
 
     private func log(_ transfer: CurlTransfer, _ result: Result<Void, HTTPError>, status: Int?) {

@@ -1,4 +1,4 @@
-// One libcurl easy handle: configured from a PreparedRequest, fed by libcurl's callbacks, freed on deinit.
+// One libcurl easy handle: configured from a PreparedRequest, fed by libcurl's callbacks, freed when it finishes.
 import CCurl
 import Synchronization
 

@@ -22,7 +22,8 @@ extension HTTPClient {
         /// exhausting memory. Streams are not limited (see ``HTTPStreamingResponse/collectBody(upTo:)``).
         /// Default 64 MiB.
         public var maximumResponseBodySize: Int
-        /// How many idle connections the client keeps open for reuse, beyond those in use. Default 16.
+        /// How many idle connections the client keeps open for reuse beyond the most requests it has had in
+        /// flight at once; libcurl closes connections unused for 118 s. Default 16.
         public var maximumIdleConnections: Int
         /// The `User-Agent` sent unless a request sets its own. Default `overlay-ip-controller`.
         public var userAgent: String

@@ -20,7 +20,8 @@ public struct HTTPStreamingResponse: Sendable {
     }
 
     /// The body as lines: each `\n`-terminated line without its `\n` (and without a `\r` before it); a line
-    /// split across chunks comes out whole, and a last line without `\n` comes out at the end.
+    /// split across chunks comes out whole, a last line without `\n` comes out at the end, and empty lines
+    /// come out as empty arrays.
     public func lines() -> HTTPBodyLines {
         HTTPBodyLines(body: body)
     }

@@ -90,8 +90,10 @@ extension ClusterState {
             lastKey = key
         }
         let token = remaining > 0 ? lastKey.map { ContinueToken(resourceVersion: snapshotVersion, lastKey: $0).encoded } : nil
+        // Like the real server, the count is only given for unfiltered lists (with selectors it would be a guess).
+        let filtered = request.filter.labels != nil || request.filter.fields != nil
         return .success(ListPage(items: items, resourceVersion: snapshotVersion, continueToken: token,
-                                 remainingItemCount: remaining > 0 ? remaining : nil))
+                                 remainingItemCount: remaining > 0 && !filtered ? remaining : nil))
     }
 
     /// Registers a watch and queues its first events; `nil` id means the stream already holds a 410 ERROR and ended.

@@ -306,6 +306,11 @@ extension ClusterState {
             for dependent in (objects[served.key] ?? [:]).values { remove(dependent, resource: served) }
             resources[served.key] = nil
             objects[served.key] = nil
+            // The real server ends the watches of a resource that stops being served.
+            for (id, watcher) in watchers where watcher.resource.key == served.key {
+                watcher.continuation.finish()
+                watchers[id] = nil
+            }
         }
         if let uid = object["metadata"]?["uid"]?.stringValue {
             if propagation == "Orphan" {

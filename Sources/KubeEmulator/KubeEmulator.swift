@@ -11,6 +11,19 @@ import NIOSSL
 /// try emulator.writeKubeconfig(to: "/tmp/kubeconfig", token: "secret")
 /// ```
 /// It listens on 127.0.0.1 only. Everything lives in memory and disappears with `shutdown()`.
+///
+/// Served: discovery and an OpenAPI v3 index (enough for `kubectl get/apply/create/patch/delete/wait/get -w`),
+/// namespaces, nodes, configmaps, secrets, serviceaccounts, core and events.k8s.io Events (one storage),
+/// leases, CustomResourceDefinitions and the resources they define (schema pruning, defaults and validation,
+/// a CEL subset, printer columns), with kube-apiserver semantics for resourceVersion, generation, status
+/// subresources, finalizers, garbage collection, selectors, patches, paging and watches.
+///
+/// - Important: Known simplifications: server-side apply is a merge patch (no field ownership); strategic
+///   merge patch is a merge patch without list merge keys; custom resources with several versions are not
+///   converted (only `apiVersion` is rewritten); protobuf request bodies are decoded for ConfigMap, Secret,
+///   Namespace and ServiceAccount only (what `kubectl create <generator>` sends); CEL rules outside the
+///   supported subset are skipped and logged once. kubectl sends bearer tokens only over TLS: use
+///   `TLS.generateSelfSigned()` when kubectl must reach an emulator that has tokens.
 public final class KubeEmulator: Sendable {
     /// Settings for `start(_:)`.
     public struct Configuration: Sendable {

@@ -20,7 +20,19 @@ struct TableConverter {
         case "nodes":
             return [
                 PrinterColumn(name: "Status", type: "string", format: "", description: "Ready condition", priority: 0,
-                              jsonPath: ".status.conditions[?(@.type==\"Ready\")].status"),
+                              jsonPath: Self.nodeStatus),
+                Self.ageColumn,
+            ]
+        case "events", "events.events.k8s.io":
+            let object = resource.group.isEmpty ? ".involvedObject" : ".regarding"
+            let message = resource.group.isEmpty ? ".message" : ".note"
+            return [
+                PrinterColumn(name: "Type", type: "string", format: "", description: "Normal or Warning", priority: 0, jsonPath: ".type"),
+                PrinterColumn(name: "Reason", type: "string", format: "", description: "Why", priority: 0, jsonPath: ".reason"),
+                PrinterColumn(name: "Object", type: "string", format: "", description: "Regarding", priority: 0,
+                              jsonPath: Self.kindSlashName + object),
+                PrinterColumn(name: "Message", type: "string", format: "", description: "What happened", priority: 0,
+                              jsonPath: message),
                 Self.ageColumn,
             ]
         case "leases.coordination.k8s.io":
@@ -45,10 +57,29 @@ struct TableConverter {
         })
     }
 
+    /// Computed cells kubectl users expect but JSONPath cannot express.
+    private static let nodeStatus = "@nodeStatus"
+    private static let kindSlashName = "@kindSlashName"
+
+    private static func computed(_ path: String, on object: JSON) -> [JSON]? {
+        if path == nodeStatus {
+            let ready = JSONPath.evaluate(".status.conditions[?(@.type==\"Ready\")].status", on: object).first?.stringValue
+            var status = ready == "True" ? "Ready" : (ready == nil ? "Unknown" : "NotReady")
+            if object["spec"]?["unschedulable"]?.boolValue == true { status += ",SchedulingDisabled" }
+            return [.string(status)]
+        }
+        if path.hasPrefix(kindSlashName) {
+            let reference = JSONPath.evaluate(String(path.dropFirst(kindSlashName.count)), on: object).first
+            let kind = reference?["kind"]?.stringValue?.lowercased() ?? ""
+            return [.string("\(kind)/\(reference?["name"]?.stringValue ?? "")")]
+        }
+        return nil
+    }
+
     func row(_ object: JSON) -> JSON {
         var cells: [JSON] = [object["metadata"]?["name"] ?? ""]
         for column in columns {
-            let values = JSONPath.evaluate(column.jsonPath, on: object)
+            let values = Self.computed(column.jsonPath, on: object) ?? JSONPath.evaluate(column.jsonPath, on: object)
             guard let first = values.first else {
                 cells.append(.null)
                 continue

@@ -116,7 +116,7 @@ final class LabRun: Sendable {
         for node in topology.nodes {
             try processes.start(
                 "overlay-network-agent",
-                arguments: ["--kubeconfig", kubeconfig, "--netns", node.namespace, "--metrics-port", String(node.agentPort)],
+                arguments: ["--kubeconfig", kubeconfig, "--netns", node.namespace, "--ops-port", String(node.agentPort), "--ops-address", "127.0.0.1"],
                 environment: ["NODE_NAME": node.name, "INTERFACE": LabTopology.hostInterface, "INTERFACE_LABEL": LabTopology.overlayDevice],
                 logName: "agent-\(node.name)")
         }

@@ -145,8 +145,8 @@ struct HTTPClientRequestTests {
             }
             try await group.waitForAll()
         }
-        // 120 requests; without reuse each would need its own connection.
-        #expect(server.acceptedConnections <= 40)
+        // 120 requests from 12 workers: 12 connections suffice; without reuse each request needs its own.
+        #expect(server.acceptedConnections <= 24)
         try await server.shutdown()
     }
 

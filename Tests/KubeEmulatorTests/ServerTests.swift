@@ -65,7 +65,13 @@ struct ServerTests {
     func crdDeletion() async throws {
         try await withEmulator { _, client in
             _ = try await client.post(Fixtures.widgets, Fixtures.widget("a"))
+            var events = WatchReader(client.watch("\(Fixtures.widgets)?watch=true"))
+            let start = try await events.next()
+            #expect(start?.type == "HTTP")
+            #expect(try await events.next()?.type == "ADDED")
             #expect(try await client.delete("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com").status == 200)
+            #expect(try await events.next()?.type == "DELETED")
+            #expect(try await events.next() == nil)
             #expect(try await client.get(Fixtures.widgets).status == 404)
             #expect(try await client.get("/apis/example.com/v1").status == 404)
         }
@@ -101,6 +107,16 @@ struct ServerTests {
             #expect(emulator.requestCount(verb: "get", resource: "widgets.example.com") == 1)
             #expect(emulator.requestCount(verb: "list", resource: "widgets.example.com") == 1)
             #expect(emulator.writeCount(resource: "widgets.example.com") == 2)
+        }
+    }
+
+    @Test("a request with Expect: 100-continue gets 100 Continue before the final answer")
+    func expectContinue() async throws {
+        try await withEmulator { _, client in
+            let response = try await client.request("POST", "/api/v1/namespaces/default/configmaps", body: Fixtures.configMap("c"),
+                                                    extraHeaders: [("Expect", "100-continue")])
+            #expect(response.informational == [100])
+            #expect(response.status == 201)
         }
     }
 

@@ -10,6 +10,8 @@ struct TestResponse: Sendable {
     var status: Int
     var headers: [(String, String)]
     var body: [UInt8]
+    /// 1xx status codes seen before the final response (e.g. 100 Continue).
+    var informational: [Int] = []
 
     var json: JSON { (try? JSON.parse(body)) ?? .null }
 
@@ -53,7 +55,10 @@ struct TestClient: Sendable {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: nil))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // Like addHTTPClientHandlers(), but 1xx answers are forwarded so tests can see 100 Continue.
+                    try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(
+                        HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .forward)))
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
@@ -72,10 +77,12 @@ struct TestClient: Sendable {
 
     /// Sends one request and reads the whole response.
     func request(
-        _ method: String, _ path: String, body: JSON? = nil, contentType: String = "application/json", accept: String? = nil
+        _ method: String, _ path: String, body: JSON? = nil, contentType: String = "application/json", accept: String? = nil,
+        extraHeaders: [(String, String)] = []
     ) async throws -> TestResponse {
         let bytes = body?.serializedBytes()
-        let requestHead = head(method, path, body: bytes, contentType: contentType, accept: accept)
+        var requestHead = head(method, path, body: bytes, contentType: contentType, accept: accept)
+        for (name, value) in extraHeaders { requestHead.headers.add(name: name, value: value) }
         let connection = try await connect()
         return try await connection.executeThenClose { inbound, outbound in
             try await outbound.write(.head(requestHead))
@@ -85,11 +92,16 @@ struct TestClient: Sendable {
             for try await part in inbound {
                 switch part {
                 case .head(let head):
+                    if head.status.code < 200 {
+                        response.informational.append(Int(head.status.code))
+                        continue
+                    }
                     response.status = Int(head.status.code)
                     response.headers = head.headers.map { ($0.name, $0.value) }
                 case .body(var buffer):
                     response.body += buffer.readBytes(length: buffer.readableBytes) ?? []
                 case .end:
+                    if response.status == 0 { continue }
                     return response
                 }
             }

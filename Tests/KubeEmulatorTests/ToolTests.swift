@@ -37,19 +37,9 @@ struct ToolTests {
         defer { if process.isRunning { process.terminate() } }
 
         // The log line "kubeconfig written" is the event that says the file is complete.
-        let (chunks, chunkContinuation) = AsyncStream<String>.makeStream()
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                chunkContinuation.finish()
-            } else {
-                chunkContinuation.yield(String(decoding: data, as: UTF8.self))
-            }
-        }
         var logged = ""
-        for await chunk in chunks {
-            logged += chunk
+        for await line in KubectlRunner.lines(of: errors.fileHandleForReading) {
+            logged += line + "\n"
             if logged.contains("kubeconfig written") { break }
         }
         #expect(logged.contains("tls=true"))

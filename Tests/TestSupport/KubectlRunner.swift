@@ -99,23 +99,31 @@ public struct KubectlRunner: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        let (lines, continuation) = AsyncStream<String>.makeStream()
-        let splitter = LineSplitter(continuation: continuation)
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                splitter.finish()
-            } else {
-                splitter.append(data)
-            }
-        }
         do {
             try process.run()
         } catch {
             throw KubectlRunnerError(message: "cannot start \(executable): \(error)")
         }
-        return KubectlProcess(process: process, lines: lines)
+        return KubectlProcess(process: process, lines: Self.lines(of: output.fileHandleForReading))
+    }
+
+    /// The lines read from `handle` until end of file, read by a dedicated thread with blocking reads.
+    ///
+    /// - Important: Not `readabilityHandler`: on Linux its dispatch source can crash the whole test process
+    ///   (`_dispatch_event_loop_drain`) when the pipe is closed while the source is still armed.
+    public static func lines(of handle: FileHandle) -> AsyncStream<String> {
+        let (lines, continuation) = AsyncStream<String>.makeStream()
+        let splitter = LineSplitter(continuation: continuation)
+        let reader = Thread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                splitter.append(data)
+            }
+            splitter.finish()
+        }
+        reader.start()
+        return lines
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// `127.0.0.1`, `::1` and `localhost`, a client certificate (CN `test-client`) signed by the same CA, and a
 /// second unrelated CA for "wrong CA" cases. All keys are unencrypted P-256 keys.
 ///
-/// Generating takes a few openssl runs; most tests can share ``shared()``.
+/// Generating takes one shell running four openssl commands; most tests can share ``shared()``.
 public struct TLSTestCertificates: Sendable {
     /// The directory holding every file.
     public let directory: String
@@ -51,48 +51,26 @@ public struct TLSTestCertificates: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// Runs every openssl command in one shell, so that the calling thread (often one of the few threads
+    /// of Swift's cooperative pool) is blocked for one process, not one per command. OpenSSL 3 signs with
+    /// `req -x509 -CA`, so each certificate takes one command.
     private func run() throws {
-        let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try openssl(
-            ["req", "-x509"] + curve + [
-                "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=overlay test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            ])
-        try openssl(
-            ["req", "-x509"] + curve + [
-                "-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=unrelated test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            ])
-        try issue(
-            name: "server", subject: "/CN=localhost",
-            extensions: """
-                basicConstraints=CA:FALSE
-                keyUsage=critical,digitalSignature,keyEncipherment
-                extendedKeyUsage=serverAuth
-                subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost
-                """, curve: curve)
-        try issue(
-            name: "client", subject: "/CN=test-client",
-            extensions: """
-                basicConstraints=CA:FALSE
-                keyUsage=critical,digitalSignature
-                extendedKeyUsage=clientAuth
-                """, curve: curve)
-    }
-
-    private func issue(name: String, subject: String, extensions: String, curve: [String]) throws {
-        try Data((extensions + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/\(name).ext"))
-        try openssl(["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject])
-        try openssl([
-            "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
-        ])
-    }
-
-    private func openssl(_ arguments: [String]) throws {
+        let key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+        let authority = "-addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign'"
+        let script = """
+            set -e
+            openssl req -x509 \(key) -keyout ca.key -out ca.pem -subj '/CN=overlay test CA' \(authority)
+            openssl req -x509 \(key) -keyout other-ca.key -out other-ca.pem -subj '/CN=unrelated test CA' \(authority)
+            openssl req -x509 \(key) -keyout server.key -out server.pem -subj '/CN=localhost' -CA ca.pem -CAkey ca.key \
+              -addext 'basicConstraints=CA:FALSE' -addext 'keyUsage=critical,digitalSignature,keyEncipherment' \
+              -addext 'extendedKeyUsage=serverAuth' -addext 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost'
+            openssl req -x509 \(key) -keyout client.key -out client.pem -subj '/CN=test-client' -CA ca.pem -CAkey ca.key \
+              -addext 'basicConstraints=CA:FALSE' -addext 'keyUsage=critical,digitalSignature' \
+              -addext 'extendedKeyUsage=clientAuth'
+            """
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let errors = Pipe()
         process.standardError = errors
@@ -101,8 +79,7 @@ public struct TLSTestCertificates: Sendable {
         let output = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TLSTestCertificatesError(
-                arguments: arguments, output: String(decoding: output, as: UTF8.self))
+            throw TLSTestCertificatesError(script: script, output: String(decoding: output, as: UTF8.self))
         }
     }
 
@@ -111,15 +88,15 @@ public struct TLSTestCertificates: Sendable {
     }
 }
 
-/// An openssl run failed while generating test certificates.
+/// The openssl commands failed while generating test certificates.
 public struct TLSTestCertificatesError: Error, CustomStringConvertible {
-    /// The openssl arguments.
-    public let arguments: [String]
-    /// What openssl wrote to stderr.
+    /// The shell script of openssl commands.
+    public let script: String
+    /// What the commands wrote to stderr.
     public let output: String
 
-    /// The command and its output.
+    /// The script and its output.
     public var description: String {
-        "openssl \(arguments.joined(separator: " ")) failed: \(output)"
+        "generating test certificates failed: \(output)\nscript:\n\(script)"
     }
 }

@@ -1,0 +1,158 @@
+// NodeOverlayIp → IPAM: reserve (or keep) the node's address, write status, release on deletion.
+import IPAMCore
+import KubeClient
+import KubeRuntime
+import Logging
+import OverlayAPI
+import Synchronization
+
+/// Reconciles one NodeOverlayIp against the IPAM (leader only).
+///
+/// - Live object: make sure the IPAM holds the address recorded in status (re-claim it if the IPAM lost
+///   it), or reserve one in the node's zone; write the operator's status keys when they changed.
+///   Reserve is idempotent per owner, so a crash between reserve and status write ends with the same IP.
+/// - Node gone: delete the object (no garbage collector needed); the release follows via the finalizer.
+/// - Deleting: wait (bounded) for the live node's agent to remove the address, release, then remove our
+///   finalizer (and the original controller's).
+final class AddressController: Sendable {
+    let context: OperatorContext
+    let nodes: Store<Node>
+    /// When this process first saw each object deleting, on the policy clock.
+    private let deletionSeen = Mutex<[String: Duration]>([:])
+
+    init(context: OperatorContext, nodes: Store<Node>) {
+        self.context = context
+        self.nodes = nodes
+    }
+
+    func reconcile(_ object: NodeOverlayIp) async throws -> Action {
+        if object.metadata.isBeingDeleted { return try await cleanup(object) }
+        let name = object.metadata.name
+        if nodes.get(name: name) == nil, try await nodeIsGone(name) {
+            context.logger.info("node is gone; deleting its NodeOverlayIp", metadata: ["node": "\(name)"])
+            do {
+                try await context.client.delete(NodeOverlayIp.self, name: name)
+            } catch let error as KubeAPIError where error.isNotFound {}
+            return .awaitChange
+        }
+        if let adoption = FinalizerEdit.adopt(object.metadata.finalizers, ours: Overlay.addressFinalizer, legacy: Overlay.legacyFinalizer) {
+            _ = try await context.client.patch(NodeOverlayIp.self, name: name, patch: .json(adoption))
+            return .awaitChange
+        }
+        return try await ensureAddress(object)
+    }
+
+    /// Asks the API server, not the cache, before deleting: the cache may not have seen a new node yet.
+    private func nodeIsGone(_ name: String) async throws -> Bool {
+        do {
+            _ = try await context.client.get(Node.self, name: name)
+            return false
+        } catch let error as KubeAPIError where error.isNotFound {
+            return true
+        }
+    }
+
+    // MARK: - Live object
+
+    private func ensureAddress(_ object: NodeOverlayIp) async throws -> Action {
+        let name = object.metadata.name
+        let generation = object.metadata.generation
+        let allocation: IPAllocation
+        do {
+            allocation = try await holdAddress(for: object)
+        } catch {
+            let failure = (error as? ReservationFailure) ?? ReservationFailure(ipamError: error)
+            let desired = AddressStatusPlanner.failed(failure, current: object.status, generation: generation, now: context.now)
+            if AddressStatusPlanner.needsWrite(current: object.status, desired: desired) {
+                try await writeStatus(desired, of: name)
+                await context.events.publish(
+                    .warning, reason: failure.reason, action: "ReserveAddress", note: failure.message, regarding: object)
+            }
+            context.logger.warning("no address for node", metadata: ["node": "\(name)", "reason": "\(failure.reason)", "error": "\(failure.message)"])
+            throw failure
+        }
+        try await context.crashHook(.afterReserve, name)
+        let desired = AddressStatusPlanner.reserved(allocation, current: object.status, generation: generation, now: context.now)
+        if AddressStatusPlanner.needsWrite(current: object.status, desired: desired) {
+            try await writeStatus(desired, of: name)
+            if object.status.ipAddr != desired.ipAddr {
+                context.logger.info("address recorded", metadata: ["node": "\(name)", "ipAddr": "\(allocation.cidr)"])
+            }
+        }
+        try await context.crashHook(.afterStatusWrite, name)
+        return .awaitChange
+    }
+
+    /// The allocation the node holds: the recorded one (re-claimed if the IPAM lost it) or a new one.
+    private func holdAddress(for object: NodeOverlayIp) async throws -> IPAllocation {
+        let name = object.metadata.name
+        let owner = context.owner(of: name)
+        if let recorded = object.status.ipAddr, !recorded.isEmpty {
+            guard let address = AddressStatusPlanner.address(fromCIDR: recorded) else {
+                throw ReservationFailure.unreadableAddress(recorded)
+            }
+            if let held = try await context.ipam.allocation(for: owner) {
+                if held.address != address {
+                    context.logger.warning(
+                        "IPAM holds another address for the node than its status records; using the IPAM's",
+                        metadata: ["node": "\(name)", "recorded": "\(recorded)", "held": "\(held.cidr)"])
+                }
+                return held
+            }
+            let reclaimed = try await context.ipam.reclaim(owner, address: address)
+            context.metrics.reclaimed.increment()
+            await context.events.publish(
+                .normal, reason: "Reclaimed", action: "ReclaimAddress",
+                note: "the IPAM had lost \(reclaimed.cidr); re-claimed it for node \(name)", regarding: object)
+            return reclaimed
+        }
+        let zone = nodes.get(name: name).flatMap { NodeTopology(labels: $0.metadata.labels).zone }
+            ?? object.metadata.labels[Overlay.Label.zone]
+        guard let zone, !zone.isEmpty else { throw ReservationFailure.missingZone(node: name) }
+        return try await context.ipam.reserve(owner, zone: zone)
+    }
+
+    private func writeStatus(_ status: NodeOverlayIpStatus, of name: String) async throws {
+        do {
+            _ = try await context.client.patchStatus(NodeOverlayIp.self, name: name, patch: .merge(try status.operatorPatch()))
+        } catch let error as KubeAPIError where error.isNotFound {}
+    }
+
+    // MARK: - Deletion
+
+    private func cleanup(_ object: NodeOverlayIp) async throws -> Action {
+        let name = object.metadata.name
+        let ours: Set<String> = [Overlay.addressFinalizer, Overlay.legacyFinalizer]
+        guard let removal = FinalizerEdit.remove(ours, from: object.metadata.finalizers) else {
+            forgetDeletion(of: name)
+            return .awaitChange
+        }
+        let now = context.policyClock.now
+        let firstSeen = deletionSeen.withLock { seen in
+            if let since = seen[name] { return since }
+            seen[name] = now
+            return now
+        }
+        let step = context.settings.releasePolicy.decide(
+            nodeExists: nodes.get(name: name) != nil, configuredAddress: object.status.configuredAddress, waited: now - firstSeen)
+        switch step {
+        case .waitForAgent(let remaining):
+            context.logger.debug("waiting for the agent to remove the address", metadata: ["node": "\(name)"])
+            return .requeue(after: min(remaining, context.settings.releasePollInterval))
+        case .release(let reason):
+            try await context.ipam.release(context.owner(of: name))
+            context.logger.info(
+                "released address", metadata: ["node": "\(name)", "ipAddr": "\(object.status.ipAddr ?? "none")", "because": "\(reason)"])
+            try await context.crashHook(.afterRelease, name)
+            do {
+                _ = try await context.client.patch(NodeOverlayIp.self, name: name, patch: .json(removal))
+            } catch let error as KubeAPIError where error.isNotFound {}
+            forgetDeletion(of: name)
+            return .awaitChange
+        }
+    }
+
+    private func forgetDeletion(of name: String) {
+        _ = deletionSeen.withLock { $0.removeValue(forKey: name) }
+    }
+}

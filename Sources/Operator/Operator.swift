@@ -1,1 +1,0 @@
-// Operator module (placeholder until its issue lands).

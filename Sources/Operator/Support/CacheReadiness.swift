@@ -1,0 +1,22 @@
+// Flips the `caches` readiness check once every watch cache has its first full list.
+import OpsServer
+import ServiceLifecycle
+
+/// Reports `/readyz` ready once every store is synced; then idles until shutdown.
+struct CacheReadiness: Service {
+    let health: HealthState
+    let waits: [@Sendable () async -> Void]
+
+    func run() async throws {
+        health.set("caches", ready: false, message: "watch caches are filling")
+        let waits = waits
+        let synced: Bool? = try? await cancelWhenGracefulShutdown {
+            for wait in waits { await wait() }
+            try Task.checkCancellation()
+            return true
+        }
+        guard synced == true else { return }
+        health.set("caches", ready: true)
+        try? await gracefulShutdown()
+    }
+}

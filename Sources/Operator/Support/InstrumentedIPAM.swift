@@ -1,0 +1,45 @@
+// An IPAM backend wrapper that times every call into the operator's latency histogram.
+import IPAMCore
+
+/// Forwards to a backend and records each call's latency in ``OperatorMetrics``.
+public struct InstrumentedIPAM: IPAMBackend {
+    private let backend: any IPAMBackend
+    private let metrics: OperatorMetrics
+
+    /// Wraps `backend`.
+    public init(_ backend: any IPAMBackend, metrics: OperatorMetrics) {
+        self.backend = backend
+        self.metrics = metrics
+    }
+
+    private func timed<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer { metrics.ipamCall(operation, took: start.duration(to: clock.now)) }
+        return try await body()
+    }
+
+    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
+        try await timed("reserve") { try await backend.reserve(owner, zone: zone) }
+    }
+
+    public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
+        try await timed("reclaim") { try await backend.reclaim(owner, address: address) }
+    }
+
+    public func release(_ owner: IPAMOwner) async throws {
+        try await timed("release") { try await backend.release(owner) }
+    }
+
+    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
+        try await timed("allocation") { try await backend.allocation(for: owner) }
+    }
+
+    public func allocations() async throws -> [IPAllocation] {
+        try await timed("allocations") { try await backend.allocations() }
+    }
+
+    public func usage() async throws -> [SubnetUsage] {
+        try await timed("usage") { try await backend.usage() }
+    }
+}

@@ -1,0 +1,25 @@
+// Mirrors leadership into the `overlay_leader` gauge.
+import KubeRuntime
+import OpsServer
+import ServiceLifecycle
+
+/// Sets the leader gauge to 1 while this process leads (always 1 without leader election).
+struct LeaderGauge: Service {
+    let leadership: LeaderElector?
+    let gauge: Gauge
+
+    func run() async throws {
+        guard let leadership else {
+            gauge.set(1)
+            try? await gracefulShutdown()
+            return
+        }
+        let gauge = gauge
+        await cancelWhenGracefulShutdown {
+            for await leading in leadership.leadershipChanges() {
+                gauge.set(leading ? 1 : 0)
+            }
+        }
+        gauge.set(0)
+    }
+}

@@ -1,2 +1,0 @@
-// Tests of Operator.
-import Testing

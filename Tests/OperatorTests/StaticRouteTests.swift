@@ -1,0 +1,59 @@
+// StaticRoute status aggregates simulated node reports; deletion finishes even after a reporting node left.
+import Foundation
+import KubeClient
+import Operator
+import OverlayAPI
+import Testing
+
+@Suite("StaticRoute aggregation against the emulator")
+struct StaticRouteTests {
+    @Test("status aggregates agent reports; deletion waits for live reporters and ignores gone nodes")
+    func aggregatesAndDeletes() async throws {
+        try await OperatorHarness.with { cluster in
+            let ipam = try await cluster.backend(try cluster.localConfiguration())
+            let running = try await cluster.startOperator(ipam: ipam)
+            try await cluster.createNode("node-a", zone: "dal10")
+            try await cluster.createNode("node-b", zone: "dal10")
+            try await cluster.createNode("node-c", zone: "dal12")
+            try await cluster.waitUntilReserved("node-a")
+            try await cluster.waitUntilReserved("node-b")
+            try await cluster.waitUntilReserved("node-c")
+            _ = try await cluster.client.create(
+                StaticRoute(metadata: ObjectMeta(name: "onprem", labels: ["zone": "dal10"]), spec: StaticRouteSpec(subnet: "10.10.0.0/24")))
+
+            func route() async throws -> StaticRoute { try await cluster.client.get(StaticRoute.self, name: "onprem") }
+            try await cluster.waitUntil("route selects 2 nodes") { try await route().status.ready == "0/2" }
+            var current = try await route()
+            #expect(current.metadata.finalizers.contains(Overlay.routeFinalizer))
+            #expect(current.status.nodeStatus?.map(\.state) == ["Pending", "Pending"])
+            #expect(current.status.conditions?.condition(ofType: "Ready")?.status == .false)
+
+            let applied = RouteReport(name: "onprem", subnet: "10.10.0.0/24", gateway: "192.168.100.1", device: "overlay0", state: .applied)
+            try await cluster.reportAsAgent("node-a", configuredAddress: nil, routes: [applied])
+            try await cluster.reportAsAgent("node-b", configuredAddress: nil, routes: [applied])
+            try await cluster.waitUntil("route ready 2/2") { try await route().status.ready == "2/2" }
+            current = try await route()
+            #expect(current.status.conditions?.isTrue("Ready") == true)
+            #expect(current.status.nodeStatus?.map(\.hostname) == ["node-a", "node-b"])
+            #expect(current.status.nodeStatus?.first?.gateway == "192.168.100.1")
+            #expect(current.status.appliedNodes == 2 && current.status.selectedNodes == 2)
+            #expect(current.status.observedGeneration == current.metadata.generation)
+
+            // node-b leaves while reporting; node-a still reports, so deletion waits for it.
+            try await cluster.deleteNode("node-b")
+            try await cluster.client.delete(StaticRoute.self, name: "onprem")
+            try await cluster.waitUntil("deletion seen") { try await route().metadata.deletionTimestamp != nil }
+            #expect(try await route().metadata.finalizers.contains(Overlay.routeFinalizer))
+            try await cluster.reportAsAgent("node-a", configuredAddress: nil, routes: [])
+            try await cluster.waitUntil("route gone") {
+                do {
+                    _ = try await route()
+                    return false
+                } catch let error as KubeAPIError where error.reason == .notFound {
+                    return true
+                }
+            }
+            await running.stop()
+        }
+    }
+}
