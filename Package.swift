@@ -32,6 +32,8 @@ let package = Package(
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
         .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
+        // The agent's core (and, through it, Netlink and OverlayAPI) for Benchmarks/AgentBenchmark and the lab.
+        .library(name: "Agent", targets: ["Agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

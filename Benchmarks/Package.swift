@@ -52,5 +52,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "AgentBenchmark",
+            dependencies: [
+                .product(name: "Agent", package: "overlay-ip-controller"),
+                .product(name: "KubeClient", package: "overlay-ip-controller"),
+                .product(name: "IPAMCore", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     ]
 )

@@ -16,6 +16,9 @@ public struct PlanExecution: Sendable {
     public var routeFailures: [Route: NetlinkError] = [:]
     /// Device or address steps that failed (routes then are not attempted).
     public var failures: [String] = []
+
+    /// An execution that did nothing (what an empty plan amounts to).
+    public init() {}
 }
 
 /// Reads and changes one network namespace through a ``NetlinkContext``.

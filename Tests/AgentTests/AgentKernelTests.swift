@@ -113,4 +113,26 @@ struct AgentKernelTests {
             #expect(harness.outcome?.writes == 0)
         }
     }
+
+    @Test("with the API server failing every request the node stays configured and drift is still repaired")
+    func apiOutageKeepsConfiguration() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createOverlay()
+            for index in 0..<5 { try await harness.createRoute("route-\(index)", subnet: "10.\(index).0.0/16") }
+            let agent = harness.startAgent()
+            defer { agent.cancel() }
+            try await harness.waitUntil("5 Applied reports") {
+                try await (harness.overlay().status.routes ?? []).filter { $0.state == .applied }.count == 5
+            }
+            harness.emulator.failNextRequests(1_000_000, status: 503)
+            harness.emulator.closeAllWatches()
+            try harness.namespace.ip("route", "del", "10.2.0.0/16", "proto", "197")
+            try await harness.waitUntil("the route to come back during the outage", within: .seconds(5)) {
+                try await harness.ourRoutes().count == 5
+            }
+            let addresses = try await harness.netlink.addresses(on: .name("tmp0"), family: .v4)
+            #expect(addresses.map(\.cidr) == ["192.168.100.50/24"])
+            harness.emulator.clearInjectedFailures()
+        }
+    }
 }
