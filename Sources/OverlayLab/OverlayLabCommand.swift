@@ -81,10 +81,13 @@ final class LabRun: Sendable {
         try prepareDirectory()
         step("Starting the in-memory Kubernetes API server")
         let token = "lab-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
-        let kube = try await KubeEmulator.start(KubeEmulator.Configuration(tokens: [token], logger: quietLogger("kube-emulator")))
+        // kubectl sends bearer tokens only over TLS: serve HTTPS with a throwaway self-signed certificate.
+        let tls = try KubeEmulator.TLS.generateSelfSigned()
+        let kube = try await KubeEmulator.start(
+            KubeEmulator.Configuration(tokens: [token], tls: tls, logger: quietLogger("kube-emulator")))
         servers.withLock { $0.kube = kube }
         let kubeconfig = "\(directory)/kubeconfig"
-        try kube.writeKubeconfig(to: kubeconfig, token: token)
+        try kube.writeKubeconfig(to: kubeconfig, token: token, certificateAuthorityPEM: tls.certificatePEM)
         print("   \(kube.url) — kubeconfig \(kubeconfig)")
 
         step("Installing the CRDs from \(options.crds)")

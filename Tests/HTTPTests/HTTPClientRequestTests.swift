@@ -182,6 +182,26 @@ struct HTTPClientRequestTests {
         try await server.shutdown()
     }
 
+    @Test("the connection of a timed-out request is closed, never reused for the next request")
+    func timedOutConnectionIsNotReused() async throws {
+        let server = try await TestHTTPServer.start { request, responder in
+            if request.uri == "/stall" {
+                await responder.waitForConnectionClose()
+            } else {
+                try await responder.respond(status: 200, body: request.uri)
+            }
+        }
+        let client = HTTPClient()
+        _ = try await client.send(HTTPRequest(url: server.baseURL + "/warm-up"))
+        await #expect(throws: HTTPError.self) {
+            try await client.send(HTTPRequest(url: server.baseURL + "/stall", timeout: .milliseconds(200)))
+        }
+        let response = try await client.send(HTTPRequest(url: server.baseURL + "/next"))
+        #expect(response.body == Array("/next".utf8))
+        #expect(server.acceptedConnections == 2)
+        try await server.shutdown()
+    }
+
     @Test("cancelling the task that sends aborts the request and closes its connection")
     func cancellingSend() async throws {
         let (closed, closedContinuation) = AsyncStream.makeStream(of: Void.self)

@@ -1,0 +1,59 @@
+// The same lifecycle with the phpIPAM backend against the phpIPAM emulator.
+import Foundation
+import IPAMCore
+import KubeClient
+import Operator
+import OverlayAPI
+import PhpIPAMEmulator
+import Testing
+
+@Suite("Address lifecycle with the phpIPAM backend")
+struct PhpIPAMScenarioTests {
+    @Test("nodes get addresses from the mapped phpIPAM subnet and removal releases them there")
+    func phpIPAMLifecycle() async throws {
+        try await OperatorHarness.with { cluster in
+            let emulator = PhpIPAMEmulator()
+            let server = try await PhpIPAMServer.start(emulator: emulator)
+            do {
+                // The emulator's `iksnone` app (security none, static token) works over plain HTTP.
+                let token = try cluster.directory.write("iksnonestatictoken000000", to: "token")
+                let configuration = try OverlayConfiguration.parse(yaml: """
+                    clusterID: test-cluster
+                    ipam:
+                      backend: phpipam
+                      phpipam:
+                        url: \(server.baseURL)
+                        appID: iksnone
+                        credentials: {tokenFile: \(token)}
+                        subnetMap: {dal10: [7]}
+                    """)
+                let ipam = try await cluster.backend(configuration)
+                let running = try await cluster.startOperator(ipam: ipam, zones: ["dal10"])
+                try await cluster.createNode("node-a", zone: "dal10")
+                try await cluster.createNode("node-b", zone: "dal10")
+                let a = try await cluster.waitUntilReserved("node-a")
+                let b = try await cluster.waitUntilReserved("node-b")
+                #expect(a.status.gateway == "192.168.100.1")
+                #expect(a.status.ipAddr?.hasPrefix("192.168.100.") == true && a.status.ipAddr?.hasSuffix("/24") == true)
+                #expect(a.status.ipAddr != b.status.ipAddr)
+                let inPhpIPAM = Set(await emulator.addresses(inSubnet: 7).map(\.ip))
+                for object in [a, b] {
+                    let address = try #require(object.status.ipAddr.flatMap(AddressStatusPlanner.address(fromCIDR:)))
+                    #expect(inPhpIPAM.contains(address.description))
+                }
+
+                try await cluster.deleteNode("node-a")
+                try await cluster.waitUntil("node-a's NodeOverlayIp gone") { try await cluster.address("node-a") == nil }
+                let remaining = try await ipam.allocations().map(\.owner.nodeName)
+                #expect(remaining == ["node-b"])
+                let aAddress = try #require(a.status.ipAddr.flatMap(AddressStatusPlanner.address(fromCIDR:)))
+                #expect(!(await emulator.addresses(inSubnet: 7).map(\.ip)).contains(aAddress.description))
+                await running.stop()
+            } catch {
+                await server.shutdown()
+                throw error
+            }
+            await server.shutdown()
+        }
+    }
+}
