@@ -17,14 +17,14 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test: build everything, run the whole test suite, then the lab once (as root; it needs network namespaces).
+## test: build everything, run the lab once (as root; it needs network namespaces), then the whole test suite.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
 	@if [ "$$(id -u)" = 0 ]; then \
 	  echo "== overlay-lab --once (local backend)"; \
 	  "$$($(SWIFT) build --show-bin-path)/overlay-lab" --once --dir .build/lab-test; \
 	else echo "== skipping overlay-lab: it needs root for network namespaces"; fi
+	$(SWIFT) test --skip-build
 
 ## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
 lab: deps
