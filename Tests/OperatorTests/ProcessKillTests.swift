@@ -83,7 +83,7 @@ struct ProcessKillTests {
                 """, to: "config.yaml")
             let arguments = [
                 "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
-                "--metrics-address", "127.0.0.1:0", "--log-level", "warning",
+                "--metrics-address", "127.0.0.1:0", "--log-level", "info",
             ]
             let first = try launch(arguments, output: cluster.directory.file("first.log"))
             let names = (0..<30).map { "node-\($0)" }
@@ -94,7 +94,12 @@ struct ProcessKillTests {
             kill(first.process.processIdentifier, SIGKILL)
             #expect(await first.exitStatus != 0)
 
-            let second = try launch(arguments, output: cluster.directory.file("second.log"))
+            let secondLog = cluster.directory.file("second.log")
+            let second = try launch(arguments, output: secondLog)
+            // SIGTERM is handled once the services run (before that the default action would kill it).
+            try await cluster.waitUntil("second process started") {
+                (try? String(contentsOfFile: secondLog, encoding: .utf8))?.contains("controller started") == true
+            }
             try await cluster.waitUntil("all reserved after restart", timeout: .seconds(30)) {
                 let items = try await cluster.client.listAll(NodeOverlayIp.self).items
                 return items.count == names.count && items.allSatisfy { $0.status.ipAddr != nil }
