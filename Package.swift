@@ -34,6 +34,8 @@ let package = Package(
         .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
         // The agent's core (and, through it, Netlink and OverlayAPI) for Benchmarks/AgentBenchmark and the lab.
         .library(name: "Agent", targets: ["Agent"]),
+        .library(name: "Operator", targets: ["Operator"]),
+        .library(name: "OverlayAPI", targets: ["OverlayAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

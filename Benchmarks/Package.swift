@@ -53,6 +53,19 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
         .executableTarget(
+            name: "OperatorBenchmark",
+            dependencies: [
+                .product(name: "Operator", package: "overlay-ip-controller"),
+                .product(name: "OverlayAPI", package: "overlay-ip-controller"),
+                .product(name: "KubeClient", package: "overlay-ip-controller"),
+                .product(name: "KubeEmulator", package: "overlay-ip-controller"),
+                .product(name: "IPAMCore", package: "overlay-ip-controller"),
+                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
+                .product(name: "PhpIPAMEmulator", package: "overlay-ip-controller"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
             name: "AgentBenchmark",
             dependencies: [
                 .product(name: "Agent", package: "overlay-ip-controller"),

@@ -66,7 +66,7 @@ public struct NodePlan: Sendable, Hashable {
         plan.parentName = parent?.name
         guard let parent else {
             plan.problems.append(parentProblem(desired.parent))
-            plan.planRoutes(desired: desired, kernel: kernel, blockedBy: "the overlay device cannot be created: \(parentProblem(desired.parent))")
+            plan.planRoutes(desired: desired, kernel: kernel, deviceIndex: nil, blockedBy: "the overlay device cannot be created: \(parentProblem(desired.parent))")
             return plan
         }
         if let device {
@@ -75,7 +75,7 @@ public struct NodePlan: Sendable, Hashable {
                     "interface \(device.name) exists but is not a macvlan (kind \(device.kind ?? "none")); the agent does not "
                     + "touch interfaces it did not create: remove it or set INTERFACE_LABEL to another name"
                 plan.problems.append(problem)
-                plan.planRoutes(desired: desired, kernel: kernel, blockedBy: problem)
+                plan.planRoutes(desired: desired, kernel: kernel, deviceIndex: nil, blockedBy: problem)
                 return plan
             }
             if device.parentIndex != parent.index {
@@ -93,7 +93,10 @@ public struct NodePlan: Sendable, Hashable {
             plan.addressActions = [.add(overlayAddress)]
         }
         plan.configuredAddress = overlayAddress
-        plan.planRoutes(desired: desired, kernel: kernel, blockedBy: nil)
+        // Routes name the device only once it exists unchanged; on the pass that creates it the kernel
+        // picks the device from the gateway, and the next pass pins it (one replace per route at most).
+        let keptDevice = device.flatMap { $0.parentIndex == parent.index ? $0.index : nil }
+        plan.planRoutes(desired: desired, kernel: kernel, deviceIndex: keptDevice, blockedBy: nil)
         return plan
     }
 
@@ -162,7 +165,9 @@ public struct NodePlan: Sendable, Hashable {
     }
 
     /// Decides each selected StaticRoute's fate, then diffs the wanted routes against our installed ones.
-    private mutating func planRoutes(desired: DesiredNode, kernel: KernelSnapshot, blockedBy blocker: String?) {
+    private mutating func planRoutes(
+        desired: DesiredNode, kernel: KernelSnapshot, deviceIndex: Int32?, blockedBy blocker: String?
+    ) {
         let protected = ProtectedRanges(
             kernel: kernel, overlayDevice: desired.deviceName, overlaySubnet: desired.overlaySubnet,
             extra: desired.protectedCIDRs)
@@ -171,7 +176,7 @@ public struct NodePlan: Sendable, Hashable {
         let foreign = Set(kernel.routes.filter { $0.protocol != .overlayAgent && ($0.metric ?? 0) == 0 }
             .map { RouteKey(destination: $0.destination, table: $0.table) })
         for staticRoute in desired.routes {
-            let decision = Self.decide(staticRoute, desired: desired, protected: protected)
+            let decision = Self.decide(staticRoute, desired: desired, deviceIndex: deviceIndex, protected: protected)
             var report = decision.report
             guard case .route(let route) = decision.outcome else {
                 routeIntents.append(RouteIntent(report: report, route: nil))
@@ -243,7 +248,7 @@ public struct NodePlan: Sendable, Hashable {
     }
 
     private static func decide(
-        _ staticRoute: StaticRoute, desired: DesiredNode, protected: ProtectedRanges
+        _ staticRoute: StaticRoute, desired: DesiredNode, deviceIndex: Int32?, protected: ProtectedRanges
     ) -> (outcome: RouteOutcome, report: RouteReport) {
         let spec = staticRoute.spec
         let tableID = spec.table ?? Int(RoutingTable.main.rawValue)
@@ -277,7 +282,13 @@ public struct NodePlan: Sendable, Hashable {
             return refuse("gateway \(gateway) is \(gateway.family) but the subnet \(destination) is \(destination.family)")
         }
         if let reason = protected.refusal(of: destination) { return refuse(reason) }
-        let route = Route(destination: destination, gateway: gateway, table: RoutingTable(UInt32(tableID)))
+        // A gateway on the overlay subnet is reached through the overlay device; any other gateway
+        // through whatever device the kernel finds for it.
+        let viaOverlay = desired.overlaySubnet?.contains(gateway) ?? false
+        if !viaOverlay { report.device = nil }
+        let route = Route(
+            destination: destination, gateway: gateway, outputInterfaceIndex: viaOverlay ? deviceIndex : nil,
+            table: RoutingTable(UInt32(tableID)))
         return (.route(route), report)
     }
 }

@@ -36,7 +36,7 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
     @Option(help: "Do all netlink work in this network namespace (/var/run/netns/NAME); API traffic stays in the agent's own.")
     var netns: String?
 
-    @Option(help: "Comma-separated CIDRs no StaticRoute may cover, e.g. the pod and service CIDRs.")
+    @Option(name: .customLong("protected-cidrs"), help: "Comma-separated CIDRs no StaticRoute may cover, e.g. the pod and service CIDRs.")
     var protectedCIDRs: String = ""
 
     @Option(help: "The port of /healthz, /readyz and /metrics.")

@@ -96,8 +96,10 @@ struct AgentKernelTests {
             try await harness.createOverlay()
             for index in 0..<10 { try await harness.createRoute("route-\(index)", subnet: "10.\(index).0.0/16") }
             let first = harness.startAgent()
-            try await harness.waitUntil("10 Applied reports") {
-                try await (harness.overlay().status.routes ?? []).filter { $0.state == .applied }.count == 10
+            try await harness.waitUntil("a converged pass: 10 Applied reports and no write") {
+                guard let outcome = harness.outcome else { return false }
+                return outcome.writes == 0 && outcome.problems.isEmpty
+                    && outcome.report.routes.filter { $0.state == .applied }.count == 10
             }
             first.cancel()
             _ = await first.result

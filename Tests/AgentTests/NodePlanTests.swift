@@ -41,8 +41,11 @@ private func desired(routes: [StaticRoute] = [], address: String? = "192.168.100
         protectedCIDRs: protected.compactMap { IPPrefix($0) })
 }
 
-private func ourRoute(_ destination: String, via gateway: String = "192.168.100.1", table: UInt32 = 254) -> Route {
-    Route(destination: IPPrefix(destination)!, gateway: IPAddress(gateway), table: RoutingTable(table), protocol: .overlayAgent)
+/// A route of ours, through `tmp0` (index 7) unless `device` says otherwise.
+private func ourRoute(_ destination: String, via gateway: String = "192.168.100.1", table: UInt32 = 254, device: Int32? = 7) -> Route {
+    Route(
+        destination: IPPrefix(destination)!, gateway: IPAddress(gateway), outputInterfaceIndex: device, table: RoutingTable(table),
+        protocol: .overlayAgent)
 }
 
 @Suite("NodePlan")
@@ -156,6 +159,23 @@ struct NodePlanTests {
             desired: desired(routes: [staticRoute("a", "10.20.0.0/16", gateway: "192.168.100.7")]),
             kernel: kernel(device: upMacvlan, deviceAddresses: ["192.168.100.4/24"], routes: [ourRoute("10.20.0.0/16"), ourRoute("10.30.0.0/16")]))
         #expect(plan.routeChanges == [.delete(ourRoute("10.30.0.0/16")), .replace(ourRoute("10.20.0.0/16", via: "192.168.100.7"))])
+    }
+
+    @Test("a route of ours the kernel put on another device is pinned to the overlay device by a replace")
+    func pinsRouteToDevice() {
+        let plan = NodePlan.compute(
+            desired: desired(routes: [staticRoute("a", "10.20.0.0/16")]),
+            kernel: kernel(device: upMacvlan, deviceAddresses: ["192.168.100.4/24"], routes: [ourRoute("10.20.0.0/16", device: 2)]))
+        #expect(plan.routeChanges == [.replace(ourRoute("10.20.0.0/16"))])
+    }
+
+    @Test("a gateway outside the overlay subnet leaves the device to the kernel and is reported without one")
+    func foreignGatewayHasNoDevice() {
+        let plan = NodePlan.compute(
+            desired: desired(routes: [staticRoute("a", "10.20.0.0/16", gateway: "10.0.0.1")]),
+            kernel: kernel(device: upMacvlan, deviceAddresses: ["192.168.100.4/24"]))
+        #expect(plan.routeChanges == [.add(ourRoute("10.20.0.0/16", via: "10.0.0.1", device: nil))])
+        #expect(plan.reports().first?.device == nil)
     }
 
     @Test("routes over protected ranges are refused with the reason and never installed", arguments: [

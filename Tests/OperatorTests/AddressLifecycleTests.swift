@@ -75,7 +75,10 @@ struct AddressLifecycleTests {
             node.metadata.labels["topology.kubernetes.io/zone"] = "dal10"
             _ = try await cluster.client.update(node)
             let reserved = try await cluster.waitUntilReserved("node-x")
-            #expect(reserved.metadata.labels["zone"] == "dal10")
+            #expect(reserved.status.zone == "dal10")
+            try await cluster.waitUntil("labels follow the node") {
+                try await cluster.address("node-x")?.metadata.labels["zone"] == "dal10"
+            }
             #expect(try await ipam.allocations().count == 1)
             await running.stop()
         }

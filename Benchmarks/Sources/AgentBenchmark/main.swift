@@ -74,12 +74,19 @@ for round in 0..<rounds {
     // The agent: converge from nothing (device, address, every route), then a no-change resync.
     let netlink = try await makeNamespace(agentNamespace)
     let kernel = NodeKernel(netlink: netlink, writes: NetlinkWriteCounter(), logger: logger)
+    // Converged = a pass makes no write. Here host0 shares the overlay subnet, so the first pass's routes
+    // land on host0 and the second pins them to tmp0; on a real node the kernel picks tmp0 at once.
     var started = clock.now
     var result = try await pass(kernel)
+    var passes = 1
+    while result.writes > 0 && result.failed == 0 && passes < 3 {
+        result = try await pass(kernel)
+        passes += 1
+    }
     converge.append(started.duration(to: clock.now))
     let installed = try await netlink.routes(in: .main, protocol: .overlayAgent).count
     guard result.failed == 0, installed == routeCount else {
-        print("round \(round): converge left \(result.failed) failures and \(installed) of \(routeCount) routes")
+        print("round \(round): converge left \(result.failed) failures and \(installed) of \(routeCount) routes after \(passes) passes")
         exit(1)
     }
     started = clock.now
@@ -119,7 +126,7 @@ func ratio(_ numerator: Duration, _ denominator: Duration) -> String {
     String(format: "%.1f×", (Double(numerator.components.attoseconds) / 1e18 + Double(numerator.components.seconds))
         / max(Double(denominator.components.attoseconds) / 1e18 + Double(denominator.components.seconds), 1e-9))
 }
-print("agent converge (device + address + \(routeCount) routes, batched netlink): \(milliseconds(agentConverge))")
+print("agent converge (device, address, \(routeCount) routes, until a pass writes nothing): \(milliseconds(agentConverge))")
 print("agent no-change resync (snapshot + plan, 0 writes):                  \(milliseconds(agentResync))")
 print("\(routeCount) × `ip route add` (the original's method):                 \(milliseconds(original))")
 print("ratio ip route add / agent converge: \(ratio(original, agentConverge)); ip route add / resync: \(ratio(original, agentResync))")

@@ -19,6 +19,10 @@ final class AddressController: Sendable {
     let nodes: Store<Node>
     /// When this process first saw each object deleting, on the policy clock.
     private let deletionSeen = Mutex<[String: Duration]>([:])
+    /// The last status written per object and the resourceVersion it was written over: while the cache
+    /// still shows that version (its watch event has not arrived), compare against what was written,
+    /// so a quick second reconcile does not write the same status again.
+    private let lastWrite = Mutex<[String: (base: String?, status: NodeOverlayIpStatus)]>([:])
 
     init(context: OperatorContext, nodes: Store<Node>) {
         self.context = context
@@ -62,9 +66,10 @@ final class AddressController: Sendable {
             allocation = try await holdAddress(for: object)
         } catch {
             let failure = (error as? ReservationFailure) ?? ReservationFailure(ipamError: error)
-            let desired = AddressStatusPlanner.failed(failure, current: object.status, generation: generation, now: context.now)
-            if AddressStatusPlanner.needsWrite(current: object.status, desired: desired) {
-                try await writeStatus(desired, of: name)
+            let current = knownStatus(of: object)
+            let desired = AddressStatusPlanner.failed(failure, current: current, generation: generation, now: context.now)
+            if AddressStatusPlanner.needsWrite(current: current, desired: desired) {
+                try await writeStatus(desired, of: object)
                 await context.events.publish(
                     .warning, reason: failure.reason, action: "ReserveAddress", note: failure.message, regarding: object)
             }
@@ -72,9 +77,10 @@ final class AddressController: Sendable {
             throw failure
         }
         try await context.crashHook(.afterReserve, name)
-        let desired = AddressStatusPlanner.reserved(allocation, current: object.status, generation: generation, now: context.now)
-        if AddressStatusPlanner.needsWrite(current: object.status, desired: desired) {
-            try await writeStatus(desired, of: name)
+        let current = knownStatus(of: object)
+        let desired = AddressStatusPlanner.reserved(allocation, current: current, generation: generation, now: context.now)
+        if AddressStatusPlanner.needsWrite(current: current, desired: desired) {
+            try await writeStatus(desired, of: object)
             if object.status.ipAddr != desired.ipAddr {
                 context.logger.info("address recorded", metadata: ["node": "\(name)", "ipAddr": "\(allocation.cidr)"])
             }
@@ -112,9 +118,20 @@ final class AddressController: Sendable {
         return try await context.ipam.reserve(owner, zone: zone)
     }
 
-    private func writeStatus(_ status: NodeOverlayIpStatus, of name: String) async throws {
+    /// The object's status, or what this controller last wrote over exactly this version of it.
+    private func knownStatus(of object: NodeOverlayIp) -> NodeOverlayIpStatus {
+        let name = object.metadata.name
+        guard let written = lastWrite.withLock({ $0[name] }), written.base == object.metadata.resourceVersion else {
+            return object.status
+        }
+        return written.status
+    }
+
+    private func writeStatus(_ status: NodeOverlayIpStatus, of object: NodeOverlayIp) async throws {
+        let name = object.metadata.name
         do {
             _ = try await context.client.patchStatus(NodeOverlayIp.self, name: name, patch: .merge(try status.operatorPatch()))
+            lastWrite.withLock { $0[name] = (object.metadata.resourceVersion, status) }
         } catch let error as KubeAPIError where error.isNotFound {}
     }
 
@@ -154,5 +171,6 @@ final class AddressController: Sendable {
 
     private func forgetDeletion(of name: String) {
         _ = deletionSeen.withLock { $0.removeValue(forKey: name) }
+        _ = lastWrite.withLock { $0.removeValue(forKey: name) }
     }
 }

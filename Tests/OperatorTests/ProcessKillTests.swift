@@ -1,0 +1,120 @@
+// The overlay-ip-controller executable: bad configuration exits non-zero; SIGKILL mid-burst and restart.
+import Foundation
+import IPAMCore
+import KubeClient
+import OverlayAPI
+import Testing
+
+/// The built executable, next to the test bundle (`swift build --build-tests` builds it too).
+private let executable: String? = {
+    let candidates = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
+        .compactMap { $0?.appendingPathComponent("overlay-ip-controller").path }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
+
+/// A started process and its exit status, delivered once it ends.
+private struct Launched {
+    let process: Process
+    let exit: AsyncStream<Int32>
+
+    var exitStatus: Int32 {
+        get async {
+            for await status in exit { return status }
+            return process.terminationStatus
+        }
+    }
+}
+
+private func launch(_ arguments: [String], output: String) throws -> Launched {
+    let process = Process()
+    let (exit, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    process.terminationHandler = { ended in
+        continuation.yield(ended.terminationStatus)
+        continuation.finish()
+    }
+    process.executableURL = URL(fileURLWithPath: executable ?? "/nonexistent")
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["KUBECONFIG"] = nil
+    process.environment = environment
+    _ = FileManager.default.createFile(atPath: output, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    return Launched(process: process, exit: exit)
+}
+
+@Suite("The overlay-ip-controller executable", .enabled(if: executable != nil))
+struct ProcessKillTests {
+    @Test("a bad configuration exits non-zero with the IPAM core's path and message")
+    func badConfigurationExits() async throws {
+        try await OperatorHarness.with { cluster in
+            let config = try cluster.directory.write("""
+                clusterID: c1
+                ipam:
+                  backend: local
+                  local:
+                    database: \(cluster.directory.file("x.db"))
+                    zones:
+                      dal10:
+                        - {subnet: 192.168.100.0/24, gateway: 10.0.0.1}
+                """, to: "bad.yaml")
+            let output = cluster.directory.file("bad.log")
+            let process = try launch(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
+            #expect(await process.exitStatus != 0)
+            let text = try String(contentsOfFile: output, encoding: .utf8)
+            #expect(text.contains("ipam.local.zones.dal10[0].gateway: 10.0.0.1 is outside 192.168.100.0/24"))
+        }
+    }
+
+    @Test("SIGKILL during a burst of reservations, then a restart: every node keeps one IP, none leaks")
+    func killedProcessRestarts() async throws {
+        try await OperatorHarness.with { cluster in
+            let config = try cluster.directory.write("""
+                clusterID: test-cluster
+                ipam:
+                  backend: local
+                  local:
+                    database: \(cluster.directory.file("kill.db"))
+                    zones:
+                      dal10:
+                        - {subnet: 192.168.100.0/24}
+                """, to: "config.yaml")
+            let arguments = [
+                "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
+                "--metrics-address", "127.0.0.1:0", "--log-level", "info",
+            ]
+            let first = try launch(arguments, output: cluster.directory.file("first.log"))
+            let names = (0..<30).map { "node-\($0)" }
+            for name in names { try await cluster.createNode(name, zone: "dal10") }
+            try await cluster.waitUntil("some nodes reserved") {
+                try await cluster.client.listAll(NodeOverlayIp.self).items.contains { $0.status.ipAddr != nil }
+            }
+            kill(first.process.processIdentifier, SIGKILL)
+            #expect(await first.exitStatus != 0)
+
+            let secondLog = cluster.directory.file("second.log")
+            let second = try launch(arguments, output: secondLog)
+            // SIGTERM is handled once the services run (before that the default action would kill it).
+            try await cluster.waitUntil("second process started") {
+                (try? String(contentsOfFile: secondLog, encoding: .utf8))?.contains("controller started") == true
+            }
+            try await cluster.waitUntil("all reserved after restart", timeout: .seconds(30)) {
+                let items = try await cluster.client.listAll(NodeOverlayIp.self).items
+                return items.count == names.count && items.allSatisfy { $0.status.ipAddr != nil }
+            }
+            kill(second.process.processIdentifier, SIGTERM)
+            #expect(await second.exitStatus == 0)
+
+            let configuration = try OverlayConfiguration.parse(yaml: try String(contentsOfFile: config, encoding: .utf8))
+            let ipam = try await cluster.backend(configuration)
+            let allocations = try await ipam.allocations()
+            #expect(allocations.count == names.count)
+            let held = Dictionary(uniqueKeysWithValues: allocations.map { ($0.owner.nodeName, $0.cidr) })
+            for object in try await cluster.client.listAll(NodeOverlayIp.self).items {
+                #expect(held[object.metadata.name] == object.status.ipAddr)
+            }
+        }
+    }
+}
