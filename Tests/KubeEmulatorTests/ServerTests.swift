@@ -3,6 +3,7 @@ import Foundation
 import KubeEmulator
 import NIOSSL
 import Testing
+import TestSupport
 
 @Suite("Server shell")
 struct ServerTests {
@@ -152,16 +153,12 @@ struct TemporaryCertificate {
     static func make() throws -> TemporaryCertificate {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kubeemu-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                             "-keyout", "\(path)/key.pem", "-out", "\(path)/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CertificateError(status: process.terminationStatus) }
+        let (status, _) = try ChildProcess.run(
+            "/usr/bin/openssl",
+            arguments: ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", "\(path)/key.pem", "-out", "\(path)/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        guard status == 0 else { throw CertificateError(status: status) }
         return TemporaryCertificate(path: path)
     }
 

@@ -129,20 +129,10 @@ public struct TestNetworkNamespace: Sendable {
 
     @discardableResult
     private static func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        let (status, text) = try ChildProcess.run(executable, arguments: arguments)
+        guard status == 0 else {
             throw TestNetworkNamespaceError(
-                command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
-                output: text)
+                command: ([executable] + arguments).joined(separator: " "), status: status, output: text)
         }
         return text
     }

@@ -68,18 +68,11 @@ public struct TLSTestCertificates: Sendable {
               -addext 'basicConstraints=CA:FALSE' -addext 'keyUsage=critical,digitalSignature' \
               -addext 'extendedKeyUsage=clientAuth'
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TLSTestCertificatesError(script: script, output: String(decoding: output, as: UTF8.self))
+        // `cd` in the script: posix_spawn's chdir action is a GNU extension Swift does not import.
+        let (status, output) = try ChildProcess.run(
+            "/bin/sh", arguments: ["-c", "cd '\(directory)' || exit 1\nexec >/dev/null\n\(script)"])
+        guard status == 0 else {
+            throw TLSTestCertificatesError(script: script, output: output)
         }
     }
 
