@@ -20,7 +20,7 @@ struct ServerTests {
 
     @Test("TLS with a given certificate serves the API")
     func tls() async throws {
-        let directory = try TemporaryCertificate.make()
+        let directory = try await TemporaryCertificate.make()
         let emulator = try await KubeEmulator.start(.init(tls: .init(certificateFile: directory.certificate, privateKeyFile: directory.key)))
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
         var configuration = TLSConfiguration.makeClientConfiguration()
@@ -35,7 +35,7 @@ struct ServerTests {
 
     @Test("a generated self-signed certificate serves HTTPS that trusts its own PEM")
     func selfSigned() async throws {
-        let tls = try KubeEmulator.TLS.generateSelfSigned()
+        let tls = try await onDedicatedThread { try KubeEmulator.TLS.generateSelfSigned() }
         let emulator = try await KubeEmulator.start(.init(tls: tls))
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(tls.certificatePEM))
@@ -150,7 +150,12 @@ struct TemporaryCertificate {
     var certificate: String { "\(path)/cert.pem" }
     var key: String { "\(path)/key.pem" }
 
-    static func make() throws -> TemporaryCertificate {
+    /// Runs `openssl` on a dedicated thread so the cooperative pool keeps serving other tests meanwhile.
+    static func make() async throws -> TemporaryCertificate {
+        try await onDedicatedThread { try makeBlocking() }
+    }
+
+    private static func makeBlocking() throws -> TemporaryCertificate {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kubeemu-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let (status, _) = try ChildProcess.run(

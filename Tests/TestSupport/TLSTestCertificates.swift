@@ -40,11 +40,15 @@ public struct TLSTestCertificates: Sendable {
     }
 
     /// One PKI generated on first use and shared by every caller in this process.
-    public static func shared() throws -> TLSTestCertificates {
-        try sharedResult.get()
+    ///
+    /// The callers wait by suspending while `openssl` runs on a dedicated thread: when this was a `static let`
+    /// generated synchronously, the first caller ran `openssl` on a cooperative thread and every other caller
+    /// blocked in the lazy initializer, freezing the whole pool (two threads on CI) for a second or more.
+    public static func shared() async throws -> TLSTestCertificates {
+        try await sharedGeneration.value
     }
 
-    private static let sharedResult = Result { try generate() }
+    private static let sharedGeneration = Task { try await onDedicatedThread { try generate() } }
 
     /// Deletes the directory and its files.
     public func remove() {
