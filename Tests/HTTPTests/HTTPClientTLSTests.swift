@@ -21,7 +21,7 @@ private func get(_ server: TestHTTPServer, tls: TLSConfiguration, path: String =
 struct HTTPClientTLSTests {
     @Test("verification succeeds with the CA as a file")
     func caFile() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki), handler: okHandler)
         let response = try await get(server, tls: .init(certificateAuthority: .file(pki.caCertificatePath)), path: "/a").get()
         #expect(response.body == Array("secure /a".utf8))
@@ -30,7 +30,7 @@ struct HTTPClientTLSTests {
 
     @Test("verification succeeds with the CA as PEM bytes")
     func caPEM() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki), handler: okHandler)
         let response = try await get(server, tls: .init(certificateAuthority: .pem(pki.caCertificatePEM()))).get()
         #expect(response.status == 200)
@@ -39,7 +39,7 @@ struct HTTPClientTLSTests {
 
     @Test("without the CA verification fails with a TLS error that says to pass the CA")
     func noCA() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki), handler: okHandler)
         let result = await get(server, tls: .init())
         guard case .failure(.tls(let message)) = result else {
@@ -53,7 +53,7 @@ struct HTTPClientTLSTests {
 
     @Test("a CA that did not sign the server certificate fails verification")
     func wrongCA() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki), handler: okHandler)
         let result = await get(server, tls: .init(certificateAuthority: .file(pki.otherCACertificatePath)))
         guard case .failure(.tls) = result else {
@@ -65,7 +65,7 @@ struct HTTPClientTLSTests {
 
     @Test("insecureSkipVerify accepts the unverified server")
     func insecureSkipVerify() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki), handler: okHandler)
         let response = try await get(server, tls: .init(insecureSkipVerify: true)).get()
         #expect(response.status == 200)
@@ -74,7 +74,7 @@ struct HTTPClientTLSTests {
 
     @Test("a missing CA file is an invalid request naming the file")
     func missingCAFile() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki), handler: okHandler)
         let result = await get(server, tls: .init(certificateAuthority: .file(pki.directory + "/missing.pem")))
         guard case .failure(.invalidRequest(let message)) = result else {
@@ -87,7 +87,7 @@ struct HTTPClientTLSTests {
 
     @Test("the server name is verified instead of the URL's host, while connecting to the URL's address")
     func serverName() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki)) { request, responder in
             try await responder.respond(status: 200, body: request.header("host") ?? "no host")
         }
@@ -105,7 +105,7 @@ struct HTTPClientTLSTests {
 
     @Test("TLS connections are reused across requests")
     func tlsConnectionReuse() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki), handler: okHandler)
         let client = HTTPClient(configuration: .init(tls: .init(certificateAuthority: .pem(try pki.caCertificatePEM()))))
         for index in 0..<10 {
@@ -117,7 +117,7 @@ struct HTTPClientTLSTests {
 
     @Test("a server that requires a client certificate accepts ours from files and from PEM bytes, and refuses none")
     func clientCertificate() async throws {
-        let pki = try TLSTestCertificates.shared()
+        let pki = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(pki, requireClientCertificate: true), handler: okHandler)
         let ca = TLSConfiguration.PEMSource.file(pki.caCertificatePath)
         let fromFiles = try await get(

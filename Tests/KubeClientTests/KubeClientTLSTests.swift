@@ -31,7 +31,7 @@ struct KubeClientTLSTests {
 
     @Test("a server requiring client certificates accepts the kubeconfig's CA and client certificate data")
     func clientCertificate() async throws {
-        let certificates = try TLSTestCertificates.shared()
+        let certificates = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(certificates, requireClientCertificate: true)) { _, responder in
             try await responder.respond(
                 status: 200, headers: [.init("Content-Type", "application/json")], body: #"{"metadata":{"name":"n1"}}"#)
@@ -52,7 +52,7 @@ struct KubeClientTLSTests {
 
     @Test("a server certificate from another CA fails as a transport error carrying the TLS cause")
     func wrongCertificateAuthority() async throws {
-        let certificates = try TLSTestCertificates.shared()
+        let certificates = try await TLSTestCertificates.shared()
         let server = try await TestHTTPServer.start(tls: .init(certificates)) { _, responder in
             try await responder.respond(status: 200, body: "{}")
         }

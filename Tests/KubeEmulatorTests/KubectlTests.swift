@@ -13,7 +13,7 @@ struct KubectlTests {
         var directory: TemporaryCertificate
 
         static func make() async throws -> Setup {
-            let certificate = try TemporaryCertificate.make()
+            let certificate = try await TemporaryCertificate.make()
             let tls = try KubeEmulator.TLS(certificateFile: certificate.certificate, privateKeyFile: certificate.key)
             let emulator = try await KubeEmulator.start(.init(tokens: ["kubectl-token"], tls: tls))
             let kubeconfig = "\(certificate.path)/kubeconfig"

@@ -3,6 +3,7 @@ import Foundation
 import KubeEmulator
 import NIOSSL
 import Testing
+import TestSupport
 
 @Suite("Server shell")
 struct ServerTests {
@@ -19,7 +20,7 @@ struct ServerTests {
 
     @Test("TLS with a given certificate serves the API")
     func tls() async throws {
-        let directory = try TemporaryCertificate.make()
+        let directory = try await TemporaryCertificate.make()
         let emulator = try await KubeEmulator.start(.init(tls: .init(certificateFile: directory.certificate, privateKeyFile: directory.key)))
         defer { try? FileManager.default.removeItem(atPath: directory.path) }
         var configuration = TLSConfiguration.makeClientConfiguration()
@@ -34,7 +35,7 @@ struct ServerTests {
 
     @Test("a generated self-signed certificate serves HTTPS that trusts its own PEM")
     func selfSigned() async throws {
-        let tls = try KubeEmulator.TLS.generateSelfSigned()
+        let tls = try await onDedicatedThread { try KubeEmulator.TLS.generateSelfSigned() }
         let emulator = try await KubeEmulator.start(.init(tls: tls))
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(tls.certificatePEM))
@@ -149,19 +150,20 @@ struct TemporaryCertificate {
     var certificate: String { "\(path)/cert.pem" }
     var key: String { "\(path)/key.pem" }
 
-    static func make() throws -> TemporaryCertificate {
+    /// Runs `openssl` on a dedicated thread so the cooperative pool keeps serving other tests meanwhile.
+    static func make() async throws -> TemporaryCertificate {
+        try await onDedicatedThread { try makeBlocking() }
+    }
+
+    private static func makeBlocking() throws -> TemporaryCertificate {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kubeemu-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                             "-keyout", "\(path)/key.pem", "-out", "\(path)/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CertificateError(status: process.terminationStatus) }
+        let (status, _) = try ChildProcess.run(
+            "/usr/bin/openssl",
+            arguments: ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", "\(path)/key.pem", "-out", "\(path)/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        guard status == 0 else { throw CertificateError(status: status) }
         return TemporaryCertificate(path: path)
     }
 

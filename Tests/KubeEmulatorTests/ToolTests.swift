@@ -25,20 +25,14 @@ struct ToolTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let kubeconfig = directory.appendingPathComponent("kubeconfig").path
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--write-kubeconfig", kubeconfig, "--token", "tool-token"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let (exited, exitContinuation) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exitContinuation.yield($0.terminationStatus); exitContinuation.finish() }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        let process = try ChildProcess.launch(
+            binary, arguments: ["--write-kubeconfig", kubeconfig, "--token", "tool-token"], standardError: .pipe)
+        let errors = try #require(process.standardError)
+        defer { process.terminate(signal: SIGKILL); _ = process.waitUntilExit() }
 
         // The log line "kubeconfig written" is the event that says the file is complete.
         var logged = ""
-        for await line in KubectlRunner.lines(of: errors.fileHandleForReading) {
+        for await line in KubectlRunner.lines(of: errors) {
             logged += line + "\n"
             if logged.contains("kubeconfig written") { break }
         }
@@ -51,8 +45,7 @@ struct ToolTests {
         #expect(result.stdout.contains("namespace/default"), "\(result.stderr)")
 
         process.terminate()
-        var status: Int32?
-        for await code in exited { status = code }
+        let status = await process.exitStatus()
         #expect(status == 0)
     }
 }

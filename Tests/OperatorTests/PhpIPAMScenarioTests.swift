@@ -9,6 +9,47 @@ import Testing
 
 @Suite("Address lifecycle with the phpIPAM backend")
 struct PhpIPAMScenarioTests {
+    @Test("phpIPAM down: Reserved=False with BackendUnavailable and a Warning Event, then an address once it is back")
+    func backendDownIsReportedAndRetried() async throws {
+        try await OperatorHarness.with { cluster in
+            let emulator = PhpIPAMEmulator()
+            let server = try await PhpIPAMServer.start(emulator: emulator)
+            do {
+                let token = try cluster.directory.write("iksnonestatictoken000000", to: "token")
+                let configuration = try OverlayConfiguration.parse(yaml: """
+                    clusterID: test-cluster
+                    ipam:
+                      backend: phpipam
+                      phpipam:
+                        url: \(server.baseURL)
+                        appID: iksnone
+                        credentials: {tokenFile: \(token)}
+                        subnetMap: {dal10: [7]}
+                    """)
+                let ipam = try await cluster.backend(configuration)
+                await emulator.injectFaults { $0.failNextRequests = 1_000_000 }
+                let running = try await cluster.startOperator(ipam: ipam, zones: ["dal10"])
+                try await cluster.createNode("node-a", zone: "dal10")
+                try await cluster.waitUntil("BackendUnavailable") {
+                    try await cluster.address("node-a")?.status.conditions?.condition(ofType: "Reserved")?.reason == "BackendUnavailable"
+                }
+                try await cluster.waitUntil("a Warning event") {
+                    cluster.emulator.objects(apiVersion: "events.k8s.io/v1", kind: "Event").contains {
+                        $0["type"]?.stringValue == "Warning" && $0["reason"]?.stringValue == "BackendUnavailable"
+                    }
+                }
+                await emulator.injectFaults { $0.failNextRequests = 0 }
+                let object = try await cluster.waitUntilReserved("node-a", timeout: .seconds(30))
+                #expect(object.status.ipAddr?.hasPrefix("192.168.100.") == true)
+                await running.stop()
+            } catch {
+                await server.shutdown()
+                throw error
+            }
+            await server.shutdown()
+        }
+    }
+
     @Test("nodes get addresses from the mapped phpIPAM subnet and removal releases them there")
     func phpIPAMLifecycle() async throws {
         try await OperatorHarness.with { cluster in

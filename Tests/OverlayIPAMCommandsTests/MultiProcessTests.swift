@@ -20,23 +20,11 @@ struct MultiProcessTests {
     }
 
     /// Runs `overlay-ipam` as a child process, its standard output going to `outputFile`; returns its exit
-    /// status and output. Waits through the termination handler, so no thread blocks on the child.
+    /// status and output. A dedicated thread waits for the child, so the cooperative pool never blocks.
     private static func spawn(_ executable: URL, _ arguments: [String], outputFile: String) async throws -> (status: Int32, output: String) {
-        guard FileManager.default.createFile(atPath: outputFile, contents: nil) else {
-            throw CommandFailureForTest("cannot create \(outputFile)")
-        }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
-        try process.run()
-        var status: Int32 = -1
-        for await code in exited { status = code }
+        let process = try ChildProcess.launch(
+            executable.path, arguments: arguments, standardOutput: .file(outputFile), standardError: .discard)
+        let status = await process.exitStatus()
         return (status, try String(contentsOfFile: outputFile, encoding: .utf8))
     }
 

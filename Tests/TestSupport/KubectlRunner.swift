@@ -44,15 +44,25 @@ public struct KubectlRunner: Sendable {
     /// Whether the kubectl binary exists on this machine.
     public var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
 
-    private func process(_ arguments: [String]) -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDirectory] + arguments
+    private var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = nil
         environment["HOME"] = URL(fileURLWithPath: cacheDirectory).deletingLastPathComponent().path
-        process.environment = environment
-        return process
+        return environment
+    }
+
+    private func launch(
+        _ arguments: [String], standardInput: Bool = false,
+        standardOutput: ChildProcess.Output, standardError: ChildProcess.Output
+    ) throws -> ChildProcess {
+        do {
+            return try ChildProcess.launch(
+                executable, arguments: ["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDirectory] + arguments,
+                environment: environment, standardInput: standardInput,
+                standardOutput: standardOutput, standardError: standardError)
+        } catch {
+            throw KubectlRunnerError(message: "cannot start \(executable): \(error)")
+        }
     }
 
     /// Runs `kubectl arguments…` to completion, feeding `stdin` if given.
@@ -62,31 +72,13 @@ public struct KubectlRunner: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("stdout")
         let errURL = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = process(arguments)
-        let outHandle = try FileHandle(forWritingTo: outURL)
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        let exitCode: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: KubectlRunnerError(message: "cannot start \(executable): \(error)"))
-                return
-            }
-            if let stdin {
-                input.fileHandleForWriting.write(Data(stdin.utf8))
-                try? input.fileHandleForWriting.close()
-            }
+        let child = try launch(
+            arguments, standardInput: stdin != nil, standardOutput: .file(outURL.path), standardError: .file(errURL.path))
+        if let input = child.standardInput {
+            input.write(Data((stdin ?? "").utf8))
+            try? input.close()
         }
-        try? outHandle.close()
-        try? errHandle.close()
+        let exitCode = await child.exitStatus()
         return KubectlResult(
             exitCode: exitCode,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
@@ -95,16 +87,11 @@ public struct KubectlRunner: Sendable {
 
     /// Starts a long-running kubectl (e.g. `get -w`); read its stdout line by line, then `terminate()` it.
     public func start(_ arguments: [String]) throws -> KubectlProcess {
-        let process = process(arguments)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do {
-            try process.run()
-        } catch {
-            throw KubectlRunnerError(message: "cannot start \(executable): \(error)")
+        let child = try launch(arguments, standardOutput: .pipe, standardError: .standardOutput)
+        guard let output = child.standardOutput else {
+            throw KubectlRunnerError(message: "kubectl started without its output pipe")
         }
-        return KubectlProcess(process: process, lines: Self.lines(of: output.fileHandleForReading))
+        return KubectlProcess(child: child, lines: Self.lines(of: output))
     }
 
     /// The lines read from `handle` until end of file, read by a dedicated thread with blocking reads.
@@ -128,22 +115,21 @@ public struct KubectlRunner: Sendable {
 }
 
 /// A kubectl running in the background.
-public struct KubectlProcess: @unchecked Sendable {
-    // @unchecked: `Process` is not Sendable; this wrapper only calls `terminate()`/`isRunning`, which Foundation
-    // documents as safe from any thread, and never mutates the process configuration after `run()`.
-    private let process: Process
+public struct KubectlProcess: Sendable {
+    private let child: ChildProcess
 
     /// Each line kubectl prints (stdout and stderr), without the newline; finishes when the process exits.
     public let lines: AsyncStream<String>
 
-    init(process: Process, lines: AsyncStream<String>) {
-        self.process = process
+    init(child: ChildProcess, lines: AsyncStream<String>) {
+        self.child = child
         self.lines = lines
     }
 
-    /// Stops kubectl (SIGTERM).
+    /// Stops kubectl (SIGTERM) and reaps it on a background thread.
     public func terminate() {
-        if process.isRunning { process.terminate() }
+        child.terminate()
+        Task { [child] in _ = await child.exitStatus() }
     }
 }
 

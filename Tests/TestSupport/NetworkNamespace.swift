@@ -48,9 +48,17 @@ public struct TestNetworkNamespace: Sendable {
         hostAddress: String = "192.168.100.2/24",
         _ body: (TestNetworkNamespace) async throws -> Result
     ) async throws -> Result {
-        let namespace = try create(hostAddress: hostAddress)
-        defer { namespace.delete() }
-        return try await body(namespace)
+        // The half-dozen `ip` runs of setup and teardown happen on a dedicated thread, not the cooperative pool
+        // that every parallel test needs (see `onDedicatedThread`).
+        let namespace = try await onDedicatedThread { try create(hostAddress: hostAddress) }
+        do {
+            let result = try await body(namespace)
+            _ = try? await onDedicatedThread { namespace.delete() }
+            return result
+        } catch {
+            _ = try? await onDedicatedThread { namespace.delete() }
+            throw error
+        }
     }
 
     /// Runs `ip -n NAME ARGUMENTS…` (e.g. `ip("route", "del", "10.1.0.0/16")`) and returns its output.
@@ -129,20 +137,10 @@ public struct TestNetworkNamespace: Sendable {
 
     @discardableResult
     private static func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        let (status, text) = try ChildProcess.run(executable, arguments: arguments)
+        guard status == 0 else {
             throw TestNetworkNamespaceError(
-                command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
-                output: text)
+                command: ([executable] + arguments).joined(separator: " "), status: status, output: text)
         }
         return text
     }

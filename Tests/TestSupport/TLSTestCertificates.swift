@@ -40,11 +40,15 @@ public struct TLSTestCertificates: Sendable {
     }
 
     /// One PKI generated on first use and shared by every caller in this process.
-    public static func shared() throws -> TLSTestCertificates {
-        try sharedResult.get()
+    ///
+    /// The callers wait by suspending while `openssl` runs on a dedicated thread: when this was a `static let`
+    /// generated synchronously, the first caller ran `openssl` on a cooperative thread and every other caller
+    /// blocked in the lazy initializer, freezing the whole pool (two threads on CI) for a second or more.
+    public static func shared() async throws -> TLSTestCertificates {
+        try await sharedGeneration.value
     }
 
-    private static let sharedResult = Result { try generate() }
+    private static let sharedGeneration = Task { try await onDedicatedThread { try generate() } }
 
     /// Deletes the directory and its files.
     public func remove() {
@@ -68,18 +72,11 @@ public struct TLSTestCertificates: Sendable {
               -addext 'basicConstraints=CA:FALSE' -addext 'keyUsage=critical,digitalSignature' \
               -addext 'extendedKeyUsage=clientAuth'
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TLSTestCertificatesError(script: script, output: String(decoding: output, as: UTF8.self))
+        // `cd` in the script: posix_spawn's chdir action is a GNU extension Swift does not import.
+        let (status, output) = try ChildProcess.run(
+            "/bin/sh", arguments: ["-c", "cd '\(directory)' || exit 1\nexec >/dev/null\n\(script)"])
+        guard status == 0 else {
+            throw TLSTestCertificatesError(script: script, output: output)
         }
     }
 

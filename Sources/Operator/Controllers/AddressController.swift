@@ -81,7 +81,10 @@ final class AddressController: Sendable {
         let desired = AddressStatusPlanner.reserved(allocation, current: current, generation: generation, now: context.now)
         if AddressStatusPlanner.needsWrite(current: current, desired: desired) {
             try await writeStatus(desired, of: object)
-            if object.status.ipAddr != desired.ipAddr {
+            if current.ipAddr == nil {
+                context.metrics.allocationChanged(zone: allocation.zone, by: 1)
+            }
+            if current.ipAddr != desired.ipAddr {
                 context.logger.info("address recorded", metadata: ["node": "\(name)", "ipAddr": "\(allocation.cidr)"])
             }
         }
@@ -160,6 +163,9 @@ final class AddressController: Sendable {
             try await context.ipam.release(context.owner(of: name))
             context.logger.info(
                 "released address", metadata: ["node": "\(name)", "ipAddr": "\(object.status.ipAddr ?? "none")", "because": "\(reason)"])
+            if let zone = object.status.zone, object.status.ipAddr != nil {
+                context.metrics.allocationChanged(zone: zone, by: -1)
+            }
             try await context.crashHook(.afterRelease, name)
             do {
                 _ = try await context.client.patch(NodeOverlayIp.self, name: name, patch: .json(removal))

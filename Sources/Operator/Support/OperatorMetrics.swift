@@ -47,6 +47,11 @@ public struct OperatorMetrics: Sendable {
         ).observe(duration)
     }
 
+    /// Adjusts the allocation count of `zone` between two recovery passes (which set exact values).
+    public func allocationChanged(zone: String, by delta: Int) {
+        registry.gauge("overlay_allocations", help: "Addresses held per zone", labels: ["zone": zone]).add(Double(delta))
+    }
+
     /// Sets the allocation count of each zone in `counts` (callers include empty zones as 0).
     public func allocations(perZone counts: [String: Int]) {
         for (zone, count) in counts {

@@ -11,8 +11,8 @@ import Testing
 struct PhpIPAMBackendTLSAndConfigTests {
     let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
 
-    private func serverTLS() throws -> (PhpIPAMServer.TLS, TLSTestCertificates) {
-        let certificates = try TLSTestCertificates.shared()
+    private func serverTLS() async throws -> (PhpIPAMServer.TLS, TLSTestCertificates) {
+        let certificates = try await TLSTestCertificates.shared()
         let chain = try Array(Data(contentsOf: URL(fileURLWithPath: certificates.serverCertificatePath)))
         let key = try Array(Data(contentsOf: URL(fileURLWithPath: certificates.serverKeyPath)))
         return (PhpIPAMServer.TLS(certificateChainPEM: chain, privateKeyPEM: key), certificates)
@@ -20,7 +20,7 @@ struct PhpIPAMBackendTLSAndConfigTests {
 
     @Test("an ssl_token app over TLS works with the CA file and fails as a configuration error without it")
     func tlsWithCAFile() async throws {
-        let (tls, certificates) = try serverTLS()
+        let (tls, certificates) = try await serverTLS()
         try await EmulatorFixture.with(tls: tls, clientTLS: .init(certificateAuthority: .file(certificates.caCertificatePath))) { fixture async throws in
             #expect(fixture.server.baseURL.hasPrefix("https://"))
             let trusted = try await fixture.backend(fixture.configuration(appID: "iks", caFile: certificates.caCertificatePath))
@@ -37,7 +37,7 @@ struct PhpIPAMBackendTLSAndConfigTests {
 
     @Test("insecureSkipTLSVerify works without a CA and is logged as a warning at start")
     func insecureSkipVerify() async throws {
-        let (tls, _) = try serverTLS()
+        let (tls, _) = try await serverTLS()
         try await EmulatorFixture.with(tls: tls, clientTLS: .init(insecureSkipVerify: true)) { fixture async throws in
             let logs = CapturedLogs()
             let backend = try await fixture.backend(fixture.configuration(appID: "iks", insecureSkipTLSVerify: true), logger: logs.logger())
