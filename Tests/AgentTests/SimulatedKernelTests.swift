@@ -1,4 +1,5 @@
 // Unit tests of the dry-run kernel: its initial state, plans executed against it, and convergence.
+import Foundation
 import IPAMCore
 import Logging
 import Netlink
