@@ -225,7 +225,12 @@ public final class NodeAgent: Service, Sendable {
             do {
                 let updated = try await client.patchStatus(
                     NodeOverlayIp.self, name: configuration.nodeName, patch: .merge(report.mergePatch()))
-                overlays.apply(.apply(updated))
+                // Our write, cached so the next pass does not patch again, unless the watch already
+                // delivered a newer object (e.g. the operator's ipAddr written just after our patch):
+                // overwriting that with this older response would hide it until the next resync.
+                if overlays.get(name: configuration.nodeName)?.metadata.resourceVersion == overlay.metadata.resourceVersion {
+                    overlays.apply(.apply(updated))
+                }
                 patched = true
                 logger.info(
                     "reported status",

@@ -151,7 +151,7 @@ final class LabRun: Sendable {
         let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig), logger: quietLogger("lab-client"))
         var snapshot = try await waitForConvergence(client: client)
         if dryRun {
-            print("\n" + snapshot.table() + "\n")
+            print("\n" + snapshot.table(dryRun: true) + "\n")
             print("StaticRoute \(LabTopology.routeName): applied/selected \(snapshot.routeReady ?? "-")")
             if snapshot.isConverged {
                 print(
