@@ -114,6 +114,12 @@ public struct OverlayAddress: Sendable, Hashable, CustomStringConvertible {
         self.prefixLength = prefixLength
     }
 
+    /// Parses `192.168.100.4/24` (host bits allowed); `nil` when it is not an address with a prefix length.
+    public init?(cidr: String) {
+        guard let parsed = DesiredNode.parseCIDR(cidr) else { return nil }
+        self = parsed
+    }
+
     /// `192.168.100.4/24`.
     public var description: String { "\(address)/\(prefixLength)" }
 }

@@ -22,7 +22,7 @@ import Synchronization
 public final class NodeAgent: Service, Sendable {
     private let configuration: AgentConfiguration
     private let client: KubeClient
-    private let kernel: NodeKernel
+    private let kernel: any KernelAccess
     private let clock: any Clock<Duration>
     private let logger: Logger
     private let health: HealthState
@@ -32,23 +32,41 @@ public final class NodeAgent: Service, Sendable {
     private let nodes = Store<Node>()
     private let routes = Store<StaticRoute>()
 
-    /// Makes an agent.
+    /// Makes an agent that configures the namespace of `netlink`.
     /// - Parameters:
     ///   - netlink: the context of the namespace to configure (the API traffic does not go through it).
     ///   - writes: counts netlink writes (tests check that a restart makes none).
     ///   - onReconcile: called after every pass (tests await convergence with it).
-    public init(
+    public convenience init(
         configuration: AgentConfiguration, client: KubeClient, netlink: NetlinkContext,
         writes: NetlinkWriteCounter = NetlinkWriteCounter(), metrics: MetricsRegistry = MetricsRegistry(),
         health: HealthState = HealthState(), clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger = Logger(label: "overlay-network-agent"),
         onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
     ) {
+        var kernelLogger = logger
+        kernelLogger[metadataKey: "node"] = "\(configuration.nodeName)"
+        self.init(
+            configuration: configuration, client: client,
+            kernel: NodeKernel(netlink: netlink, writes: writes, logger: kernelLogger), metrics: metrics, health: health,
+            clock: clock, logger: logger, onReconcile: onReconcile)
+    }
+
+    /// Makes an agent that plans against and writes to `kernel` (a ``SimulatedKernel`` for a dry run).
+    /// - Parameters:
+    ///   - kernel: what the agent reads and changes.
+    ///   - onReconcile: called after every pass (tests await convergence with it).
+    public init(
+        configuration: AgentConfiguration, client: KubeClient, kernel: any KernelAccess,
+        metrics: MetricsRegistry = MetricsRegistry(), health: HealthState = HealthState(),
+        clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "overlay-network-agent"),
+        onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
+    ) {
         var logger = logger
         logger[metadataKey: "node"] = "\(configuration.nodeName)"
         self.configuration = configuration
         self.client = client
-        self.kernel = NodeKernel(netlink: netlink, writes: writes, logger: logger)
+        self.kernel = kernel
         self.clock = clock
         self.logger = logger
         self.health = health
@@ -142,10 +160,8 @@ public final class NodeAgent: Service, Sendable {
         let deviceName = configuration.deviceName
         while !Task.isCancelled {
             do throws(NetlinkError) {
-                let events = try await kernel.netlink.events()
-                health.set("netlink-events", ready: true)
-                for try await event in events where Self.concernsAgent(event, deviceName: deviceName) {
-                    repair()
+                try await kernel.followEvents(opened: { health.set("netlink-events", ready: true) }) { event in
+                    if Self.concernsAgent(event, deviceName: deviceName) { repair() }
                 }
             } catch {
                 health.set("netlink-events", ready: false, message: error.description)
@@ -209,7 +225,12 @@ public final class NodeAgent: Service, Sendable {
             do {
                 let updated = try await client.patchStatus(
                     NodeOverlayIp.self, name: configuration.nodeName, patch: .merge(report.mergePatch()))
-                overlays.apply(.apply(updated))
+                // Our write, cached so the next pass does not patch again, unless the watch already
+                // delivered a newer object (e.g. the operator's ipAddr written just after our patch):
+                // overwriting that with this older response would hide it until the next resync.
+                if overlays.get(name: configuration.nodeName)?.metadata.resourceVersion == overlay.metadata.resourceVersion {
+                    overlays.apply(.apply(updated))
+                }
                 patched = true
                 logger.info(
                     "reported status",

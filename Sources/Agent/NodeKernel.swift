@@ -22,7 +22,7 @@ public struct PlanExecution: Sendable {
 }
 
 /// Reads and changes one network namespace through a ``NetlinkContext``.
-public struct NodeKernel: Sendable {
+public struct NodeKernel: KernelAccess {
     /// The netlink context (its namespace is where everything happens).
     public let netlink: NetlinkContext
     private let writes: NetlinkWriteCounter
@@ -41,6 +41,13 @@ public struct NodeKernel: Sendable {
         let addresses = try await netlink.addresses()
         let routes = try await netlink.routes()
         return KernelSnapshot(links: links, addresses: addresses, routes: routes)
+    }
+
+    /// Streams the namespace's netlink events until the socket fails or the task is cancelled.
+    public func followEvents(opened: () -> Void, onEvent: (NetlinkEvent) -> Void) async throws(NetlinkError) {
+        let events = try await netlink.events()
+        opened()
+        for try await event in events { onEvent(event) }
     }
 
     /// Executes `plan`: device actions, then address actions, then all route changes in one batch.

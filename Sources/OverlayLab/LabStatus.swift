@@ -49,15 +49,17 @@ struct LabSnapshot: Sendable {
         return LabSnapshot(rows: rows, routeReady: route?.status.ready)
     }
 
-    /// The table printed once the lab has converged (or timed out).
-    func table() -> String {
+    /// The table printed once the lab has converged (or timed out); a dry run has no namespace or kernel to show.
+    func table(dryRun: Bool = false) -> String {
         let header = ["NODE", "ZONE", "NAMESPACE", "OVERLAY IP", "GATEWAY", "DEVICE", "READY", "ROUTE", "IN KERNEL"]
         let body = rows.map { row in
             [
-                row.node.name, row.node.zone, row.node.namespace, row.ip ?? "-", row.gateway ?? "-", row.device ?? "-",
+                row.node.name, row.node.zone, dryRun ? "(dry run)" : row.node.namespace, row.ip ?? "-", row.gateway ?? "-", row.device ?? "-",
                 row.ready ? "True" : "False", row.routeState ?? "-",
-                row.kernelAddresses.isEmpty && row.kernelRoutes.isEmpty
-                    ? "-" : (row.kernelAddresses + row.kernelRoutes).joined(separator: ", "),
+                dryRun
+                    ? "(dry run: see agent log)"
+                    : row.kernelAddresses.isEmpty && row.kernelRoutes.isEmpty
+                        ? "-" : (row.kernelAddresses + row.kernelRoutes).joined(separator: ", "),
             ]
         }
         let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }

@@ -16,7 +16,9 @@ struct OverlayLabCommand: AsyncParsableCommand {
         abstract: "Run the overlay system on this machine: an in-memory API server, the operator and one agent per simulated node.",
         discussion: """
             Each simulated node gets a network namespace with a veth pair as its NIC; its agent configures the \
-            overlay device and routes inside it through netlink. Needs root (network namespaces). \
+            overlay device and routes inside it through netlink. That needs root (network namespaces); \
+            without root the agents run in a dry run instead: no namespace is created, and each agent logs \
+            the netlink changes it would make while reporting to the API as usual. \
             Everything it starts is stopped and removed on Ctrl-C, or after converging with --once.
             """)
 
@@ -35,11 +37,17 @@ struct OverlayLabCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard getuid() == 0 else {
-            throw LabError("overlay-lab needs root: each simulated node is a network namespace (run `sudo make lab`)")
-        }
+        let dryRun = getuid() != 0
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        let lab = try LabRun(options: self)
+        let lab = try LabRun(options: self, dryRun: dryRun)
+        if dryRun {
+            print(
+                """
+                Not running as root: agents run in DRY-RUN mode — no namespaces are created; each agent records the \
+                changes it would make in \(lab.directory)/logs/agent-<node>.log (run `sudo make lab` for real namespaces).
+
+                """)
+        }
         var converged = false
         do {
             converged = try await lab.bringUp(signals: signals)
@@ -50,7 +58,7 @@ struct OverlayLabCommand: AsyncParsableCommand {
         } catch {
             print("overlay-lab: \(error)")
         }
-        print("\nStopping: operator, agents, namespaces and API server …")
+        print("\nStopping: operator, agents, \(dryRun ? "" : "namespaces ")and API server …")
         await lab.tearDown()
         print("Cleaned up.")
         if !converged { throw ExitCode.failure }
@@ -63,10 +71,13 @@ final class LabRun: Sendable {
     let topology: LabTopology
     let directory: String
     let processes: LabProcesses
+    /// Without root: no namespaces, agents with `--dry-run`, convergence judged from the API alone.
+    let dryRun: Bool
     private let servers = Mutex<(kube: KubeEmulator?, phpipam: PhpIPAMServer?)>((nil, nil))
 
-    init(options: OverlayLabCommand) throws {
+    init(options: OverlayLabCommand, dryRun: Bool) throws {
         self.options = options
+        self.dryRun = dryRun
         let runID = String(UInt32.random(in: 0..<UInt32.max), radix: 36)
         topology = LabTopology(nodeCount: options.nodes, zoneCount: options.zones, runID: runID, firstAgentPort: 19402)
         let cwd = FileManager.default.currentDirectoryPath
@@ -76,7 +87,8 @@ final class LabRun: Sendable {
         processes = LabProcesses(binDirectory: binDirectory, logDirectory: "\(directory)/logs")
     }
 
-    /// Starts everything and waits until every node is Ready with the route applied (checked in the kernel).
+    /// Starts everything and waits until every node is Ready with the route applied (checked in the
+    /// kernel, or in a dry run on the API alone).
     func bringUp(signals: UnixSignalsSequence) async throws -> Bool {
         try prepareDirectory()
         step("Starting the in-memory Kubernetes API server")
@@ -93,11 +105,16 @@ final class LabRun: Sendable {
         step("Installing the CRDs from \(options.crds)")
         for manifest in try crdManifests() { _ = try kube.create(json: manifest) }
 
-        step("Creating \(topology.nodes.count) nodes in \(topology.zones.count) zones, each with its own network namespace")
+        if dryRun {
+            step("Creating \(topology.nodes.count) nodes in \(topology.zones.count) zones (dry run: simulated kernels, no namespaces)")
+        } else {
+            step("Creating \(topology.nodes.count) nodes in \(topology.zones.count) zones, each with its own network namespace")
+        }
         for node in topology.nodes {
-            try await LabNetwork.create(node)
+            if !dryRun { try await LabNetwork.create(node) }
             _ = try kube.create(json: topology.nodeJSON(node))
-            print("   \(node.name)  zone \(node.zone)  netns \(node.namespace)  host0 \(node.internalIP)/\(node.internalPrefixLength)")
+            let place = dryRun ? "simulated" : "netns \(node.namespace)"
+            print("   \(node.name)  zone \(node.zone)  \(place)  host0 \(node.internalIP)/\(node.internalPrefixLength)")
         }
 
         let config = "\(directory)/config.yaml"
@@ -115,11 +132,14 @@ final class LabRun: Sendable {
             arguments: ["--config", config, "--kubeconfig", kubeconfig, "--namespace", "default", "--metrics-address", "127.0.0.1:19400"],
             logName: "operator")
 
-        step("Starting one agent per node (logs: \(directory)/logs/agent-<node>.log)")
+        step("Starting one agent per node\(dryRun ? " in DRY-RUN mode" : "") (logs: \(directory)/logs/agent-<node>.log)")
         for node in topology.nodes {
+            let kernelArguments =
+                dryRun
+                ? ["--dry-run", "--dry-run-host-address", "\(node.internalIP)/\(node.internalPrefixLength)"] : ["--netns", node.namespace]
             try processes.start(
                 "overlay-network-agent",
-                arguments: ["--kubeconfig", kubeconfig, "--netns", node.namespace, "--ops-port", String(node.agentPort), "--ops-address", "127.0.0.1"],
+                arguments: ["--kubeconfig", kubeconfig] + kernelArguments + ["--ops-port", String(node.agentPort), "--ops-address", "127.0.0.1"],
                 environment: ["NODE_NAME": node.name, "INTERFACE": LabTopology.hostInterface, "INTERFACE_LABEL": LabTopology.overlayDevice],
                 logName: "agent-\(node.name)")
         }
@@ -130,6 +150,19 @@ final class LabRun: Sendable {
         step("Waiting for convergence (at most \(options.timeout) s)")
         let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig), logger: quietLogger("lab-client"))
         var snapshot = try await waitForConvergence(client: client)
+        if dryRun {
+            print("\n" + snapshot.table(dryRun: true) + "\n")
+            print("StaticRoute \(LabTopology.routeName): applied/selected \(snapshot.routeReady ?? "-")")
+            if snapshot.isConverged {
+                print(
+                    "Converged (DRY RUN): every node is Ready with an overlay IP and reports the route Applied; no kernel was "
+                        + "changed — the intended changes are in \(directory)/logs/agent-<node>.log.")
+            } else {
+                print("Not converged within \(options.timeout) s (DRY RUN); see the logs in \(directory)/logs.")
+            }
+            print("Explore: kubectl --kubeconfig \(kubeconfig) get noip,sr")
+            return snapshot.isConverged
+        }
         snapshot = await inspectKernels(snapshot)
         let verified = snapshot.isConverged && snapshot.rows.allSatisfy(kernelMatches)
 
@@ -147,7 +180,9 @@ final class LabRun: Sendable {
     /// Stops the children, removes the namespaces and shuts the servers down; safe to call after any failure.
     func tearDown() async {
         await processes.stopAll()
-        for node in topology.nodes { LabNetwork.delete(node) }
+        if !dryRun {
+            for node in topology.nodes { LabNetwork.delete(node) }
+        }
         let (kube, phpipam) = servers.withLock { servers in defer { servers = (nil, nil) }; return servers }
         await kube?.shutdown()
         await phpipam?.shutdown()
@@ -207,6 +242,7 @@ final class LabRun: Sendable {
                     lastProgress = snapshot.progress
                 }
                 if snapshot.isConverged {
+                    if dryRun { return snapshot }
                     let kernels = await inspectKernels(snapshot)
                     if kernels.rows.allSatisfy(kernelMatches) { return kernels }
                 }

@@ -48,6 +48,12 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
     @Option(help: "Seconds between full resyncs (a safety net; netlink events trigger repairs at once).")
     var resyncSeconds: Int = 300
 
+    @Flag(help: "Change nothing on this host: plan against a simulated kernel holding one host NIC and log every intended netlink change.")
+    var dryRun = false
+
+    @Option(help: "With --dry-run: the simulated host NIC's address, e.g. 10.0.0.5/24 (default: the node's InternalIP with /24, or /64 for IPv6).")
+    var dryRunHostAddress: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -76,22 +82,66 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
             deviceName: interfaceLabel ?? environment["INTERFACE_LABEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "tmp0",
             protectedCIDRs: protected, resyncInterval: .seconds(max(resyncSeconds, 10)))
         let client = KubeClient(configuration: try KubeConfiguration.detect(kubeconfig: kubeconfig), logger: logger)
-        let netlink = try await NetlinkContext(namespace: netns, logger: logger)
         let metrics = MetricsRegistry()
         let health = HealthState()
-        let agent = NodeAgent(
-            configuration: configuration, client: client, netlink: netlink, metrics: metrics, health: health, logger: logger)
+        let agent: NodeAgent
+        if dryRun {
+            let kernel = try await simulatedKernel(node: node, configuration: configuration, client: client, logger: logger)
+            agent = NodeAgent(configuration: configuration, client: client, kernel: kernel, metrics: metrics, health: health, logger: logger)
+        } else {
+            let netlink = try await NetlinkContext(namespace: netns, logger: logger)
+            agent = NodeAgent(
+                configuration: configuration, client: client, netlink: netlink, metrics: metrics, health: health, logger: logger)
+        }
         let ops = try await OpsServer.bind(host: opsAddress, port: opsPort, metrics: metrics, health: health, logger: logger)
         logger.info(
             "starting",
             metadata: [
                 "node": "\(node)", "interface": "\(configuration.parentInterface ?? "auto")", "device": "\(configuration.deviceName)",
-                "netns": "\(netns ?? "own")", "opsPort": "\(ops.port)",
+                "netns": "\(dryRun ? "none (dry run)" : netns ?? "own")", "opsPort": "\(ops.port)",
             ])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: agent), .init(service: ops)], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    func validate() throws {
+        if dryRun, netns != nil {
+            throw ValidationError("--dry-run makes no netlink call, so --netns has no effect: drop one of the two")
+        }
+        if dryRunHostAddress != nil, !dryRun {
+            throw ValidationError("--dry-run-host-address only applies with --dry-run")
+        }
+        if let dryRunHostAddress, OverlayAddress(cidr: dryRunHostAddress) == nil {
+            throw ValidationError("--dry-run-host-address: \"\(dryRunHostAddress)\" is not an address with a prefix length such as 10.0.0.5/24")
+        }
+    }
+
+    /// The simulated kernel of a dry run: one host NIC (INTERFACE, else eth0) holding --dry-run-host-address,
+    /// else the node's InternalIP read from the API server.
+    private func simulatedKernel(
+        node: String, configuration: AgentConfiguration, client: KubeClient, logger: Logger
+    ) async throws -> SimulatedKernel {
+        let hostInterface = configuration.parentInterface ?? "eth0"
+        let hostAddress: OverlayAddress
+        if let dryRunHostAddress, let parsed = OverlayAddress(cidr: dryRunHostAddress) {
+            hostAddress = parsed
+        } else {
+            let object = try await client.get(Node.self, name: node)
+            guard let internalIP = object.status.addresses.first(where: { $0.type == "InternalIP" }),
+                let address = IPAddress(internalIP.address)
+            else {
+                throw ValidationError("--dry-run: node \(node) has no InternalIP to put on the simulated \(hostInterface); pass --dry-run-host-address CIDR")
+            }
+            hostAddress = OverlayAddress(address: address, prefixLength: address.family == .v4 ? 24 : 64)
+        }
+        logger.notice(
+            "DRY RUN: no change is made to this host; intended netlink changes are logged",
+            metadata: ["simulatedInterface": "\(hostInterface)", "simulatedAddress": "\(hostAddress)"])
+        var kernelLogger = logger
+        kernelLogger[metadataKey: "node"] = "\(node)"
+        return SimulatedKernel(hostInterface: hostInterface, hostAddress: hostAddress, logger: kernelLogger)
     }
 }

@@ -1,30 +1,34 @@
 // Kubernetes timestamps: Time (RFC 3339, whole seconds) and MicroTime (six fractional digits).
 import Foundation
 
-/// A `metav1.Time`: RFC 3339 in UTC with whole seconds (`2024-05-01T12:00:00Z`).
+/// A Kubernetes timestamp on the wire: an RFC 3339 string in UTC with a fixed number of fractional digits.
 ///
-/// Fractions are dropped when encoding, as the API server does. Parsing accepts fractions and offsets.
-public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+/// ``KubeTime`` and ``KubeMicroTime`` differ only in ``fractionDigits``; parsing, formatting, ordering and
+/// coding live here once.
+public protocol KubeTimestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Fractional second digits written on the wire (0 for Time, 6 for MicroTime).
+    static var fractionDigits: Int { get }
     /// The instant.
-    public var date: Date
-
+    var date: Date { get }
     /// Wraps an instant.
-    public init(_ date: Date) { self.date = date }
+    init(_ date: Date)
+}
 
+extension KubeTimestamp {
     /// The current wall-clock time.
-    public static func now() -> KubeTime { KubeTime(Date()) }
+    public static func now() -> Self { Self(Date()) }
 
     /// Parses RFC 3339 (`2006-01-02T15:04:05Z`, `…05.123Z`, `…05+07:00`).
     public init?(rfc3339 string: String) {
         guard let date = RFC3339.parse(string) else { return nil }
-        self.date = date
+        self.init(date)
     }
 
-    /// The wire form, whole seconds in UTC.
-    public var description: String { RFC3339.format(date, fractionDigits: 0) }
+    /// The wire form in UTC with ``fractionDigits`` fractional digits.
+    public var description: String { RFC3339.format(date, fractionDigits: Self.fractionDigits) }
 
     /// Orders by instant.
-    public static func < (lhs: KubeTime, rhs: KubeTime) -> Bool { lhs.date < rhs.date }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.date < rhs.date }
 
     /// Decodes the RFC 3339 string form.
     public init(from decoder: any Decoder) throws {
@@ -34,56 +38,35 @@ public struct KubeTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "not an RFC 3339 timestamp: \(string)")
         }
-        self.date = date
+        self.init(date)
     }
 
-    /// Encodes `2006-01-02T15:04:05Z`.
+    /// Encodes the wire form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
 }
 
-/// A `metav1.MicroTime`: RFC 3339 in UTC with exactly six fractional digits
-/// (`2006-01-02T15:04:05.000000Z`), used by Lease and events.k8s.io/v1 Event.
-public struct KubeMicroTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+/// A `metav1.Time`: RFC 3339 in UTC with whole seconds (`2024-05-01T12:00:00Z`).
+///
+/// Fractions are dropped when encoding, as the API server does. Parsing accepts fractions and offsets.
+public struct KubeTime: KubeTimestamp {
+    public static let fractionDigits = 0
     /// The instant.
     public var date: Date
-
     /// Wraps an instant.
     public init(_ date: Date) { self.date = date }
+}
 
-    /// The current wall-clock time.
-    public static func now() -> KubeMicroTime { KubeMicroTime(Date()) }
-
-    /// Parses RFC 3339 with or without fractional seconds.
-    public init?(rfc3339 string: String) {
-        guard let date = RFC3339.parse(string) else { return nil }
-        self.date = date
-    }
-
-    /// The wire form, microseconds in UTC.
-    public var description: String { RFC3339.format(date, fractionDigits: 6) }
-
-    /// Orders by instant.
-    public static func < (lhs: KubeMicroTime, rhs: KubeMicroTime) -> Bool { lhs.date < rhs.date }
-
-    /// Decodes the RFC 3339 string form.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let string = try container.decode(String.self)
-        guard let date = RFC3339.parse(string) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "not an RFC 3339 timestamp: \(string)")
-        }
-        self.date = date
-    }
-
-    /// Encodes `2006-01-02T15:04:05.000000Z`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+/// A `metav1.MicroTime`: RFC 3339 in UTC with exactly six fractional digits
+/// (`2006-01-02T15:04:05.000000Z`), used by Lease and events.k8s.io/v1 Event.
+public struct KubeMicroTime: KubeTimestamp {
+    public static let fractionDigits = 6
+    /// The instant.
+    public var date: Date
+    /// Wraps an instant.
+    public init(_ date: Date) { self.date = date }
 }
 
 /// Locale-free RFC 3339 formatting and parsing on the proleptic Gregorian calendar.
