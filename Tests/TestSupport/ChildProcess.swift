@@ -71,6 +71,19 @@ public struct ChildProcess: Sendable {
             _ = closeFrom(&actions, 3)
         }
 
+        // The spawning thread (a dispatch worker) blocks signals; without resetting the mask and the
+        // dispositions the child would inherit them and ignore `terminate()`'s SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid = pid_t()
@@ -78,9 +91,9 @@ public struct ChildProcess: Sendable {
         if let environment {
             let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { for entry in envp { free(entry) } }
-            status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+            status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         } else {
-            status = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+            status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         }
         guard status == 0 else {
             throw ChildProcessError(step: "posix_spawn \(executable)", code: status)
