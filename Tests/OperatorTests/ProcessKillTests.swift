@@ -4,6 +4,7 @@ import IPAMCore
 import KubeClient
 import OverlayAPI
 import Testing
+import TestSupport
 
 /// The built executable, next to the test bundle (`swift build --build-tests` builds it too).
 private let executable: String? = {
@@ -12,37 +13,22 @@ private let executable: String? = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }()
 
-/// A started process and its exit status, delivered once it ends.
+/// A started process (spawned with `posix_spawn`: Foundation's `Process` can crash a busy test process).
 private struct Launched {
-    let process: Process
-    let exit: AsyncStream<Int32>
+    let child: ChildProcess
 
     var exitStatus: Int32 {
-        get async {
-            for await status in exit { return status }
-            return process.terminationStatus
-        }
+        get async { await child.exitStatus() }
     }
 }
 
 private func launch(_ arguments: [String], output: String) throws -> Launched {
-    let process = Process()
-    let (exit, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    process.terminationHandler = { ended in
-        continuation.yield(ended.terminationStatus)
-        continuation.finish()
-    }
-    process.executableURL = URL(fileURLWithPath: executable ?? "/nonexistent")
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["KUBECONFIG"] = nil
-    process.environment = environment
-    _ = FileManager.default.createFile(atPath: output, contents: nil)
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
-    return Launched(process: process, exit: exit)
+    let child = try ChildProcess.launch(
+        executable ?? "/nonexistent", arguments: arguments, environment: environment,
+        standardOutput: .file(output), standardError: .standardOutput)
+    return Launched(child: child)
 }
 
 @Suite("The overlay-ip-controller executable", .enabled(if: executable != nil))
@@ -91,7 +77,7 @@ struct ProcessKillTests {
             try await cluster.waitUntil("some nodes reserved") {
                 try await cluster.client.listAll(NodeOverlayIp.self).items.contains { $0.status.ipAddr != nil }
             }
-            kill(first.process.processIdentifier, SIGKILL)
+            first.child.terminate(signal: SIGKILL)
             #expect(await first.exitStatus != 0)
 
             let secondLog = cluster.directory.file("second.log")
@@ -104,7 +90,7 @@ struct ProcessKillTests {
                 let items = try await cluster.client.listAll(NodeOverlayIp.self).items
                 return items.count == names.count && items.allSatisfy { $0.status.ipAddr != nil }
             }
-            kill(second.process.processIdentifier, SIGTERM)
+            second.child.terminate(signal: SIGTERM)
             #expect(await second.exitStatus == 0)
 
             let configuration = try OverlayConfiguration.parse(yaml: try String(contentsOfFile: config, encoding: .utf8))
