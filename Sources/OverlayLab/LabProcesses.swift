@@ -3,8 +3,10 @@ import Synchronization
 import Foundation
 
 /// The child processes of a lab run. Stopping sends SIGTERM and waits, so each drains as in production.
+///
+/// The `Process` objects never leave the lock: every read of them happens inside `withLock`.
 final class LabProcesses: Sendable {
-    private let processes = LockedProcesses()
+    private let processes = Mutex<[LabProcess]>([])
     let binDirectory: String
     let logDirectory: String
 
@@ -23,50 +25,46 @@ final class LabProcesses: Sendable {
         let logPath = "\(logDirectory)/\(logName).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw LabError("cannot write \(logPath)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        processes.append(LabProcess(name: logName, process: process))
+        try processes.withLock { list in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            process.standardOutput = log
+            process.standardError = log
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            list.append(LabProcess(name: logName, process: process))
+        }
     }
 
     /// Names of children that have exited, with their status, so the lab can say what died.
     func exited() -> [(name: String, status: Int32)] {
-        processes.all().filter { !$0.process.isRunning }.map { ($0.name, $0.process.terminationStatus) }
+        processes.withLock { list in
+            list.filter { !$0.process.isRunning }.map { ($0.name, $0.process.terminationStatus) }
+        }
     }
 
     /// SIGTERM to every child, then waits for each (SIGKILL after 10 s).
     func stopAll() async {
-        let all = processes.removeAll()
-        for child in all where child.process.isRunning { child.process.terminate() }
-        for child in all {
-            let deadline = ContinuousClock.now + .seconds(10)
-            while child.process.isRunning, ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            if child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+        processes.withLock { list in
+            for child in list where child.process.isRunning { child.process.terminate() }
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, processes.withLock({ $0.contains { $0.process.isRunning } }) {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        processes.withLock { list in
+            for child in list where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+            list.removeAll()
         }
     }
 }
 
-/// A child process and the name its log file carries.
-struct LabProcess: @unchecked Sendable {
-    // Safe: `Process` is only read after `run()` (isRunning, terminationStatus, terminate, pid), which
-    // Foundation documents as thread-safe; it is never reconfigured once started.
+/// A child process and the name its log file carries; only ever touched inside ``LabProcesses``' lock.
+struct LabProcess {
     let name: String
     let process: Process
-}
-
-/// The list of children behind a lock.
-private final class LockedProcesses: Sendable {
-    private let storage = Mutex<[LabProcess]>([])
-    func append(_ process: LabProcess) { storage.withLock { $0.append(process) } }
-    func all() -> [LabProcess] { storage.withLock { $0 } }
-    func removeAll() -> [LabProcess] { storage.withLock { list in defer { list = [] }; return list } }
 }
 
 /// A lab failure with the sentence the user reads.
