@@ -39,7 +39,7 @@ BENCHMARKS ?=
 benchmarks: deps
 	cd Benchmarks && $(SWIFT) build -c release
 	cd Benchmarks && bin="$$($(SWIFT) build -c release --show-bin-path)" && \
-	  for b in $${BENCHMARKS:-$$(grep -o 'name: "[A-Za-z]*Benchmark"' Package.swift | cut -d'"' -f2)}; do \
+	  for b in $${BENCHMARKS:-$$(grep -o 'benchmark("[A-Za-z]*Benchmark"' Package.swift | cut -d'"' -f2)}; do \
 	    echo "== $$b"; "$$bin/$$b" || exit 1; \
 	  done
 

@@ -1,6 +1,17 @@
 // swift-tools-version:6.1
-// Performance measurements of overlay-ip-controller, kept out of the test suite: `swift run -c release`.
+// Performance measurements of overlay-ip-controller, kept out of the test suite: `make benchmarks`.
 import PackageDescription
+
+/// One benchmark executable in `Sources/<name>`, using these products of the main package plus `extra`.
+func benchmark(_ name: String, uses products: [String], extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: products.map { .product(name: $0, package: "overlay-ip-controller") } + extra,
+        swiftSettings: [.enableUpcomingFeature("ExistentialAny")])
+}
+
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nio: [Target.Dependency] = ["NIOCore", "NIOPosix", "NIOHTTP1"].map { .product(name: $0, package: "swift-nio") }
 
 let package = Package(
     name: "overlay-ip-controller-benchmarks",
@@ -11,68 +22,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        .executableTarget(
-            name: "LocalIPAMBenchmark",
-            dependencies: [
-                .product(name: "IPAMCore", package: "overlay-ip-controller"),
-                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-        .executableTarget(
-            name: "KubeClientBenchmark",
-            dependencies: [
-                .product(name: "KubeClient", package: "overlay-ip-controller"),
-                .product(name: "KubeEmulator", package: "overlay-ip-controller"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-        .executableTarget(
-            name: "KubeRuntimeBenchmark",
-            dependencies: [
-                .product(name: "KubeRuntime", package: "overlay-ip-controller"),
-                .product(name: "KubeClient", package: "overlay-ip-controller"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-        .executableTarget(
-            name: "PhpIPAMBenchmark",
-            dependencies: [
-                .product(name: "IPAMCore", package: "overlay-ip-controller"),
-                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
-                .product(name: "PhpIPAMEmulator", package: "overlay-ip-controller"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-        .executableTarget(
-            name: "HTTPBenchmark",
-            dependencies: [
-                .product(name: "HTTP", package: "overlay-ip-controller"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-        .executableTarget(
-            name: "OperatorBenchmark",
-            dependencies: [
-                .product(name: "Operator", package: "overlay-ip-controller"),
-                .product(name: "OverlayAPI", package: "overlay-ip-controller"),
-                .product(name: "KubeClient", package: "overlay-ip-controller"),
-                .product(name: "KubeEmulator", package: "overlay-ip-controller"),
-                .product(name: "IPAMCore", package: "overlay-ip-controller"),
-                .product(name: "IPAMBackends", package: "overlay-ip-controller"),
-                .product(name: "PhpIPAMEmulator", package: "overlay-ip-controller"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-        .executableTarget(
-            name: "AgentBenchmark",
-            dependencies: [
-                .product(name: "Agent", package: "overlay-ip-controller"),
-                .product(name: "KubeClient", package: "overlay-ip-controller"),
-                .product(name: "IPAMCore", package: "overlay-ip-controller"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        benchmark("LocalIPAMBenchmark", uses: ["IPAMCore", "IPAMBackends"], extra: [log]),
+        benchmark("KubeClientBenchmark", uses: ["KubeClient", "KubeEmulator"], extra: [log]),
+        benchmark("KubeRuntimeBenchmark", uses: ["KubeRuntime", "KubeClient"]),
+        benchmark("PhpIPAMBenchmark", uses: ["IPAMCore", "IPAMBackends", "PhpIPAMEmulator"], extra: [log]),
+        benchmark("HTTPBenchmark", uses: ["HTTP"], extra: nio),
+        benchmark("OperatorBenchmark", uses: [
+            "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMBackends", "PhpIPAMEmulator",
+        ], extra: [log]),
+        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAMCore"], extra: [log]),
     ]
 )
