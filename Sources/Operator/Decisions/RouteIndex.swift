@@ -100,7 +100,7 @@ public struct RouteIndex: Sendable {
         var tally = Tally()
         for node in Set(labels.keys).union(reports.keys) {
             let contribution = contribution(of: node, to: name)
-            add(contribution, of: node, to: &tally)
+            Self.add(contribution, of: node, to: &tally)
             if contribution.selected { routesOfNode[node, default: []].insert(name) }
         }
         tallies[name] = tally
@@ -158,10 +158,10 @@ public struct RouteIndex: Sendable {
         var changed = Set<String>()
         for (route, old) in zip(routes, before) {
             let new = contribution(of: node, to: route)
-            guard new != old, var tally = tallies[route] else { continue }
-            remove(old, of: node, from: &tally)
-            add(new, of: node, to: &tally)
-            tallies[route] = tally
+            guard new != old, tallies[route] != nil else { continue }
+            // In place: a copy of the tally would copy its node sets (O(nodes)) on every change.
+            Self.remove(old, of: node, from: &tallies[route, default: Tally()])
+            Self.add(new, of: node, to: &tallies[route, default: Tally()])
             changed.insert(route)
             if new.selected {
                 routesOfNode[node, default: []].insert(route)
@@ -182,7 +182,7 @@ public struct RouteIndex: Sendable {
         return Contribution(selected: selected, state: selected ? state : nil, reportsLive: state != nil)
     }
 
-    private func add(_ contribution: Contribution, of node: String, to tally: inout Tally) {
+    private static func add(_ contribution: Contribution, of node: String, to tally: inout Tally) {
         if contribution.reportsLive { tally.liveReporters.insert(node) }
         guard contribution.selected else { return }
         tally.selected.insert(node)
@@ -194,7 +194,7 @@ public struct RouteIndex: Sendable {
         }
     }
 
-    private func remove(_ contribution: Contribution, of node: String, from tally: inout Tally) {
+    private static func remove(_ contribution: Contribution, of node: String, from tally: inout Tally) {
         if contribution.reportsLive { tally.liveReporters.remove(node) }
         guard contribution.selected else { return }
         tally.selected.remove(node)
