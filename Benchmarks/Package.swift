@@ -28,7 +28,7 @@ let package = Package(
         benchmark("PhpIPAMBenchmark", uses: ["IPAMCore", "IPAMBackends", "PhpIPAMEmulator"], extra: [log]),
         benchmark("HTTPBenchmark", uses: ["HTTP"], extra: nio),
         benchmark("OperatorBenchmark", uses: [
-            "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMBackends", "PhpIPAMEmulator",
+            "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMBackends", "PhpIPAMEmulator", "HTTP",
         ], extra: [log]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAMCore"], extra: [log]),
     ]
