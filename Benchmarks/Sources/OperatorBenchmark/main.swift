@@ -6,6 +6,7 @@
 import Foundation
 import IPAMBackends
 import IPAMCore
+import IPAMphpIPAM
 import KubeClient
 import KubeEmulator
 import Logging
