@@ -1,6 +1,6 @@
 // End-to-end tests of the agent on the real kernel (a network namespace) against the in-process API server.
 import Agent
-import IPAMCore
+import IPAddressing
 import KubeClient
 import Netlink
 import OverlayAPI

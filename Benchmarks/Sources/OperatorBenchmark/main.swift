@@ -12,6 +12,7 @@ import Foundation
 import HTTP
 import IPAMBackends
 import IPAMCore
+import IPAMphpIPAM
 import KubeClient
 import KubeEmulator
 import KubeRuntime

@@ -1,4 +1,5 @@
 // The operator's part of a NodeOverlayIp status, computed from an allocation or a failure.
+import IPAddressing
 import IPAMCore
 import KubeClient
 import OverlayAPI
