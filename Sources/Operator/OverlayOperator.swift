@@ -79,7 +79,8 @@ public struct OverlayOperator: Sendable {
         .watches(nodes, filter: ChangeFilters.metadataChanged, mapper: routeLogic.nodeChanged)
         .watches(addresses, mapper: routeLogic.reportsChanged)
 
-        recovery = RecoveryLoop(context: context.withLogger("recovery"), leadership: leadership, zones: zones)
+        recovery = RecoveryLoop(
+            context: context.withLogger("recovery"), leadership: leadership, zones: zones, addresses: addresses.store)
         let readiness = CacheReadiness(
             health: health,
             waits: [{ await nodes.waitUntilReady() }, { await addresses.waitUntilReady() }, { await routes.waitUntilReady() }])
