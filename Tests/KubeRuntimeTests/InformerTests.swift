@@ -23,6 +23,8 @@ struct InformerTests {
                 return .awaitChange
             }
             let tasks = [Task { try await nodes.run() }, Task { try await a.run() }, Task { try await b.run() }]
+            // Created after the initial list, so it can only arrive through the (one) watch.
+            await nodes.store.waitUntilReady()
             _ = try await client.create(Node(metadata: ObjectMeta(name: "node-a")))
             await first.waitForCount(1)
             await second.waitForCount(1)
