@@ -24,7 +24,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     var namespace: String?
 
     @Option(help: "Reconciles running at once per controller.")
-    var workers: Int = 4
+    var workers: Int = 8
 
     @Option(help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
     var qps: Double = 0
