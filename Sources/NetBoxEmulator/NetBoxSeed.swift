@@ -14,6 +14,10 @@ public enum NetBoxVersion: String, Sendable, Codable, Equatable, CaseIterable {
     var fullVersion: String { self == .v4_4 ? "4.4.10" : "4.6.8" }
     var hasOwners: Bool { self == .v4_6 }
     var hasV2Tokens: Bool { self == .v4_6 }
+    /// 4.5+ refuses custom field names that are not defined; 4.4 drops them.
+    var refusesUnknownCustomFields: Bool { self == .v4_6 }
+    /// 4.6 gives an available-ips address the body's `prefix_length`; 4.4 ignores it.
+    var honoursPrefixLength: Bool { self == .v4_6 }
 }
 
 /// The starting content of a ``NetBoxEmulator``: sites, tenants, owners, tags, VRFs, custom field definitions,
