@@ -57,8 +57,10 @@ struct NetBoxAPI: Sendable {
         }
         response.headers += [
             ("Server", "gunicorn"), ("Vary", "HX-Request, Accept-Language, Cookie, origin"),
-            ("API-Version", version.apiVersion), ("X-Request-ID", UUID().uuidString.lowercased()),
+            ("X-Request-ID", UUID().uuidString.lowercased()),
         ]
+        // NetBox's API middleware marks every answer under /api/, the HTML 404 included.
+        if route.path.hasPrefix("/api/") { response.headers.append(("API-Version", version.apiVersion)) }
         if let endpoint = route.endpoint, route.hasTrailingSlash { response.headers.append(("Allow", endpoint.allow)) }
         return response
     }
