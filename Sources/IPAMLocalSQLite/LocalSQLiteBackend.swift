@@ -12,8 +12,9 @@ import Logging
 ///   reserves return one allocation (the owner column also has a unique index).
 /// - The lowest free address of a subnet is the first row of its free ranges: an index seek whose cost does
 ///   not grow as the subnet fills up.
-/// - Released addresses wait out ``LocalIPAMConfiguration/releaseCooldown`` before they are handed out again;
-///   only when no subnet of the zone has another free address is the address released longest ago reused early.
+/// - Released addresses wait out ``LocalIPAMConfiguration/releaseCooldown`` before they are handed out again,
+///   even when the zone has no other free address (then the reserve fails with `zoneExhausted` and says how
+///   many addresses are cooling down; the operator retries).
 /// - Opening reconciles the configuration with the database (see ``init(configuration:clusterID:now:logger:)``).
 public final class LocalSQLiteBackend: IPAMBackend {
     /// One configured subnet and its database id.
@@ -124,18 +125,14 @@ public final class LocalSQLiteBackend: IPAMBackend {
                     return .reserved(try Self.hold(db, subnet, offset: offset, for: owner, at: time))
                 }
             }
-            // No fresh address anywhere in the zone: reuse the one released longest ago rather than fail.
-            var oldest: (subnet: Subnet, row: CoolingRow)?
+            // No fresh address anywhere in the zone. A released address is never handed out before its
+            // cool-down ends, even now: say how many are waiting so the message tells what to expect.
+            var tried: [String] = []
             for subnet in candidates {
-                if let row = try AddressTables.oldestCooling(db, subnetID: subnet.id),
-                   row.releasedAt < oldest?.row.releasedAt ?? .max {
-                    oldest = (subnet, row)
-                }
+                let cooling = try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: cooledBefore)
+                tried.append(cooling == 0 ? subnet.layout.key : "\(subnet.layout.key) (\(cooling) released, cooling down)")
             }
-            if let (subnet, row) = oldest, try AddressTables.takeCooling(db, subnetID: subnet.id, offset: row.offset) {
-                return .reusedEarly(try Self.hold(db, subnet, offset: row.offset, for: owner, at: time))
-            }
-            throw IPAMError.zoneExhausted(zone: zone, subnets: candidates.map(\.layout.key))
+            throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
         }
         switch outcome {
         case .existing(let allocation):
@@ -143,10 +140,6 @@ public final class LocalSQLiteBackend: IPAMBackend {
             return allocation
         case .reserved(let allocation):
             logger.info("reserved address", metadata: metadata(allocation))
-            return allocation
-        case .reusedEarly(let allocation):
-            logger.warning("zone has no other free address: reused a released address before its cool-down ended",
-                           metadata: metadata(allocation))
             return allocation
         }
     }
@@ -180,7 +173,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
         switch outcome {
         case .existing(let allocation):
             return allocation
-        case .reserved(let allocation), .reusedEarly(let allocation):
+        case .reserved(let allocation):
             logger.info("reclaimed address", metadata: metadata(allocation))
             return allocation
         }
@@ -237,7 +230,6 @@ public final class LocalSQLiteBackend: IPAMBackend {
     private enum ReserveOutcome: Sendable {
         case existing(IPAllocation)
         case reserved(IPAllocation)
-        case reusedEarly(IPAllocation)
     }
 
     /// Records `owner` on `offset` of `subnet` (already taken out of the free or cooling addresses).
