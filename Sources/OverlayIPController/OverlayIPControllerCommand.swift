@@ -44,7 +44,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("lease-name"), help: "The leader Lease's name.")
     var leaseName: String = "overlay-ip-controller"
 
-    @Option(name: .customLong("release-timeout"), help: "Seconds a deleted NodeOverlayIp waits for its live node's agent.")
+    @Option(
+        name: .customLong("release-timeout"),
+        help: "Seconds after which a deleted NodeOverlayIp whose live node may still use its address is reported as ReleaseBlocked (the address stays reserved).")
     var releaseTimeout: Int = 60
 
     @Option(name: .customLong("orphan-grace-period"), help: "Seconds an IPAM allocation without a NodeOverlayIp is kept before release.")
@@ -82,7 +84,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         let address = MetricsAddress(metricsAddress) ?? MetricsAddress(host: "0.0.0.0", port: 8080)
         let settings = OperatorSettings(
             clusterID: overlay.clusterID, workers: workers,
-            releasePolicy: AddressReleasePolicy(timeout: .seconds(releaseTimeout)),
+            releasePolicy: AddressReleasePolicy(blockedAfter: .seconds(releaseTimeout)),
             orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun, eventNamespace: namespace)
         let election = leaderElect ? LeaderElectionConfiguration(leaseName: leaseName, leaseNamespace: namespace) : nil
         logger.info(

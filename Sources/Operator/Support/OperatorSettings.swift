@@ -6,7 +6,7 @@ public struct OperatorSettings: Sendable {
     public var clusterID: String
     /// Reconciles running at once per controller. Default 4.
     public var workers: Int
-    /// How long a deleted NodeOverlayIp waits for its live node's agent before the address is released.
+    /// When a deleted NodeOverlayIp's address may be released; how long a hold lasts before it is reported as blocked.
     public var releasePolicy: AddressReleasePolicy
     /// How often a waiting deletion is looked at again (besides watch events). Default 2 s.
     public var releasePollInterval: Duration
