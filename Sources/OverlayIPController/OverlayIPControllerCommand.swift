@@ -20,7 +20,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(help: "A kubeconfig file; without it: $KUBECONFIG, else in-cluster, else ~/.kube/config.")
     var kubeconfig: String?
 
-    @Option(help: "Namespace for the leader Lease and Events (default: the service account's namespace, else kube-system).")
+    @Option(help: "Namespace for the leader Lease and Events (default: the pod's namespace; required out of a cluster with leader election).")
     var namespace: String?
 
     @Option(help: "Reconciles running at once per controller.")
@@ -77,8 +77,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "overlay-ip-controller")
         let overlay = try loadConfiguration()
+        let namespace = try OperatorNamespace.resolve(
+            flag: self.namespace, podNamespace: Self.serviceAccountNamespace(), leaderElection: leaderElect)
         let kube = try KubeConfiguration.detect(kubeconfig: kubeconfig)
-        let namespace = self.namespace ?? Self.serviceAccountNamespace() ?? "kube-system"
         let client = KubeClient(configuration: kube, options: KubeClient.Options(qps: qps, burst: burst), logger: logger)
         let ipam = try await IPAMBackendFactory.makeBackend(for: overlay, logger: logger)
         let address = MetricsAddress(metricsAddress) ?? MetricsAddress(host: "0.0.0.0", port: 8080)
@@ -116,11 +117,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         }
     }
 
+    /// The pod's namespace from the service-account mount; nil out of a cluster.
     private static func serviceAccountNamespace() -> String? {
-        let path = KubeConfiguration.defaultServiceAccountDirectory + "/namespace"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        try? String(contentsOfFile: KubeConfiguration.defaultServiceAccountDirectory + "/namespace", encoding: .utf8)
     }
 }
 
