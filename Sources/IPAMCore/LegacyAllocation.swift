@@ -1,4 +1,5 @@
 // Allocations the original controller left in the IPAM, and how a backend takes them over in place.
+import IPAddressing
 
 /// An address that a previous controller (the original Go `iks-overlay-ip-controller`) reserved and that
 /// is not marked as any cluster's allocation yet.

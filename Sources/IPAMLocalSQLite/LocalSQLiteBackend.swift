@@ -2,6 +2,7 @@
 
 import Foundation
 import GRDB
+import IPAddressing
 import IPAMCore
 import Logging
 

@@ -1,6 +1,7 @@
 // The IPAM backend on phpIPAM's REST API: reserve, reclaim, release and list this cluster's overlay addresses.
 import Foundation
 import HTTP
+import IPAddressing
 import IPAMCore
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 // Decodes phpIPAM answers robustly: envelopes, subnets and addresses, numbers given as numbers or strings.
 import Foundation
+import IPAddressing
 import IPAMCore
 
 /// The envelope every phpIPAM JSON answer has: `{"code":…,"success":…,"message":…,"id":…,"data":…}`.

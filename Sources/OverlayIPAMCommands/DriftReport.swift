@@ -1,4 +1,5 @@
 // Compares the IPAM's allocations of a cluster with its NodeOverlayIps: leaked and missing addresses.
+import IPAddressing
 import IPAMCore
 
 /// What `overlay-ipam check` finds; also the input of `release --from-report`.

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import IPAMBackends
 import IPAMCore
 import Logging
 

@@ -1,5 +1,6 @@
 // `check` lists the original controller's records: adoptable ones as information, partial matches as drift.
 import Foundation
+import IPAddressing
 import IPAMCore
 import OverlayIPAMCommands
 import Testing

@@ -1,4 +1,5 @@
 // Brings back an address a NodeOverlayIp records but the IPAM does not hold for its node: re-claim or adopt.
+import IPAddressing
 import IPAMCore
 import KubeClient
 import KubeRuntime

@@ -1,6 +1,7 @@
 // Taking over from the original controller: its rows are adopted in place, partial matches are left alone;
 // released addresses cool down in phpIPAM; steady use needs no new login.
 import Foundation
+import IPAddressing
 import IPAMCore
 import IPAMphpIPAM
 import PhpIPAMEmulator
