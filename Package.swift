@@ -156,7 +156,8 @@ let package = Package(
         .testTarget(
             name: "OperatorTests",
             dependencies: [
-                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport",
+                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance",
+                "TestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

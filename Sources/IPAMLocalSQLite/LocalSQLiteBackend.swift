@@ -28,8 +28,10 @@ public final class LocalSQLiteBackend: IPAMBackend {
     private let clusterID: String
     /// The configured subnets of each zone, in order.
     private let zones: [String: [Subnet]]
-    /// Every configured subnet, zones in configuration order.
+    /// Every configured subnet once, zones in configuration order.
     private let subnets: [Subnet]
+    /// Per subnet key, the zones listing it joined with commas (`dal10,dal12` for a shared subnet).
+    private let zoneLabels: [String: String]
     private let zoneNames: [String]
     private let cooldownMilliseconds: Int64
     private let now: @Sendable () -> Date
@@ -91,16 +93,22 @@ public final class LocalSQLiteBackend: IPAMBackend {
         let (ids, summary) = try await DatabaseAccess.write(pool, "reconcile the configuration") { db in
             try reconciler.run(db)
         }
-        var zones: [String: [Subnet]] = [:]
         var subnets: [Subnet] = []
         for layout in layouts {
             guard let id = ids[layout.key] else { continue }
-            let subnet = Subnet(id: id, layout: layout)
-            zones[layout.zone, default: []].append(subnet)
-            subnets.append(subnet)
+            subnets.append(Subnet(id: id, layout: layout))
+        }
+        // A subnet listed under several zones is one Subnet (one pool, one set of rows) in each zone's list.
+        let byKey = Dictionary(subnets.map { ($0.layout.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var zones: [String: [Subnet]] = [:]
+        var zoneLabels: [String: [String]] = [:]
+        for zone in configuration.zones {
+            zones[zone.name] = zone.subnets.compactMap { byKey[$0.subnet.description] }
+            for subnet in zone.subnets { zoneLabels[subnet.subnet.description, default: []].append(zone.name) }
         }
         self.zones = zones
         self.subnets = subnets
+        self.zoneLabels = zoneLabels.mapValues { $0.joined(separator: ",") }
         logger.info("opened local IPAM database", metadata: [
             "database": "\(configuration.database)", "schema": "\(Schema.currentVersion)",
             "subnets": "\(subnets.count)", "added": "\(summary.added)", "relaidOut": "\(summary.relaidOut)",
@@ -214,11 +222,12 @@ public final class LocalSQLiteBackend: IPAMBackend {
 
     public func usage() async throws -> [SubnetUsage] {
         let subnets = subnets
+        let zoneLabels = zoneLabels
         let stillCoolingAfter = currentMilliseconds() - cooldownMilliseconds
         return try await DatabaseAccess.read(pool, "count the used addresses") { db in
             try subnets.map { subnet in
                 SubnetUsage(
-                    zone: subnet.layout.zone, subnet: subnet.layout.prefix, gateway: subnet.layout.gateway,
+                    zone: zoneLabels[subnet.layout.key] ?? subnet.layout.zone, subnet: subnet.layout.prefix, gateway: subnet.layout.gateway,
                     assignable: subnet.layout.assignableCount,
                     used: try AddressTables.allocationCount(db, subnetID: subnet.id),
                     coolingDown: try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: stillCoolingAfter))

@@ -23,9 +23,6 @@ import Synchronization
 /// - Rows the original controller wrote (owner `<node>\n`, no hostname) are taken over in place by
 ///   ``adoptLegacyAllocation(_:address:)``.
 public final class PhpIPAMBackend: IPAMBackend {
-    /// The default ``releaseCooldown``, as the local backend's.
-    public static let defaultReleaseCooldown: Duration = .seconds(5 * 60)
-
     /// The configuration the backend was opened with.
     public let configuration: PhpIPAMConfiguration
     /// The cluster whose allocations this backend lists.
@@ -40,19 +37,19 @@ public final class PhpIPAMBackend: IPAMBackend {
     private let ownerLocks = KeyedAsyncLock<IPAMOwner>()
     private let cache = Mutex(PhpIPAMCache())
     private let mappedSubnetIDs: Set<Int>
+    /// Every mapped subnet id once, in configuration order.
+    private let orderedSubnetIDs: [Int]
 
     /// Opens the backend: reads the credentials and prepares the HTTP client. No request is sent yet, so a
     /// phpIPAM that is down at start does not prevent it.
     ///
     /// - Parameters:
     ///   - environment: Where ``PhpIPAMCredentials/environment`` credentials are read (the process environment).
-    ///   - releaseCooldown: How long released addresses are held back (default 5 minutes; zero deletes at once).
     ///   - now: The wall clock, for token renewal and cool-downs.
     /// - Throws: ``IPAMError/invalidConfiguration(_:)`` for an unusable URL or unreadable credentials.
     public init(
         configuration: PhpIPAMConfiguration, clusterID: String, logger: Logger,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        releaseCooldown: Duration = PhpIPAMBackend.defaultReleaseCooldown,
         now: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         let base = try Self.apiBase(url: configuration.url, appID: configuration.appID)
@@ -72,12 +69,14 @@ public final class PhpIPAMBackend: IPAMBackend {
         let session = PhpIPAMSession(http: http, apiBase: base, secrets: secrets, logger: logger, now: now)
         self.configuration = configuration
         self.clusterID = clusterID
-        self.releaseCooldown = max(.zero, releaseCooldown)
+        releaseCooldown = max(.zero, configuration.releaseCooldown)
         self.logger = logger
         self.now = now
         marking = PhpIPAMRowMarking(clusterID: clusterID, ownerField: configuration.ownerField)
         connection = PhpIPAMConnection(http: http, apiBase: base, session: session)
         mappedSubnetIDs = Set(configuration.subnetMap.flatMap(\.subnetIDs))
+        var seen: Set<Int> = []
+        orderedSubnetIDs = configuration.subnetMap.flatMap(\.subnetIDs).filter { seen.insert($0).inserted }
     }
 
     /// `{url}/api/{appID}`, refusing URLs that are not http(s).
@@ -99,6 +98,7 @@ public final class PhpIPAMBackend: IPAMBackend {
         let subnetIDs = try configuration.subnetIDs(inZone: zone)
         return try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> IPAllocation in
             if let cached = try await cachedAllocationStillHeld(owner) { return cached }
+            try await checkOneFamily(zone: zone, subnetIDs: subnetIDs)
             var tried: [String] = []
             for attempt in 1...2 {
                 tried = []
@@ -202,22 +202,23 @@ public final class PhpIPAMBackend: IPAMBackend {
         return all.sorted { ($0.address, $0.owner.nodeName) < ($1.address, $1.owner.nodeName) }
     }
 
+    /// Usage per subnet, in configuration order; a subnet several zones share is counted once, under all
+    /// their names joined with commas (`dal10,dal12`).
     public func usage() async throws -> [SubnetUsage] {
         var usages: [SubnetUsage] = []
         let instant = now()
-        for zone in configuration.subnetMap {
-            for subnetID in zone.subnetIDs {
-                let subnet = try await subnet(subnetID)
-                let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID))
-                let excluded = rows.filter { $0.isGateway || $0.fields["tag"] == PhpIPAMRowMarking.reservedTag }.count
-                let cooling = rows.filter { row in
-                    guard case .coolingDown(let until) = marking.classify(row) else { return false }
-                    return until.map { $0 > instant } ?? true
-                }.count
-                usages.append(SubnetUsage(
-                    zone: zone.zone, subnet: subnet.prefix, gateway: subnet.gateway, assignable: subnet.prefix.hostCount - excluded,
-                    used: rows.count - excluded - cooling, coolingDown: cooling))
-            }
+        for subnetID in orderedSubnetIDs {
+            let subnet = try await subnet(subnetID)
+            let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID))
+            let excluded = rows.filter { $0.isGateway || $0.fields["tag"] == PhpIPAMRowMarking.reservedTag }.count
+            let cooling = rows.filter { row in
+                guard case .coolingDown(let until) = marking.classify(row) else { return false }
+                return until.map { $0 > instant } ?? true
+            }.count
+            let zones = configuration.subnetMap.filter { $0.subnetIDs.contains(subnetID) }.map(\.zone)
+            usages.append(SubnetUsage(
+                zone: zones.joined(separator: ","), subnet: subnet.prefix, gateway: subnet.gateway,
+                assignable: subnet.prefix.hostCount - excluded, used: rows.count - excluded - cooling, coolingDown: cooling))
         }
         return usages
     }
@@ -442,6 +443,25 @@ public final class PhpIPAMBackend: IPAMBackend {
         let subnet = PhpIPAMSubnet(id: id, prefix: record.prefix, gateway: gateway)
         cache.withLock { $0.subnets[id] = subnet }
         return subnet
+    }
+
+    /// Refuses a zone whose phpIPAM subnets mix IPv4 and IPv6 (known only once phpIPAM described them):
+    /// without dual stack a node would silently get an address of the other family when one fills up.
+    private func checkOneFamily(zone: String, subnetIDs: [Int]) async throws(IPAMError) {
+        guard subnetIDs.count > 1 else { return }
+        var subnets: [PhpIPAMSubnet] = []
+        for id in subnetIDs { subnets.append(try await subnet(id)) }
+        if let message = Self.mixedFamilies(zone: zone, subnets: subnets) { throw IPAMError.invalidConfiguration(message) }
+    }
+
+    /// The complaint about a zone whose subnets mix address families, or nil when they do not.
+    static func mixedFamilies(zone: String, subnets: [PhpIPAMSubnet]) -> String? {
+        guard let first = subnets.first, let other = subnets.first(where: { $0.prefix.family != first.prefix.family }) else {
+            return nil
+        }
+        return "ipam.phpipam.subnetMap.\(zone): phpIPAM subnet \(first.id) (\(first.prefix)) is \(first.prefix.family) but subnet "
+            + "\(other.id) (\(other.prefix)) is \(other.prefix.family); a zone may use one address family until dual stack is "
+            + "supported: map the other family's subnets to a zone of their own"
     }
 
     private func mappedSubnet(containing address: IPAddress) async throws(IPAMError) -> PhpIPAMSubnet {

@@ -1,6 +1,8 @@
 // Taking over from the original controller and releasing safely, over HTTP against both emulators.
 import Foundation
+import IPAddressing
 import IPAMCore
+import IPAMphpIPAM
 import KubeClient
 import KubeRuntime
 import Operator
@@ -81,6 +83,47 @@ struct TakeoverTests {
                 #expect(released.hostname == "")
                 #expect(released.fields["description"]?.hasPrefix("overlay cool-down until ") == true)
                 #expect(try await ipam.allocations().isEmpty)
+                await running.stop()
+            } catch {
+                await server.shutdown()
+                throw error
+            }
+            await server.shutdown()
+        }
+    }
+
+    @Test("the original ConfigMap with two zones on one phpIPAM subnet id runs: nodes of both zones get addresses from that subnet")
+    func originalConfigMapWithSharedSubnet() async throws {
+        try await OperatorHarness.with { cluster in
+            let emulator = PhpIPAMEmulator()
+            let server = try await PhpIPAMServer.start(emulator: emulator)
+            do {
+                let configuration = try OverlayConfiguration.parse(yaml: """
+                    phpIPAM:
+                      url: \(server.baseURL)
+                      appID: iksnone
+                      subnetMap:
+                        dal10: [7]
+                        dal12: [7]
+                    """)
+                let settings = try #require(configuration.ipam.settings as? PhpIPAMConfiguration)
+                // The original shape reads PHPIPAM_USERNAME/PHPIPAM_PASSWORD; given here instead of this process's environment.
+                let ipam = try await PhpIPAMBackend(
+                    configuration: settings, clusterID: configuration.clusterID, logger: cluster.logger,
+                    environment: ["PHPIPAM_USERNAME": "iks", "PHPIPAM_PASSWORD": "iks-password"])
+                let running = try await cluster.startOperator(
+                    ipam: ipam, zones: configuration.ipam.zoneNames,
+                    settings: OperatorSettings(clusterID: configuration.clusterID, eventNamespace: "kube-system"))
+                let nodes = ["a-1": "dal10", "b-1": "dal12", "a-2": "dal10", "b-2": "dal12"]
+                for (name, zone) in nodes { try await cluster.createNode(name, zone: zone) }
+                var addresses: Set<String> = []
+                for name in nodes.keys {
+                    let object = try await cluster.waitUntilReserved(name)
+                    #expect(object.status.subnet == "192.168.100.0/24")
+                    addresses.insert(object.status.ipAddr ?? "")
+                }
+                #expect(addresses.count == 4)
+                #expect(try await ipam.usage().map(\.zone) == ["dal10,dal12"])
                 await running.stop()
             } catch {
                 await server.shutdown()
