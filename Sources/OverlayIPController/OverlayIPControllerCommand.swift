@@ -20,7 +20,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(help: "A kubeconfig file; without it: $KUBECONFIG, else in-cluster, else ~/.kube/config.")
     var kubeconfig: String?
 
-    @Option(help: "Namespace for the leader Lease and Events (default: the service account's namespace, else kube-system).")
+    @Option(help: "Namespace for the leader Lease and Events (default: the pod's namespace; required out of a cluster with leader election).")
     var namespace: String?
 
     @Option(help: "Reconciles running at once per controller.")
@@ -44,7 +44,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("lease-name"), help: "The leader Lease's name.")
     var leaseName: String = "overlay-ip-controller"
 
-    @Option(name: .customLong("release-timeout"), help: "Seconds a deleted NodeOverlayIp waits for its live node's agent.")
+    @Option(
+        name: .customLong("release-timeout"),
+        help: "Seconds after which a deleted NodeOverlayIp whose live node may still use its address is reported as ReleaseBlocked (the address stays reserved).")
     var releaseTimeout: Int = 60
 
     @Option(name: .customLong("route-deletion-timeout"), help: "Seconds a deleted StaticRoute waits for live nodes whose agent still reports it.")
@@ -78,15 +80,17 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "overlay-ip-controller")
         let overlay = try loadConfiguration()
+        let namespace = try OperatorNamespace.resolve(
+            flag: self.namespace, podNamespace: Self.serviceAccountNamespace(), leaderElection: leaderElect)
         let kube = try KubeConfiguration.detect(kubeconfig: kubeconfig)
-        let namespace = self.namespace ?? Self.serviceAccountNamespace() ?? "kube-system"
         let client = KubeClient(configuration: kube, options: KubeClient.Options(qps: qps, burst: burst), logger: logger)
         let ipam = try await IPAMBackendFactory.makeBackend(for: overlay, logger: logger)
         let address = MetricsAddress(metricsAddress) ?? MetricsAddress(host: "0.0.0.0", port: 8080)
         let settings = OperatorSettings(
             clusterID: overlay.clusterID, workers: workers,
-            releasePolicy: AddressReleasePolicy(timeout: .seconds(releaseTimeout)),
-            routeDeletionTimeout: .seconds(routeDeletionTimeout), orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun, eventNamespace: namespace)
+            releasePolicy: AddressReleasePolicy(blockedAfter: .seconds(releaseTimeout)),
+            routeDeletionTimeout: .seconds(routeDeletionTimeout), orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun,
+            eventNamespace: namespace)
         let election = leaderElect ? LeaderElectionConfiguration(leaseName: leaseName, leaseNamespace: namespace) : nil
         logger.info(
             "starting", metadata: [
@@ -117,11 +121,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         }
     }
 
+    /// The pod's namespace from the service-account mount; nil out of a cluster.
     private static func serviceAccountNamespace() -> String? {
-        let path = KubeConfiguration.defaultServiceAccountDirectory + "/namespace"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        try? String(contentsOfFile: KubeConfiguration.defaultServiceAccountDirectory + "/namespace", encoding: .utf8)
     }
 }
 
