@@ -54,16 +54,24 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The system libyaml: read by the YAML module, so that shipped binaries read YAML without Yams (which links Foundation).
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Kernel UAPI headers only (linux-libc-dev): Netlink encodes rtnetlink itself (see Sources/Netlink/Netlink.swift).
         .systemLibrary(name: "CNetlink", path: "Sources/CNetlink", providers: [.apt(["linux-libc-dev"])]),
 
+        // What the shipped modules used from full Foundation beyond FoundationEssentials (trimming, file error texts).
+        .target(name: "FoundationExtras", swiftSettings: strict),
+
+        // MARK: - YAML (node tree and Decodable over libyaml; no Foundation)
+        .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
+
         // MARK: - IPAM
-        .target(name: "IPAMCore", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["YAML"], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
             dependencies: ["IPAMCore", .product(name: "GRDB", package: "GRDB.swift"), log],
             swiftSettings: strict),
-        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "HTTP", log], swiftSettings: strict),
+        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "HTTP", "FoundationExtras", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore"], swiftSettings: strict),
         .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
@@ -73,7 +81,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", log], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["HTTP", log, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+            dependencies: ["HTTP", "YAML", "FoundationExtras", log], swiftSettings: strict),
         .target(
             name: "KubeRuntime",
             dependencies: [
@@ -92,19 +100,19 @@ let package = Package(
         .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
 
         // MARK: - Netlink
-        .target(name: "Netlink", dependencies: ["CNetlink", "IPAMCore", log], swiftSettings: strict),
+        .target(name: "Netlink", dependencies: ["CNetlink", "IPAMCore", "FoundationExtras", log], swiftSettings: strict),
 
         // MARK: - Operator and agent
         .target(
             name: "Operator",
             dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAMBackends", "OpsServer", log, serviceLifecycle],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "FoundationExtras", argumentParser], swiftSettings: strict),
         .target(
             name: "Agent",
             dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "OpsServer", log, serviceLifecycle],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", "FoundationExtras", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
@@ -116,6 +124,7 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["IPAMCore", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore"], swiftSettings: strict),
         .testTarget(
             name: "IPAMLocalSQLiteTests",

@@ -1,9 +1,9 @@
-// Walks a Yams node tree, tracking YAML paths and collecting every problem instead of stopping at the first.
-internal import Yams
+// Walks a YAML node tree, tracking YAML paths and collecting every problem instead of stopping at the first.
+internal import YAML
 
 /// A YAML node together with the path that leads to it (`ipam.local.zones.dal10[0]`).
 struct YAMLValue {
-    let node: Node
+    let node: YAMLNode
     let path: String
 
     /// The path of the child `key` of this mapping.
@@ -21,7 +21,6 @@ struct YAMLValue {
         case .scalar: "a single value"
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
         }
     }
 }

@@ -1,6 +1,6 @@
 // The local IPAM backend: one SQLite file (GRDB, WAL) shared safely by every task and process that opens it.
 
-import Foundation
+import FoundationEssentials
 import GRDB
 import IPAMCore
 import Logging

@@ -1,5 +1,5 @@
 // When a deleted NodeOverlayIp's address may be released: never while a live node may still use it.
-import Foundation
+import FoundationEssentials
 
 /// What to do with the address of a NodeOverlayIp that is being deleted.
 public enum AddressReleaseStep: Sendable, Equatable {
