@@ -24,14 +24,19 @@ let package = Package(
         .executable(name: "overlay-lab", targets: ["OverlayLab"]),
         .executable(name: "kube-emulator", targets: ["KubeEmulatorTool"]),
         .executable(name: "phpipam-emulator", targets: ["PhpIPAMEmulatorTool"]),
+        .executable(name: "netbox-emulator", targets: ["NetBoxEmulatorTool"]),
+        .library(name: "IPAddressing", targets: ["IPAddressing"]),
         .library(name: "IPAMCore", targets: ["IPAMCore"]),
         .library(name: "IPAMConformance", targets: ["IPAMConformance"]),
         .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
+        .library(name: "IPAMLocalSQLite", targets: ["IPAMLocalSQLite"]),
+        .library(name: "IPAMphpIPAM", targets: ["IPAMphpIPAM"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
         .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
+        .library(name: "NetBoxEmulator", targets: ["NetBoxEmulator"]),
         // The agent's core (and, through it, Netlink and OverlayAPI) for Benchmarks/AgentBenchmark and the lab.
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "Operator", targets: ["Operator"]),
@@ -66,14 +71,16 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
 
         // MARK: - IPAM
-        .target(name: "IPAMCore", dependencies: ["YAML"], swiftSettings: strict),
+        // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
+        .target(name: "IPAddressing", swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", "YAML", log], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
-            dependencies: ["IPAMCore", .product(name: "GRDB", package: "GRDB.swift"), log],
+            dependencies: ["IPAMCore", "IPAddressing", .product(name: "GRDB", package: "GRDB.swift"), log],
             swiftSettings: strict),
-        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "HTTP", "FoundationExtras", log], swiftSettings: strict),
+        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
-        .target(name: "IPAMConformance", dependencies: ["IPAMCore"], swiftSettings: strict),
+        .target(name: "IPAMConformance", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
         .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
 
@@ -90,7 +97,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict),
-        .target(name: "OverlayAPI", dependencies: ["KubeClient", "IPAMCore"], swiftSettings: strict),
+        .target(name: "OverlayAPI", dependencies: ["KubeClient"], swiftSettings: strict),
         .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log, serviceLifecycle], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
@@ -98,41 +105,47 @@ let package = Package(
         .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
         .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
         .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
+        .target(name: "NetBoxEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
+        .executableTarget(name: "NetBoxEmulatorTool", dependencies: ["NetBoxEmulator", argumentParser], swiftSettings: strict),
 
         // MARK: - Netlink
-        .target(name: "Netlink", dependencies: ["CNetlink", "IPAMCore", "FoundationExtras", log], swiftSettings: strict),
+        .target(name: "Netlink", dependencies: ["CNetlink", "IPAddressing", "FoundationExtras", log], swiftSettings: strict),
 
         // MARK: - Operator and agent
         .target(
             name: "Operator",
-            dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAMBackends", "OpsServer", log, serviceLifecycle],
+            dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", log, serviceLifecycle],
             swiftSettings: strict),
         .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "FoundationExtras", argumentParser], swiftSettings: strict),
         .target(
             name: "Agent",
-            dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "OpsServer", log, serviceLifecycle],
+            dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle],
             swiftSettings: strict),
         .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", "FoundationExtras", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
-                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAMCore", argumentParser, log,
+                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["IPAMCore", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
-        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore"], swiftSettings: strict),
+        .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
+        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
+        .testTarget(
+            name: "IPAMBackendsTests", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "IPAMLocalSQLite", "IPAMphpIPAM"],
+            swiftSettings: strict),
         .testTarget(
             name: "IPAMLocalSQLiteTests",
-            dependencies: ["IPAMLocalSQLite", "IPAMConformance", "TestSupport", log, .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["IPAMLocalSQLite", "IPAMCore", "IPAddressing", "IPAMConformance", "TestSupport", log, .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "IPAMphpIPAMTests",
-            dependencies: ["IPAMphpIPAM", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
+            dependencies: ["IPAMphpIPAM", "IPAMCore", "IPAddressing", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
             swiftSettings: strict),
         .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport", log], swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
@@ -143,14 +156,17 @@ let package = Package(
         .testTarget(
             name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
             swiftSettings: strict),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NetBoxEmulatorTests", dependencies: ["NetBoxEmulator", "TestSupport", "HTTP"], swiftSettings: strict),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "IPAddressing", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests",
-            dependencies: ["Operator", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport"],
+            dependencies: [
+                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "KubeEmulator", "Netlink", "TestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Agent", "IPAddressing", "KubeEmulator", "Netlink", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
     ]
 )

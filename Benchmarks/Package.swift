@@ -22,14 +22,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        benchmark("LocalIPAMBenchmark", uses: ["IPAMCore", "IPAMBackends"], extra: [log]),
+        benchmark("LocalIPAMBenchmark", uses: ["IPAMCore", "IPAddressing", "IPAMLocalSQLite", "IPAMBackends"], extra: [log]),
         benchmark("KubeClientBenchmark", uses: ["KubeClient", "KubeEmulator"], extra: [log]),
         benchmark("KubeRuntimeBenchmark", uses: ["KubeRuntime", "KubeClient"]),
-        benchmark("PhpIPAMBenchmark", uses: ["IPAMCore", "IPAMBackends", "PhpIPAMEmulator"], extra: [log]),
+        benchmark("PhpIPAMBenchmark", uses: ["IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator"], extra: [log]),
         benchmark("HTTPBenchmark", uses: ["HTTP"], extra: nio),
         benchmark("OperatorBenchmark", uses: [
-            "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMBackends", "PhpIPAMEmulator",
+            "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator",
         ], extra: [log]),
-        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAMCore"], extra: [log]),
+        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log]),
     ]
 )

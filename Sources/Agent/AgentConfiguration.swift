@@ -1,5 +1,5 @@
 // The settings of one node agent, with defaults and the reason for each.
-import IPAMCore
+import IPAddressing
 import KubeRuntime
 
 /// How a ``NodeAgent`` runs.

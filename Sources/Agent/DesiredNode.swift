@@ -1,5 +1,5 @@
 // What the node should look like, read from its NodeOverlayIp, its Node and the StaticRoutes.
-import IPAMCore
+import IPAddressing
 import KubeClient
 import OverlayAPI
 

@@ -1,5 +1,5 @@
 // What the kernel holds in the agent's namespace at one moment: links, addresses and routes.
-import IPAMCore
+import IPAddressing
 import Netlink
 
 /// The links, addresses and routes of a network namespace, read at once; the input the plan diffs against.

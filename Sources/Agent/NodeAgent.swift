@@ -1,5 +1,5 @@
 // The agent's async shell: watches its objects and netlink, and runs level-based reconcile passes.
-import IPAMCore
+import IPAddressing
 import KubeClient
 import KubeRuntime
 import Logging

@@ -1,5 +1,5 @@
 // The netlink side of the agent: reads a KernelSnapshot and executes a NodePlan, counting every write.
-import IPAMCore
+import IPAddressing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,5 +1,5 @@
 // The pure diff of desired against kernel state: the netlink writes to make and the per-route report.
-import IPAMCore
+import IPAddressing
 import Netlink
 import OverlayAPI
 

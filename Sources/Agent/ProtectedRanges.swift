@@ -1,5 +1,5 @@
 // The address ranges a StaticRoute must never cover, each with the reason a refusal reports.
-import IPAMCore
+import IPAddressing
 import Netlink
 
 /// One range the agent refuses to route over, and why.

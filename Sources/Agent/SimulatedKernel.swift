@@ -1,5 +1,5 @@
 // The dry-run kernel: an in-memory namespace the agent plans against, logging every change it would make.
-import IPAMCore
+import IPAddressing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,8 +1,6 @@
 // Builds the IPAM backend the configuration selects; the operator and the CLI only see `any IPAMBackend`.
 
 import IPAMCore
-import IPAMLocalSQLite
-import IPAMphpIPAM
 import Logging
 
 /// Chooses and opens the IPAM backend named by the configuration.
@@ -19,18 +17,6 @@ public enum IPAMBackendFactory {
     public static func makeBackend(_ configuration: IPAMConfiguration, clusterID: String, logger: Logger) async throws
         -> any IPAMBackend
     {
-        switch configuration {
-        case .local(let local):
-            return try await LocalSQLiteBackend(configuration: local, clusterID: clusterID, logger: logger)
-        case .phpipam(let phpipam):
-            return try await makePhpIPAMBackend(phpipam, clusterID: clusterID, logger: logger)
-        }
-    }
-
-    /// Opens the phpIPAM backend.
-    private static func makePhpIPAMBackend(_ configuration: PhpIPAMConfiguration, clusterID: String, logger: Logger) async throws
-        -> any IPAMBackend
-    {
-        try await PhpIPAMBackend(configuration: configuration, clusterID: clusterID, logger: logger)
+        try await configuration.makeBackend(clusterID: clusterID, logger: logger)
     }
 }

@@ -1,5 +1,6 @@
 // The zones and subnets a backend under test must be configured with, as plain values any backend can build.
 
+import IPAddressing
 import IPAMCore
 
 /// The IPAM layout every backend under the conformance suite is configured with.

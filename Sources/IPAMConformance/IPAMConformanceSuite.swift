@@ -1,5 +1,6 @@
 // The shared suite every IPAM backend must pass, parameterised by a factory that builds the backend under test.
 
+import IPAddressing
 import IPAMCore
 
 /// The conformance suite: the behaviour every ``IPAMBackend`` must show, whatever stores its allocations.

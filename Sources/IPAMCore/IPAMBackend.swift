@@ -1,4 +1,5 @@
 // The protocol every IPAM backend implements, and the values it trades in.
+import IPAddressing
 
 /// Who holds an overlay address: one node of one cluster.
 ///

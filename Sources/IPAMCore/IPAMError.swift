@@ -1,4 +1,5 @@
 // The typed errors of every IPAM backend, each saying what is wrong and what to do.
+import IPAddressing
 
 /// Why an IPAM call failed.
 public enum IPAMError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 // The whole configuration file: cluster id and the selected IPAM backend, parsed and validated from YAML.
+import Logging
 internal import YAML
 
 /// The configuration shared by the operator and the `overlay-ipam` CLI, parsed from one YAML document.
@@ -43,9 +44,15 @@ public struct OverlayConfiguration: Hashable, Sendable {
 
     /// Parses and validates a configuration document (reading the file is the caller's job).
     ///
+    /// - Parameters:
+    ///   - yaml: The document.
+    ///   - backends: Every backend the program knows; each reads and validates its own section
+    ///     (`IPAMBackends` has the program's list and a `parse(yaml:)` that passes it).
     /// - Throws: ``ConfigurationError`` listing every problem found, each with its YAML path and what
     ///   to do; unknown keys are problems too, so that typos never pass silently.
-    public static func parse(yaml: String) throws(ConfigurationError) -> OverlayConfiguration {
+    public static func parse(yaml: String, backends: [any IPAMBackendProvider]) throws(ConfigurationError)
+        -> OverlayConfiguration
+    {
         let root: YAMLNode?
         do {
             root = try YAMLNode.compose(yaml: yaml)
@@ -56,7 +63,7 @@ public struct OverlayConfiguration: Hashable, Sendable {
             throw ConfigurationError(problems: [ConfigurationProblem(
                 path: "", message: "the configuration is empty; it needs clusterID and an ipam section")])
         }
-        var parser = ConfigurationParser()
+        var parser = ConfigurationParser(backends: backends)
         let configuration = parser.parseDocument(YAMLValue(node: root, path: ""))
         guard parser.reader.problems.isEmpty, let configuration else {
             throw ConfigurationError(problems: parser.reader.problems)
@@ -78,26 +85,35 @@ public struct OverlayConfiguration: Hashable, Sendable {
     }
 }
 
-/// The selected IPAM backend with its settings.
-public enum IPAMConfiguration: Hashable, Sendable {
-    /// The local SQLite backend (`ipam.backend: local`).
-    case local(LocalIPAMConfiguration)
-    /// The phpIPAM backend (`ipam.backend: phpipam`, or the original `phpIPAM:` shape).
-    case phpipam(PhpIPAMConfiguration)
+/// The selected IPAM backend with its validated settings (the section `ipam.<backend>`).
+public struct IPAMConfiguration: Hashable, Sendable {
+    /// The backend's own settings type, defined by its module.
+    public var settings: any IPAMBackendSettings
 
-    /// The configured zone names, in configuration order.
-    public var zoneNames: [String] {
-        switch self {
-        case .local(let local): local.zones.map(\.name)
-        case .phpipam(let phpipam): phpipam.subnetMap.map(\.zone)
-        }
+    /// Wraps a backend's validated settings.
+    public init(_ settings: any IPAMBackendSettings) {
+        self.settings = settings
     }
 
+    /// The configured zone names, in configuration order.
+    public var zoneNames: [String] { settings.zoneNames }
+
     /// The backend name as written in `ipam.backend`.
-    public var backendName: String {
-        switch self {
-        case .local: "local"
-        case .phpipam: "phpipam"
-        }
+    public var backendName: String { settings.backendName }
+
+    /// A short description of the backend's settings, e.g. `phpipam backend`.
+    public var summary: String { settings.summary }
+
+    /// Opens the backend for the cluster `clusterID`.
+    public func makeBackend(clusterID: String, logger: Logger) async throws -> any IPAMBackend {
+        try await settings.makeBackend(clusterID: clusterID, logger: logger)
+    }
+
+    public static func == (lhs: IPAMConfiguration, rhs: IPAMConfiguration) -> Bool {
+        AnyHashable(lhs.settings) == AnyHashable(rhs.settings)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(AnyHashable(settings))
     }
 }

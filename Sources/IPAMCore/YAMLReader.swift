@@ -1,22 +1,35 @@
-// Walks a YAML node tree, tracking YAML paths and collecting every problem instead of stopping at the first.
+// Walks a YAML node tree, tracking YAML paths and collecting every problem instead of stopping at the first;
+// backends read their own configuration section with it.
 internal import YAML
 
 /// A YAML node together with the path that leads to it (`ipam.local.zones.dal10[0]`).
-struct YAMLValue {
+public struct YAMLValue {
     let node: YAMLNode
-    let path: String
+    /// Where the value sits in the document, e.g. `ipam.local.zones.dal10[0]`; empty for the document itself.
+    public let path: String
+
+    init(node: YAMLNode, path: String) {
+        self.node = node
+        self.path = path
+    }
 
     /// The path of the child `key` of this mapping.
-    func path(ofKey key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func path(ofKey key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// Whether the node is an explicit YAML null (`key:` with no value, `~`, `null`).
-    var isNull: Bool {
+    public var isNull: Bool {
         guard case .scalar(let scalar) = node else { return false }
         return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
+    /// Whether the node is a single value (a scalar, null included) rather than a mapping or a list.
+    public var isScalar: Bool {
+        if case .scalar = node { return true }
+        return false
+    }
+
     /// A short name for the kind of node, for "expected X, found Y" messages.
-    var kindName: String {
+    public var kindName: String {
         switch node {
         case .scalar: "a single value"
         case .mapping: "a mapping"
@@ -26,32 +39,36 @@ struct YAMLValue {
 }
 
 /// The entries of a YAML mapping whose keys were checked against the allowed ones.
-struct YAMLMapping {
+public struct YAMLMapping {
     /// The mapping itself (for its path).
-    let value: YAMLValue
+    public let value: YAMLValue
     /// The entries in document order; unknown keys are already reported and left out.
-    let entries: [(key: String, value: YAMLValue)]
+    public let entries: [(key: String, value: YAMLValue)]
 
     /// The value of `key`, unless absent or null.
-    subscript(key: String) -> YAMLValue? {
+    public subscript(key: String) -> YAMLValue? {
         entries.first { $0.key == key && !$0.value.isNull }?.value
     }
 
     /// Whether `key` is present with a non-null value.
-    func has(_ key: String) -> Bool { self[key] != nil }
+    public func has(_ key: String) -> Bool { self[key] != nil }
 }
 
 /// Collects configuration problems while reading typed values out of YAML nodes.
-struct YAMLReader {
-    private(set) var problems: [ConfigurationProblem] = []
+public struct YAMLReader {
+    /// Every problem reported so far, in the order reported.
+    public private(set) var problems: [ConfigurationProblem] = []
+
+    /// Creates a reader with no problems yet.
+    public init() {}
 
     /// Records a problem at `path`.
-    mutating func report(_ path: String, _ message: String) {
+    public mutating func report(_ path: String, _ message: String) {
         problems.append(ConfigurationProblem(path: path, message: message))
     }
 
     /// Reads a mapping whose keys must be among `allowed`; reports every other key, with a suggestion.
-    mutating func mapping(_ value: YAMLValue, allowed: [String]) -> YAMLMapping? {
+    public mutating func mapping(_ value: YAMLValue, allowed: [String]) -> YAMLMapping? {
         guard case .mapping(let mapping) = value.node else {
             report(value.path, "expected a mapping of \(allowed.joined(separator: ", ")), found \(value.kindName)")
             return nil
@@ -74,7 +91,7 @@ struct YAMLReader {
     }
 
     /// Reads a mapping with free-form keys (zone names), in document order.
-    mutating func namedEntries(_ value: YAMLValue, describing what: String) -> [(name: String, value: YAMLValue)]? {
+    public mutating func namedEntries(_ value: YAMLValue, describing what: String) -> [(name: String, value: YAMLValue)]? {
         guard case .mapping(let mapping) = value.node else {
             report(value.path, "expected a mapping of \(what), found \(value.kindName)")
             return nil
@@ -91,7 +108,7 @@ struct YAMLReader {
     }
 
     /// Reads a list; its elements carry `path[index]`.
-    mutating func sequence(_ value: YAMLValue, describing what: String) -> [YAMLValue]? {
+    public mutating func sequence(_ value: YAMLValue, describing what: String) -> [YAMLValue]? {
         guard case .sequence(let sequence) = value.node else {
             report(value.path, "expected a list of \(what), found \(value.kindName)")
             return nil
@@ -100,7 +117,7 @@ struct YAMLReader {
     }
 
     /// Reads a non-empty single value as text (numbers and booleans included, as written).
-    mutating func string(_ value: YAMLValue, describing what: String) -> String? {
+    public mutating func string(_ value: YAMLValue, describing what: String) -> String? {
         guard case .scalar(let scalar) = value.node else {
             report(value.path, "expected \(what), found \(value.kindName)")
             return nil
@@ -113,7 +130,7 @@ struct YAMLReader {
     }
 
     /// Reads `true` or `false`.
-    mutating func bool(_ value: YAMLValue) -> Bool? {
+    public mutating func bool(_ value: YAMLValue) -> Bool? {
         guard case .scalar(let scalar) = value.node else {
             report(value.path, "expected true or false, found \(value.kindName)")
             return nil
@@ -128,7 +145,7 @@ struct YAMLReader {
     }
 
     /// Reads a positive decimal integer (quoted or not).
-    mutating func positiveInteger(_ value: YAMLValue, describing what: String) -> Int? {
+    public mutating func positiveInteger(_ value: YAMLValue, describing what: String) -> Int? {
         guard case .scalar(let scalar) = value.node else {
             report(value.path, "expected \(what), found \(value.kindName)")
             return nil
@@ -144,7 +161,7 @@ struct YAMLReader {
     }
 
     /// Reads a duration such as `30s`, `5m` or `1h30m`.
-    mutating func duration(_ value: YAMLValue) -> Duration? {
+    public mutating func duration(_ value: YAMLValue) -> Duration? {
         guard let text = string(value, describing: "a duration such as 30s or 5m") else { return nil }
         guard let duration = Duration(configurationText: text) else {
             report(value.path, "\"\(text)\" is not a duration; write a whole number followed by ms, s, m or h, e.g. 30s, 5m or 1h30m")
@@ -154,7 +171,7 @@ struct YAMLReader {
     }
 
     /// Reports that the required `key` of `mapping` is missing; `hint` says what to set it to.
-    mutating func reportMissing(_ key: String, in mapping: YAMLMapping, hint: String) {
+    public mutating func reportMissing(_ key: String, in mapping: YAMLMapping, hint: String) {
         report(mapping.value.path(ofKey: key), "is required; \(hint)")
     }
 

@@ -4,7 +4,7 @@
 ///
 /// Backends ask it which subnets to try for a node's zone; the first subnet with a free address wins,
 /// so a full subnet spills over to the next. `Subnet` is whatever the backend needs: a
-/// ``SubnetConfiguration`` for the local backend, a phpIPAM subnet id for phpIPAM.
+/// `SubnetConfiguration` for the local backend, a phpIPAM subnet id for phpIPAM.
 public struct ZonePolicy<Subnet: Sendable>: Sendable {
     /// One zone and its subnets, in order.
     public struct Zone: Sendable {

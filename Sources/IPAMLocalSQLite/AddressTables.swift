@@ -1,6 +1,7 @@
 // The SQL behind taking and returning addresses: indexed lookups on free ranges, held and cooling addresses.
 
 import GRDB
+import IPAddressing
 import IPAMCore
 
 /// A row of the `allocation` table.

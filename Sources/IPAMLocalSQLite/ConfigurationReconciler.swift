@@ -1,6 +1,7 @@
 // Brings the database's subnets in line with the configuration on open, refusing changes that orphan allocations.
 
 import GRDB
+import IPAddressing
 import IPAMCore
 
 /// A configuration change that would leave allocations without an assignable address.

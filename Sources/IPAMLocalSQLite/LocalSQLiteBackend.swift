@@ -2,6 +2,7 @@
 
 import FoundationEssentials
 import GRDB
+import IPAddressing
 import IPAMCore
 import Logging
 

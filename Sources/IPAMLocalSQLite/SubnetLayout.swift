@@ -1,5 +1,6 @@
 // Which offsets of one configured subnet may be handed out: pure, computed once from the configuration.
 
+import IPAddressing
 import IPAMCore
 
 /// One configured subnet as the local backend sees it: its place in its zone and the offsets it may hand out.

@@ -2,6 +2,7 @@
 import FoundationEssentials
 import FoundationExtras
 import HTTP
+import IPAddressing
 import IPAMCore
 import Logging
 import Synchronization

@@ -1,6 +1,7 @@
 // Decodes phpIPAM answers robustly: envelopes, subnets and addresses, numbers given as numbers or strings.
 import FoundationEssentials
 import FoundationExtras
+import IPAddressing
 import IPAMCore
 
 /// The envelope every phpIPAM JSON answer has: `{"code":…,"success":…,"message":…,"id":…,"data":…}`.

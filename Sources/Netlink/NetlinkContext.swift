@@ -1,5 +1,5 @@
 // The public async API: links, addresses, routes and events of one network namespace, over one socket.
-import IPAMCore
+import IPAddressing
 import Logging
 #if canImport(Glibc)
 import Glibc

@@ -41,16 +41,5 @@ struct ConfigurationSummary: CustomStringConvertible {
 
     init(_ configuration: OverlayConfiguration) { self.configuration = configuration }
 
-    var description: String {
-        switch configuration.ipam {
-        case .local(let local):
-            let subnets = local.zones.reduce(0) { $0 + $1.subnets.count }
-            return "cluster \(configuration.clusterID), local backend at \(local.database), "
-                + "\(plural(local.zones.count, "zone")), \(plural(subnets, "subnet"))"
-        case .phpipam:
-            return "cluster \(configuration.clusterID), phpipam backend"
-        }
-    }
-
-    private func plural(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
+    var description: String { "cluster \(configuration.clusterID), \(configuration.ipam.summary)" }
 }

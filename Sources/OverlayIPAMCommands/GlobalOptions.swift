@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import FoundationEssentials
+import IPAMBackends
 import IPAMCore
 import Logging
 

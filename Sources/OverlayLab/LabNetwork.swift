@@ -1,5 +1,5 @@
 // Creates and removes each simulated node's network namespace with its veth "host NIC", via netlink.
-import IPAMCore
+import IPAddressing
 import Netlink
 
 /// The namespaces of a lab run. Nothing outside them is touched.

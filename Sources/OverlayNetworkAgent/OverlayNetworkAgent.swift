@@ -3,7 +3,7 @@ import Agent
 import ArgumentParser
 import FoundationEssentials
 import FoundationExtras
-import IPAMCore
+import IPAddressing
 import KubeClient
 import Logging
 import Netlink

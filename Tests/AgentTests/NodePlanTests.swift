@@ -1,6 +1,6 @@
 // Unit tests of the pure NodePlan: device, address and route changes and the reports, without root.
 import Foundation
-import IPAMCore
+import IPAddressing
 import KubeClient
 import Netlink
 import OverlayAPI

@@ -1,6 +1,6 @@
 // Unit tests of the dry-run kernel: its initial state, plans executed against it, and convergence.
 import Foundation
-import IPAMCore
+import IPAddressing
 import Logging
 import Netlink
 import OverlayAPI

@@ -1,5 +1,6 @@
 // Tests that IPAM errors say what is wrong and what to do, and which ones are retryable.
 import IPAMCore
+import IPAddressing
 import Testing
 
 @Suite("IPAMError")

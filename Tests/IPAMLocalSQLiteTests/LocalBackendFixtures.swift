@@ -1,6 +1,7 @@
 // Helpers for the local backend tests: configurations built from plain strings and a manual wall clock.
 
 import Foundation
+import IPAddressing
 import IPAMConformance
 import IPAMCore
 import IPAMLocalSQLite

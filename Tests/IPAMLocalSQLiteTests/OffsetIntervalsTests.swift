@@ -1,5 +1,6 @@
 // The pure interval arithmetic and subnet layouts behind the free-range table.
 
+import IPAddressing
 import IPAMCore
 @testable import IPAMLocalSQLite
 import Testing

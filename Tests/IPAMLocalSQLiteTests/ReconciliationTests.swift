@@ -1,5 +1,6 @@
 // Opening reconciles configuration and database: additions apply, changes that orphan allocations are refused.
 
+import IPAddressing
 import IPAMCore
 import IPAMLocalSQLite
 import TestSupport

@@ -1,6 +1,6 @@
 // The monitor on the real kernel: changes made from outside the process arrive as events.
 import Glibc
-import IPAMCore
+import IPAddressing
 @testable import Netlink
 import Testing
 import TestSupport

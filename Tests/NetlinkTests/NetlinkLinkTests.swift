@@ -1,6 +1,6 @@
 // Links and addresses on the real kernel, inside throwaway namespaces.
 import Glibc
-import IPAMCore
+import IPAddressing
 import Netlink
 import Testing
 import TestSupport

@@ -1,6 +1,6 @@
 // Routes on the real kernel, inside throwaway namespaces: tables, protocol marks, errors and bulk changes.
 import Glibc
-import IPAMCore
+import IPAddressing
 import Netlink
 import Testing
 import TestSupport

@@ -1,5 +1,5 @@
 // Byte-level tests of the rtnetlink encoder and decoder; no kernel needed.
-import IPAMCore
+import IPAddressing
 import Testing
 @testable import Netlink
 

@@ -1,5 +1,5 @@
 // Small helpers the Netlink tests share: address parsing and awaiting an event with a deadline.
-import IPAMCore
+import IPAddressing
 import Netlink
 import Testing
 

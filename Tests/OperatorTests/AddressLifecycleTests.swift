@@ -1,5 +1,6 @@
 // Nodes appear and go: one NodeOverlayIp each, an IP from its zone, conditions; release on removal.
 import Foundation
+import IPAddressing
 import IPAMCore
 import KubeClient
 import KubeRuntime

@@ -1,5 +1,6 @@
 // The same lifecycle with the phpIPAM backend against the phpIPAM emulator.
 import Foundation
+import IPAMBackends
 import IPAMCore
 import KubeClient
 import Operator

@@ -1,5 +1,6 @@
 // The overlay-ip-controller executable: bad configuration exits non-zero; SIGKILL mid-burst and restart.
 import Foundation
+import IPAMBackends
 import IPAMCore
 import KubeClient
 import OverlayAPI

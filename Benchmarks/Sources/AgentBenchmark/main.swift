@@ -2,7 +2,7 @@
 
 import Agent
 import Foundation
-import IPAMCore
+import IPAddressing
 import KubeClient
 import Logging
 import Netlink

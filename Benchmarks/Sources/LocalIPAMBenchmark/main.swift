@@ -1,8 +1,10 @@
 // Reservation throughput and cost of the local SQLite backend at 0/50/90/99 % fill of a /16, printed as a table.
 
 import Foundation
+import IPAddressing
 import IPAMBackends
 import IPAMCore
+import IPAMLocalSQLite
 import Logging
 
 /// How many reservations each fill level's window times (overridable: `BENCHMARK_WINDOW=2000`).

@@ -2,6 +2,7 @@
 import Foundation
 import IPAMBackends
 import IPAMCore
+import IPAMphpIPAM
 import Logging
 import PhpIPAMEmulator
 

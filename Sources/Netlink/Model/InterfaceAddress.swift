@@ -1,5 +1,5 @@
 // An address assigned to an interface, with its prefix length.
-import IPAMCore
+import IPAddressing
 
 /// An address on an interface, such as `192.168.100.4/24` on `tmp0` (what `ip addr` lists).
 public struct InterfaceAddress: Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 // A route in a routing table, plus the small value types that qualify it (table, protocol, scope, type).
-import IPAMCore
+import IPAddressing
 
 /// A unicast route such as `10.1.0.0/16 via 192.168.100.1 dev tmp0 table 100 proto 197`.
 public struct Route: Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-// Converts IPAMCore addresses to and from the network-byte-order bytes netlink attributes carry.
-import IPAMCore
+// Converts IPAddressing addresses to and from the network-byte-order bytes netlink attributes carry.
+import IPAddressing
 
 extension IPAddress {
     /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.

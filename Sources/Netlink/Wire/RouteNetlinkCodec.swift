@@ -1,5 +1,5 @@
 // Pure encoding of rtnetlink requests and decoding of replies and notifications into the model types.
-import IPAMCore
+import IPAddressing
 
 /// Builds the request for each operation and decodes `RTM_NEW*`/`RTM_DEL*` messages.
 /// No I/O: ``NetlinkSocket`` sends what this builds; unit tests check the bytes.

@@ -1,4 +1,5 @@
 // Compares IPAM allocations with NodeOverlayIps: what to re-claim, what to release after a grace period.
+import IPAddressing
 import IPAMCore
 
 /// The recovery loop's pure half: from the backend's allocations and the cluster's NodeOverlayIps,

@@ -1,4 +1,5 @@
 // An IPAM backend wrapper that times every call into the operator's latency histogram.
+import IPAddressing
 import IPAMCore
 
 /// Forwards to a backend and records each call's latency in ``OperatorMetrics``.

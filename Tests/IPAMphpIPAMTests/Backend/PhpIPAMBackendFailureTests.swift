@@ -1,5 +1,6 @@
 // The phpIPAM backend when phpIPAM fails: tokens expiring, 5xx, timeouts, resets, bad bodies, refusals.
 import Foundation
+import IPAddressing
 import IPAMCore
 import IPAMphpIPAM
 import PhpIPAMEmulator

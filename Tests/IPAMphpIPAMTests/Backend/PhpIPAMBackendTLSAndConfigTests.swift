@@ -1,5 +1,6 @@
 // The phpIPAM backend over TLS with a CA file, with the original project's configuration shape, and its logs.
 import Foundation
+import IPAddressing
 import IPAMCore
 import IPAMphpIPAM
 import Logging
@@ -73,8 +74,8 @@ struct PhpIPAMBackendTLSAndConfigTests {
                     dal10: [8]
                     dal12: [7]
                 """
-            let parsed = try OverlayConfiguration.parse(yaml: yaml)
-            guard case .phpipam(let configuration) = parsed.ipam else {
+            let parsed = try OverlayConfiguration.parse(yaml: yaml, backends: [PhpIPAMProvider()])
+            guard let configuration = parsed.ipam.settings as? PhpIPAMConfiguration else {
                 Issue.record("the original shape did not select the phpIPAM backend: \(parsed.ipam)")
                 return
             }

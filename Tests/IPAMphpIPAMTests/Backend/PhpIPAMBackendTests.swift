@@ -1,5 +1,6 @@
 // The phpIPAM backend against the emulator: allocation shape, round trips, races, full zones, configuration errors.
 import Foundation
+import IPAddressing
 import IPAMCore
 import IPAMphpIPAM
 import PhpIPAMEmulator

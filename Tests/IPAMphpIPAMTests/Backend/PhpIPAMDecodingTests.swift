@@ -1,6 +1,7 @@
 // Pure decoding and classification rules of the phpIPAM backend: lenient numbers, missing gateways, errors, expiry.
 import Foundation
 import HTTP
+import IPAddressing
 import IPAMCore
 import Testing
 

@@ -1,6 +1,8 @@
 // Turns the conformance suite's fixture layout into an emulator seed and a phpIPAM subnet map.
+import IPAddressing
 import IPAMConformance
 import IPAMCore
+import IPAMphpIPAM
 import PhpIPAMEmulator
 
 enum ConformanceSeed {

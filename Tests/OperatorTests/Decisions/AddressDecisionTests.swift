@@ -1,5 +1,6 @@
 // Pure tests: status planning, release policy, leak planning and the write throttle.
 import Foundation
+import IPAddressing
 import IPAMCore
 import KubeClient
 import Operator

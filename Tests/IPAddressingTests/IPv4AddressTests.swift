@@ -1,6 +1,6 @@
 // Tests of IPv4 address parsing, formatting and ordering.
 import Foundation
-import IPAMCore
+import IPAddressing
 import Testing
 
 @Suite("IPv4Address")

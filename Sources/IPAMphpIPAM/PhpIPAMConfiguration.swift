@@ -1,4 +1,5 @@
 // The configuration of the phpIPAM backend: server, app, credentials, TLS and the zone → subnet-id map.
+import IPAMCore
 
 /// The `ipam.phpipam` section (or the original project's top-level `phpIPAM` section).
 public struct PhpIPAMConfiguration: Hashable, Sendable {

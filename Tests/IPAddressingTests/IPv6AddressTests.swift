@@ -1,6 +1,6 @@
 // Tests of IPv6 address parsing (all RFC 4291 forms) and RFC 5952 canonical formatting.
 import Foundation
-import IPAMCore
+import IPAddressing
 import Testing
 
 @Suite("IPv6Address")

@@ -1,4 +1,5 @@
 // Tests of the document level: cluster id, backend selection, shapes, YAML syntax errors, error formatting.
+import IPAMBackends
 import IPAMCore
 import Testing
 

@@ -1,5 +1,7 @@
 // Tests of the phpIPAM configuration: both shapes, credentials styles, defaults and validation messages.
+import IPAMBackends
 import IPAMCore
+import IPAMphpIPAM
 import Testing
 
 @Suite("phpIPAM configuration")
@@ -16,7 +18,7 @@ struct PhpIPAMConfigurationTests {
 
     func parsePhpIPAM(_ yaml: String) throws -> PhpIPAMConfiguration? {
         let configuration = try parseConfiguration(yaml)
-        guard case .phpipam(let phpipam) = configuration.ipam else {
+        guard let phpipam = configuration.ipam.settings as? PhpIPAMConfiguration else {
             Issue.record("expected the phpIPAM backend")
             return nil
         }

@@ -1,5 +1,5 @@
 // Round-trip tests over many generated addresses: formatting then parsing gives the same value back.
-import IPAMCore
+import IPAddressing
 import Testing
 
 /// A small deterministic generator (SplitMix64), so that failures reproduce.

@@ -1,6 +1,6 @@
 // Tests of prefixes: parsing, host ranges, containment and offset arithmetic.
 import Foundation
-import IPAMCore
+import IPAddressing
 import Testing
 
 @Suite("IPPrefix")

@@ -1,5 +1,8 @@
 // Tests of the local backend's configuration: defaults, order, subnet validation messages and helpers.
+import IPAddressing
+import IPAMBackends
 import IPAMCore
+import IPAMLocalSQLite
 import Testing
 
 @Suite("Local IPAM configuration")
@@ -22,7 +25,7 @@ struct LocalConfigurationTests {
                     - 192.168.102.0/24
             """)
         #expect(configuration.clusterID == "prod-dal")
-        guard case .local(let local) = configuration.ipam else {
+        guard let local = configuration.ipam.settings as? LocalIPAMConfiguration else {
             Issue.record("expected the local backend")
             return
         }
@@ -41,7 +44,7 @@ struct LocalConfigurationTests {
     func cooldown(text: String, expected: Duration) throws {
         let configuration = try parseConfiguration(localConfiguration(
             zones: "      z: [192.168.100.0/24]", extra: "    releaseCooldown: \(text)"))
-        guard case .local(let local) = configuration.ipam else { return }
+        guard let local = configuration.ipam.settings as? LocalIPAMConfiguration else { return }
         #expect(local.releaseCooldown == expected)
     }
 
@@ -58,7 +61,7 @@ struct LocalConfigurationTests {
                   z:
                     - {subnet: "fd00:100::/120", reserved: ["fd00:100::ff"]}
             """))
-        guard case .local(let local) = configuration.ipam else { return }
+        guard let local = configuration.ipam.settings as? LocalIPAMConfiguration else { return }
         let subnet = local.zones[0].subnets[0]
         #expect(subnet.gateway.description == "fd00:100::1")
         #expect(subnet.assignableCount == 253)  // 256 minus anycast, gateway and one reserved

@@ -1,4 +1,6 @@
 // The configuration of the local (SQLite) backend: database file, cool-down, and zones of subnets.
+import IPAMCore
+import IPAddressing
 
 /// The `ipam.local` section: an IPAM kept in one SQLite file, with the subnets of each zone listed inline.
 public struct LocalIPAMConfiguration: Hashable, Sendable {

@@ -1,4 +1,5 @@
 // Helpers for configuration tests: parse and return the problems as `path: message` lines.
+import IPAMBackends
 import IPAMCore
 import Testing
 

@@ -1,6 +1,6 @@
 // Tests of the family-agnostic IPAddress: parsing dispatch, ordering and offset arithmetic.
 import Foundation
-import IPAMCore
+import IPAddressing
 import Testing
 
 @Suite("IPAddress")

@@ -1,6 +1,6 @@
 // Tests of inclusive address ranges.
 import Foundation
-import IPAMCore
+import IPAddressing
 import Testing
 
 @Suite("IPRange")

@@ -1,0 +1,164 @@
+// Reads and validates the `ipam.local` section, reporting every problem with its YAML path.
+import IPAMCore
+import IPAddressing
+
+/// Turns the `ipam.local` YAML section into a ``LocalIPAMConfiguration``, collecting problems in ``reader``.
+struct LocalIPAMConfigurationParser {
+    var reader: YAMLReader
+
+    mutating func parseSection(_ value: YAMLValue) -> LocalIPAMConfiguration? {
+        guard let local = reader.mapping(value, allowed: ["database", "releaseCooldown", "zones"]) else { return nil }
+        var database: String?
+        if let databaseValue = local["database"] {
+            database = reader.string(databaseValue, describing: "the path of the SQLite file")
+        } else {
+            reader.reportMissing("database", in: local, hint: "set it to the path of the SQLite file, e.g. /var/lib/overlay-ipam/ipam.db")
+        }
+        var releaseCooldown: Duration? = LocalIPAMConfiguration.defaultReleaseCooldown
+        if let cooldownValue = local["releaseCooldown"] {
+            releaseCooldown = reader.duration(cooldownValue)
+        }
+        var zones: [ZoneConfiguration]?
+        if let zonesValue = local["zones"] {
+            zones = parseZones(zonesValue)
+        } else {
+            reader.reportMissing("zones", in: local, hint: "map each zone name to its subnets, e.g. zones: {dal10: [{subnet: 192.168.100.0/24}]}")
+        }
+        guard let database, let releaseCooldown, let zones else { return nil }
+        return LocalIPAMConfiguration(database: database, releaseCooldown: releaseCooldown, zones: zones)
+    }
+
+    private mutating func parseZones(_ value: YAMLValue) -> [ZoneConfiguration]? {
+        guard let entries = reader.namedEntries(value, describing: "zone names to lists of subnets") else { return nil }
+        if entries.isEmpty {
+            reader.report(value.path, "has no zones; add at least one, e.g. dal10: [{subnet: 192.168.100.0/24}]")
+            return nil
+        }
+        var zones: [ZoneConfiguration] = []
+        var seen: [(prefix: IPPrefix, path: String)] = []
+        var complete = true
+        for (name, zoneValue) in entries {
+            guard let items = reader.sequence(zoneValue, describing: "subnets such as {subnet: 192.168.100.0/24}") else {
+                complete = false
+                continue
+            }
+            if items.isEmpty {
+                reader.report(zoneValue.path, "has no subnets; list at least one, e.g. [{subnet: 192.168.100.0/24}], or remove the zone")
+                complete = false
+                continue
+            }
+            var subnets: [SubnetConfiguration] = []
+            for item in items {
+                guard let subnet = parseSubnet(item) else {
+                    complete = false
+                    continue
+                }
+                let subnetPath = item.path(ofKey: "subnet")
+                if let clash = seen.first(where: { $0.prefix.overlaps(subnet.subnet) }) {
+                    reader.report(subnetPath, "\(subnet.subnet) overlaps \(clash.prefix) at \(clash.path); every address may belong to one subnet of one zone only")
+                    complete = false
+                }
+                seen.append((subnet.subnet, subnetPath))
+                subnets.append(subnet)
+            }
+            zones.append(ZoneConfiguration(name: name, subnets: subnets))
+        }
+        return complete ? zones : nil
+    }
+
+    private mutating func parseSubnet(_ value: YAMLValue) -> SubnetConfiguration? {
+        // Shorthand: a bare prefix string stands for {subnet: <prefix>}.
+        if value.isScalar, !value.isNull {
+            guard let prefix = parsePrefix(value, pathForErrors: value.path) else { return nil }
+            return validated(SubnetConfiguration(subnet: prefix), at: value, gatewayPath: nil)
+        }
+        guard let entry = reader.mapping(value, allowed: ["subnet", "gateway", "reserved"]) else { return nil }
+        var prefix: IPPrefix?
+        if let subnetValue = entry["subnet"] {
+            prefix = parsePrefix(subnetValue, pathForErrors: subnetValue.path)
+        } else {
+            reader.reportMissing("subnet", in: entry, hint: "set it to the subnet in CIDR form, e.g. 192.168.100.0/24")
+        }
+        var gateway: IPAddress?
+        var gatewayValid = true
+        if let gatewayValue = entry["gateway"], let text = reader.string(gatewayValue, describing: "an IP address such as 192.168.100.1") {
+            do {
+                gateway = try IPAddress(parsing: text)
+            } catch {
+                reader.report(gatewayValue.path, error.description)
+                gatewayValid = false
+            }
+        }
+        var reserved: [IPRange] = []
+        var reservedPaths: [String] = []
+        var reservedValid = true
+        if let reservedValue = entry["reserved"], let items = reader.sequence(reservedValue, describing: "addresses or ranges such as 192.168.100.2-192.168.100.9") {
+            for item in items {
+                guard let text = reader.string(item, describing: "an address or a range such as 192.168.100.2-192.168.100.9") else {
+                    reservedValid = false
+                    continue
+                }
+                do {
+                    reserved.append(try IPRange(parsing: text))
+                    reservedPaths.append(item.path)
+                } catch {
+                    reader.report(item.path, error.description)
+                    reservedValid = false
+                }
+            }
+        }
+        guard let prefix else { return nil }
+        // Check what did parse against the subnet too, so that one bad entry does not hide others.
+        let subnet = SubnetConfiguration(subnet: prefix, gateway: gateway, reserved: reserved)
+        let checked = validated(
+            subnet, at: value, gatewayPath: gateway == nil ? nil : entry.value.path(ofKey: "gateway"),
+            reservedPaths: reservedPaths, checkAssignable: gatewayValid && reservedValid)
+        return gatewayValid && reservedValid ? checked : nil
+    }
+
+    private mutating func parsePrefix(_ value: YAMLValue, pathForErrors path: String) -> IPPrefix? {
+        guard let text = reader.string(value, describing: "a subnet in CIDR form such as 192.168.100.0/24") else { return nil }
+        do {
+            return try IPPrefix(parsing: text)
+        } catch {
+            reader.report(path, error.description)
+            return nil
+        }
+    }
+
+    /// Checks the gateway and reserved ranges against the subnet and that something is left to hand out.
+    private mutating func validated(
+        _ subnet: SubnetConfiguration, at value: YAMLValue, gatewayPath: String?, reservedPaths: [String] = [],
+        checkAssignable: Bool = true
+    ) -> SubnetConfiguration? {
+        let prefix = subnet.subnet
+        var valid = true
+        if let gatewayPath {
+            let gateway = subnet.gateway
+            if gateway.family != prefix.family {
+                reader.report(gatewayPath, "\(gateway) is \(gateway.family) but the subnet \(prefix) is \(prefix.family); use an address inside the subnet")
+                valid = false
+            } else if !prefix.contains(gateway) {
+                reader.report(gatewayPath, "\(gateway) is outside \(prefix); use an address inside the subnet, e.g. \(prefix.firstHost)")
+                valid = false
+            } else if gateway < prefix.firstHost {
+                reader.report(gatewayPath, "\(gateway) is the network address of \(prefix); use a host address, e.g. \(prefix.firstHost)")
+                valid = false
+            } else if gateway > prefix.lastHost {
+                reader.report(gatewayPath, "\(gateway) is the broadcast address of \(prefix); use a host address, e.g. \(prefix.lastHost)")
+                valid = false
+            }
+        }
+        for (range, path) in zip(subnet.reserved, reservedPaths) where !range.isInside(prefix) {
+            let wording = range.first == range.last ? "is outside" : (prefix.contains(range.first) || prefix.contains(range.last) ? "reaches outside" : "is outside")
+            reader.report(path, "\(range) \(wording) \(prefix); reserve only addresses of this subnet")
+            valid = false
+        }
+        guard valid, checkAssignable else { return nil }
+        if subnet.assignableCount == 0 {
+            reader.report(value.path, "\(prefix) has no address left to hand out after its gateway and reserved addresses; use a larger subnet or reserve fewer addresses")
+            return nil
+        }
+        return subnet
+    }
+}

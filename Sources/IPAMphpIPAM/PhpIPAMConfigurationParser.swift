@@ -1,0 +1,186 @@
+// Reads and validates the `ipam.phpipam` section and the original `phpIPAM:` shape, with YAML paths.
+import IPAMCore
+
+/// Turns the `ipam.phpipam` (or original top-level `phpIPAM`) YAML section into a ``PhpIPAMConfiguration``,
+/// collecting problems in ``reader``.
+struct PhpIPAMConfigurationParser {
+    var reader: YAMLReader
+
+    mutating func parseSection(_ value: YAMLValue) -> PhpIPAMConfiguration? {
+        let keys = ["url", "appID", "credentials", "caFile", "insecureSkipTLSVerify", "subnetMap", "requestTimeout", "ownerField"]
+        guard let section = reader.mapping(value, allowed: keys) else { return nil }
+        let url = parseURL(section)
+        let appID = parseAppID(section)
+        var credentials: PhpIPAMCredentials?
+        if let credentialsValue = section["credentials"] {
+            credentials = parseCredentials(credentialsValue)
+        } else {
+            reader.reportMissing("credentials", in: section, hint: "set {usernameFile: ..., passwordFile: ...}, {fromEnvironment: true} (PHPIPAM_USERNAME/PHPIPAM_PASSWORD) or {tokenFile: ...}")
+        }
+        var caFile: String?
+        if let caValue = section["caFile"] {
+            caFile = reader.string(caValue, describing: "the path of a PEM CA certificate file")
+        }
+        var insecure: Bool? = false
+        if let insecureValue = section["insecureSkipTLSVerify"] {
+            insecure = reader.bool(insecureValue)
+        }
+        if caFile != nil, insecure == true {
+            reader.report(section.value.path(ofKey: "insecureSkipTLSVerify"), "is true, so caFile would be ignored; set either caFile (recommended) or insecureSkipTLSVerify, not both")
+        }
+        let subnetMap = parseSubnetMap(section)
+        var requestTimeout: Duration? = PhpIPAMConfiguration.defaultRequestTimeout
+        if let timeoutValue = section["requestTimeout"] {
+            requestTimeout = reader.duration(timeoutValue)
+            if requestTimeout == .zero {
+                reader.report(timeoutValue.path, "must be longer than 0s, e.g. 10s")
+                requestTimeout = nil
+            }
+        }
+        var ownerField: String? = PhpIPAMConfiguration.defaultOwnerField
+        if let ownerValue = section["ownerField"] {
+            ownerField = reader.string(ownerValue, describing: "owner or the name of a custom field such as custom_cluster")
+            if let field = ownerField, !field.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+            }) {
+                reader.report(ownerValue.path, "\"\(field)\" is not a phpIPAM field name; use owner or a custom field such as custom_cluster (letters, digits and _)")
+                ownerField = nil
+            }
+        }
+        guard let url, let appID, let credentials, let insecure, let subnetMap, let requestTimeout, let ownerField else { return nil }
+        return PhpIPAMConfiguration(
+            url: url, appID: appID, credentials: credentials, caFile: caFile, insecureSkipTLSVerify: insecure,
+            subnetMap: subnetMap, requestTimeout: requestTimeout, ownerField: ownerField)
+    }
+
+    /// The original project's `phpIPAM: {url, appID, subnetMap}`, credentials from the environment.
+    mutating func parseLegacySection(_ value: YAMLValue) -> PhpIPAMConfiguration? {
+        guard let section = reader.mapping(value, allowed: ["url", "appID", "subnetMap", "username", "password"]) else { return nil }
+        for key in ["username", "password"] where section.has(key) {
+            reader.report(section.value.path(ofKey: key), "credentials are not read from the configuration; set the environment variables \(PhpIPAMCredentials.usernameVariable) and \(PhpIPAMCredentials.passwordVariable) (e.g. from a Secret) and remove this key")
+        }
+        let url = parseURL(section)
+        let appID = parseAppID(section)
+        let subnetMap = parseSubnetMap(section)
+        guard let url, let appID, let subnetMap else { return nil }
+        return PhpIPAMConfiguration(url: url, appID: appID, credentials: .environment, subnetMap: subnetMap)
+    }
+
+    private mutating func parseURL(_ section: YAMLMapping) -> String? {
+        guard let value = section["url"] else {
+            reader.reportMissing("url", in: section, hint: "set it to the base URL of phpIPAM, e.g. https://phpipam.example.com")
+            return nil
+        }
+        guard var url = reader.string(value, describing: "a URL such as https://phpipam.example.com") else { return nil }
+        let lowered = url.lowercased()
+        guard let scheme = ["https://", "http://"].first(where: { lowered.hasPrefix($0) }) else {
+            reader.report(value.path, "\"\(url)\" must start with https:// or http://")
+            return nil
+        }
+        let host = url.dropFirst(scheme.count).prefix { $0 != "/" }
+        guard !host.isEmpty, !url.contains(where: \.isWhitespace) else {
+            reader.report(value.path, "\"\(url)\" is not a URL with a host name; write e.g. https://phpipam.example.com")
+            return nil
+        }
+        while url.hasSuffix("/") { url.removeLast() }
+        if url.lowercased().hasSuffix("/api") || url.lowercased().contains("/api/") {
+            reader.report(value.path, "\"\(url)\" includes the API path; give the base URL of phpIPAM (without /api/<appID>), the client adds it")
+            return nil
+        }
+        return url
+    }
+
+    private mutating func parseAppID(_ section: YAMLMapping) -> String? {
+        guard let value = section["appID"] else {
+            reader.reportMissing("appID", in: section, hint: "set it to the API app id configured in phpIPAM under Administration → API")
+            return nil
+        }
+        guard let appID = reader.string(value, describing: "the phpIPAM API app id") else { return nil }
+        guard !appID.contains("/"), !appID.contains(where: \.isWhitespace) else {
+            reader.report(value.path, "\"\(appID)\" is not an app id; use the name shown under Administration → API, without / or spaces")
+            return nil
+        }
+        return appID
+    }
+
+    private mutating func parseCredentials(_ value: YAMLValue) -> PhpIPAMCredentials? {
+        guard let section = reader.mapping(value, allowed: ["usernameFile", "passwordFile", "fromEnvironment", "tokenFile"]) else { return nil }
+        let choices = "choose one of {usernameFile, passwordFile}, {fromEnvironment: true} or {tokenFile}"
+        let hasFiles = section.has("usernameFile") || section.has("passwordFile")
+        var fromEnvironment = false
+        if let environmentValue = section["fromEnvironment"] {
+            guard let flag = reader.bool(environmentValue) else { return nil }
+            fromEnvironment = flag
+            if !flag {
+                reader.report(environmentValue.path, "false selects nothing; \(choices)")
+                return nil
+            }
+        }
+        let styles = [hasFiles, fromEnvironment, section.has("tokenFile")].filter { $0 }.count
+        guard styles == 1 else {
+            reader.report(section.value.path, styles == 0 ? "selects no credentials; \(choices)" : "mixes several kinds of credentials; \(choices)")
+            return nil
+        }
+        if fromEnvironment { return .environment }
+        if let tokenValue = section["tokenFile"] {
+            return reader.string(tokenValue, describing: "the path of a file holding the app token").map { .token(file: $0) }
+        }
+        var usernameFile: String?
+        var passwordFile: String?
+        if let usernameValue = section["usernameFile"] {
+            usernameFile = reader.string(usernameValue, describing: "the path of a file holding the username")
+        } else {
+            reader.reportMissing("usernameFile", in: section, hint: "passwordFile needs a usernameFile next to it")
+        }
+        if let passwordValue = section["passwordFile"] {
+            passwordFile = reader.string(passwordValue, describing: "the path of a file holding the password")
+        } else {
+            reader.reportMissing("passwordFile", in: section, hint: "usernameFile needs a passwordFile next to it")
+        }
+        guard let usernameFile, let passwordFile else { return nil }
+        return .files(usernameFile: usernameFile, passwordFile: passwordFile)
+    }
+
+    private mutating func parseSubnetMap(_ section: YAMLMapping) -> [PhpIPAMZoneSubnets]? {
+        guard let value = section["subnetMap"] else {
+            reader.reportMissing("subnetMap", in: section, hint: "map each zone to its phpIPAM subnet ids, e.g. subnetMap: {dal10: [7, 8]}")
+            return nil
+        }
+        guard let entries = reader.namedEntries(value, describing: "zone names to lists of phpIPAM subnet ids") else { return nil }
+        if entries.isEmpty {
+            reader.report(value.path, "has no zones; add at least one, e.g. dal10: [7]")
+            return nil
+        }
+        var zones: [PhpIPAMZoneSubnets] = []
+        var owners: [Int: String] = [:]
+        var complete = true
+        for (zone, zoneValue) in entries {
+            guard let items = reader.sequence(zoneValue, describing: "phpIPAM subnet ids such as [7, 8]") else {
+                complete = false
+                continue
+            }
+            if items.isEmpty {
+                reader.report(zoneValue.path, "has no subnet ids; list at least one, e.g. [7], or remove the zone")
+                complete = false
+                continue
+            }
+            var ids: [Int] = []
+            for item in items {
+                guard let id = reader.positiveInteger(item, describing: "a phpIPAM subnet id (a positive number)") else {
+                    complete = false
+                    continue
+                }
+                if let owner = owners[id] {
+                    reader.report(item.path, "subnet \(id) is already listed for zone \(owner); each subnet id may appear once")
+                    complete = false
+                    continue
+                }
+                owners[id] = zone
+                ids.append(id)
+            }
+            zones.append(PhpIPAMZoneSubnets(zone: zone, subnetIDs: ids))
+        }
+        return complete ? zones : nil
+    }
+}
