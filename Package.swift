@@ -70,13 +70,18 @@ let package = Package(
         // MARK: - YAML (node tree and Decodable over libyaml; no Foundation)
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
 
+        // The system SQLite: the local backend's storage, through the small SQLite module (GRDB links Foundation).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // WAL connections, IMMEDIATE transactions and prepared statements with bindings over CSQLite; no Foundation.
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
         .target(name: "IPAMCore", dependencies: ["IPAddressing", "YAML", log], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
-            dependencies: ["IPAMCore", "IPAddressing", .product(name: "GRDB", package: "GRDB.swift"), log],
+            dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
             swiftSettings: strict),
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
