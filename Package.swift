@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
         .library(name: "IPAMLocalSQLite", targets: ["IPAMLocalSQLite"]),
         .library(name: "IPAMphpIPAM", targets: ["IPAMphpIPAM"]),
+        .library(name: "IPAMNetBox", targets: ["IPAMNetBox"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
@@ -69,7 +70,8 @@ let package = Package(
             dependencies: ["IPAMCore", "IPAddressing", .product(name: "GRDB", package: "GRDB.swift"), log],
             swiftSettings: strict),
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", log], swiftSettings: strict),
-        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
+        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", log], swiftSettings: strict),
+        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", "IPAMNetBox", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
         .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
@@ -133,6 +135,10 @@ let package = Package(
         .testTarget(
             name: "IPAMphpIPAMTests",
             dependencies: ["IPAMphpIPAM", "IPAMCore", "IPAddressing", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IPAMNetBoxTests",
+            dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "TestSupport", "HTTP", log],
             swiftSettings: strict),
         .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport", log], swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
