@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "overlay-lab", targets: ["OverlayLab"]),
         .executable(name: "kube-emulator", targets: ["KubeEmulatorTool"]),
         .executable(name: "phpipam-emulator", targets: ["PhpIPAMEmulatorTool"]),
+        .executable(name: "netbox-emulator", targets: ["NetBoxEmulatorTool"]),
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
         .library(name: "IPAMCore", targets: ["IPAMCore"]),
         .library(name: "IPAMConformance", targets: ["IPAMConformance"]),
@@ -36,6 +37,7 @@ let package = Package(
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
         .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
+        .library(name: "NetBoxEmulator", targets: ["NetBoxEmulator"]),
         // The agent's core (and, through it, Netlink and OverlayAPI) for Benchmarks/AgentBenchmark and the lab.
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "Operator", targets: ["Operator"]),
@@ -97,6 +99,8 @@ let package = Package(
         .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
         .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
         .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
+        .target(name: "NetBoxEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
+        .executableTarget(name: "NetBoxEmulatorTool", dependencies: ["NetBoxEmulator", argumentParser], swiftSettings: strict),
 
         // MARK: - Netlink
         .target(name: "Netlink", dependencies: ["CNetlink", "IPAddressing", log], swiftSettings: strict),
@@ -149,6 +153,7 @@ let package = Package(
         .testTarget(
             name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
             swiftSettings: strict),
+        .testTarget(name: "NetBoxEmulatorTests", dependencies: ["NetBoxEmulator", "TestSupport", "HTTP"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "IPAddressing", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests",

@@ -71,8 +71,11 @@ public final class OperatorProcess: Sendable {
         let events = EventRecorder(
             sink: KubeEventSink(client: client), reportingController: "iks.ibm.com/overlay-ip-controller",
             reportingInstance: identity, clusterScopedNamespace: options.settings.eventNamespace, logger: logger)
+        // Lease renewals never queue behind bulk writes: with a client-side limit on, the elector gets
+        // its own unthrottled client (and its own connections).
+        let leaseClient = client.options.isThrottled ? Self.unthrottledCopy(of: client, logger: logger) : client
         let elector = options.leaderElection.map { election in
-            LeaderElector(lock: KubeLeaseLock(client: client, configuration: election), configuration: election, logger: logger)
+            LeaderElector(lock: KubeLeaseLock(client: leaseClient, configuration: election), configuration: election, logger: logger)
         }
         let context = OperatorContext(
             client: client, ipam: InstrumentedIPAM(ipam, metrics: metrics), settings: options.settings, events: events,
@@ -92,6 +95,13 @@ public final class OperatorProcess: Sendable {
         recovery = overlay.recovery
         self.metrics = metrics
         self.health = health
+    }
+
+    /// A client like `client` without its client-side rate limit.
+    static func unthrottledCopy(of client: KubeClient, logger: Logger) -> KubeClient {
+        var options = client.options
+        options.rateLimited = false
+        return KubeClient(configuration: client.configuration, options: options, logger: logger)
     }
 
     /// Runs until a shutdown signal, ``shutDown()`` or cancellation. Throws when leadership is lost

@@ -26,11 +26,11 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(help: "Reconciles running at once per controller.")
     var workers: Int = 4
 
-    @Option(help: "Client-side API requests per second.")
-    var qps: Double = 50
+    @Option(help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
+    var qps: Double = 0
 
-    @Option(help: "Client-side API request burst.")
-    var burst: Int = 100
+    @Option(help: "Client-side API request burst when --qps is set; 0 = --qps rounded up.")
+    var burst: Int = 0
 
     @Option(name: .customLong("metrics-address"), help: "host:port of /healthz, /readyz and /metrics (\":8080\" = all interfaces).")
     var metricsAddress: String = ":8080"
@@ -47,6 +47,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("release-timeout"), help: "Seconds a deleted NodeOverlayIp waits for its live node's agent.")
     var releaseTimeout: Int = 60
 
+    @Option(name: .customLong("route-deletion-timeout"), help: "Seconds a deleted StaticRoute waits for live nodes whose agent still reports it.")
+    var routeDeletionTimeout: Int = 60
+
     @Option(name: .customLong("orphan-grace-period"), help: "Seconds an IPAM allocation without a NodeOverlayIp is kept before release.")
     var orphanGracePeriod: Int = 600
 
@@ -61,8 +64,8 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         guard MetricsAddress(metricsAddress) != nil else {
             throw ValidationError("--metrics-address \(metricsAddress) is not host:port (e.g. :8080 or 127.0.0.1:9090)")
         }
-        guard releaseTimeout >= 0, orphanGracePeriod >= 0 else {
-            throw ValidationError("--release-timeout and --orphan-grace-period must not be negative")
+        guard releaseTimeout >= 0, orphanGracePeriod >= 0, routeDeletionTimeout >= 0 else {
+            throw ValidationError("--release-timeout, --route-deletion-timeout and --orphan-grace-period must not be negative")
         }
     }
 
@@ -83,7 +86,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         let settings = OperatorSettings(
             clusterID: overlay.clusterID, workers: workers,
             releasePolicy: AddressReleasePolicy(timeout: .seconds(releaseTimeout)),
-            orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun, eventNamespace: namespace)
+            routeDeletionTimeout: .seconds(routeDeletionTimeout), orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun, eventNamespace: namespace)
         let election = leaderElect ? LeaderElectionConfiguration(leaseName: leaseName, leaseNamespace: namespace) : nil
         logger.info(
             "starting", metadata: [

@@ -8,8 +8,9 @@ import Synchronization
 
 /// Reconciles one NodeOverlayIp against the IPAM (leader only).
 ///
-/// - Live object: make sure the IPAM holds the address recorded in status (re-claim it if the IPAM lost
-///   it), or reserve one in the node's zone; write the operator's status keys when they changed.
+/// - Live object: an address recorded with `Reserved=True` needs no IPAM request; an address recorded
+///   without it is confirmed (or re-claimed) in the IPAM; a node without one gets one reserved in its
+///   zone. The operator's status keys are written only when they changed.
 ///   Reserve is idempotent per owner, so a crash between reserve and status write ends with the same IP.
 /// - Node gone: delete the object (no garbage collector needed); the release follows via the finalizer.
 /// - Deleting: wait (bounded) for the live node's agent to remove the address, release, then remove our
@@ -27,6 +28,17 @@ final class AddressController: Sendable {
     init(context: OperatorContext, nodes: Store<Node>) {
         self.context = context
         self.nodes = nodes
+    }
+
+    /// Whether a NodeOverlayIp change can matter to this controller: anything but the agent's route
+    /// reports (which only the route controller reads).
+    static func isRelevant(_ change: ObjectChange<NodeOverlayIp>) -> Bool {
+        guard case .modified(var old, var new) = change else { return true }
+        old.status.routes = nil
+        new.status.routes = nil
+        old.metadata.resourceVersion = nil
+        new.metadata.resourceVersion = nil
+        return old != new
     }
 
     func reconcile(_ object: NodeOverlayIp) async throws -> Action {
@@ -92,10 +104,15 @@ final class AddressController: Sendable {
         return .awaitChange
     }
 
-    /// The allocation the node holds: the recorded one (re-claimed if the IPAM lost it) or a new one.
+    /// The allocation the node holds: the one status records with `Reserved=True` (no IPAM request:
+    /// the recovery loop finds addresses the IPAM lost, in bulk), else the recorded one confirmed or
+    /// re-claimed in the IPAM, else a new one.
     private func holdAddress(for object: NodeOverlayIp) async throws -> IPAllocation {
         let name = object.metadata.name
         let owner = context.owner(of: name)
+        if let converged = AddressStatusPlanner.recordedAllocation(in: object.status, owner: owner) {
+            return converged
+        }
         if let recorded = object.status.ipAddr, !recorded.isEmpty {
             guard let address = AddressStatusPlanner.address(fromCIDR: recorded) else {
                 throw ReservationFailure.unreadableAddress(recorded)

@@ -60,7 +60,7 @@ public final class RecoveryLoop: Service, Sendable {
         }
     }
 
-    /// One pass: read both sides, plan, act (unless dry-run), report.
+    /// One pass: read both sides (one IPAM listing, one API list), plan, act (unless dry-run), report.
     @discardableResult
     public func runOnce() async throws -> RecoveryReport {
         let allocations = try await context.ipam.allocations()
@@ -74,6 +74,8 @@ public final class RecoveryLoop: Service, Sendable {
         let now = context.policyClock.now
         let plan = planner.withLock { $0.plan(allocations: allocations, objects: recorded, now: now) }
         var report = RecoveryReport()
+        // What the IPAM holds after this pass, for the per-zone gauge (no second listing).
+        var held = allocations
         report.orphansWaiting = plan.orphansWaiting
         let dryRun = context.settings.dryRun
         let byName = Dictionary(objects.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -86,7 +88,7 @@ public final class RecoveryLoop: Service, Sendable {
                 report.reclaimed.append("\(owner.nodeName)=\(address)")
                 guard !dryRun else { continue }
                 do {
-                    _ = try await context.ipam.reclaim(owner, address: address)
+                    held.append(try await context.ipam.reclaim(owner, address: address))
                     context.metrics.reclaimed.increment()
                     if let object = byName[owner.nodeName] {
                         await context.events.publish(
@@ -104,6 +106,7 @@ public final class RecoveryLoop: Service, Sendable {
                 guard !dryRun else { continue }
                 do {
                     try await context.ipam.release(allocation.owner)
+                    held.removeAll { $0.owner == allocation.owner }
                     planner.withLock { $0.released(allocation.owner) }
                     context.metrics.orphansReleased.increment()
                     await context.events.publish(
@@ -123,7 +126,7 @@ public final class RecoveryLoop: Service, Sendable {
         }
         context.metrics.orphansWaiting.set(Double(plan.orphansWaiting))
         var perZone = Dictionary(zones.map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
-        for allocation in try await context.ipam.allocations() where allocation.owner.clusterID == context.settings.clusterID {
+        for allocation in held where allocation.owner.clusterID == context.settings.clusterID {
             perZone[allocation.zone, default: 0] += 1
         }
         context.metrics.allocations(perZone: perZone)

@@ -1,8 +1,8 @@
-// Flips the `caches` readiness check once every watch cache has its first full list.
+// Flips the `caches` readiness check once every shared informer has delivered its first full list.
 import OpsServer
 import ServiceLifecycle
 
-/// Reports `/readyz` ready once every store is synced; then idles until shutdown.
+/// Reports `/readyz` ready once every informer is synced (one wait per resource); then idles until shutdown.
 struct CacheReadiness: Service {
     let health: HealthState
     let waits: [@Sendable () async -> Void]
