@@ -1,4 +1,5 @@
 // An IPAM backend wrapper that counts calls per operation (benchmarks and tests read the counts).
+import IPAddressing
 import IPAMCore
 import Synchronization
 
