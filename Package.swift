@@ -142,7 +142,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "IPAMNetBoxTests",
-            dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "TestSupport", "HTTP", log],
+            dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "NetBoxEmulator", "TestSupport", "HTTP", log],
             swiftSettings: strict),
         .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport", log], swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),

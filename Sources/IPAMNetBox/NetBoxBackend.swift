@@ -16,8 +16,9 @@ import Logging
 /// - Reserve is idempotent per owner, also across crashes: the owner is first looked up in a listing of
 ///   the cluster's addresses (one paginated request for up to 1000 addresses, refreshed when older than
 ///   10 seconds or after a request whose outcome is unknown); concurrent reserves for one owner share one.
-/// - Released addresses get status `deprecated` and the release time; they are deleted once
-///   ``NetBoxConfiguration/releaseCooldown`` is over, or earlier when their zone has no other free address.
+/// - Released addresses get status `deprecated` and the release time, so NetBox offers them to nobody; they
+///   are deleted once ``NetBoxConfiguration/releaseCooldown`` is over (a zone whose only free addresses are
+///   cooling stays exhausted until then).
 /// - The prefix map is resolved on first use (prefix, gateway, populated ranges) and kept.
 public actor NetBoxBackend: IPAMBackend {
     /// The configuration the backend was opened with.
@@ -207,19 +208,23 @@ public actor NetBoxBackend: IPAMBackend {
         throw IPAMError.backendUnavailable("NetBox kept offering addresses of \(prefix.prefix) that are never handed out; retry")
     }
 
-    /// When every prefix of the zone is full: delete the cooling address released longest ago and take it.
+    /// When every prefix of the zone is full: delete the released addresses whose cool-down is over (the
+    /// listing deletes them too, but it may be up to ``listingMaximumAge`` old) and try again.
     private func reuseCoolingAddress(for owner: IPAMOwner, in zonePrefixes: [NetBoxPrefix]) async throws(IPAMError) -> IPAllocation? {
-        let candidates = try await currentSnapshot().cooling(in: Set(zonePrefixes.map(\.id)))
-        for candidate in candidates {
-            guard let prefix = zonePrefixes.first(where: { $0.id == candidate.prefixID }) else { continue }
-            logger.info(
-                "zone full: reusing a released address before its cool-down ends",
-                metadata: ["owner": "\(owner)", "address": "\(candidate.record.ip)", "prefix": "\(prefix.prefix)"])
+        let cooldown = configuration.releaseCooldown.components.seconds
+        let time = now()
+        let expired = try await currentSnapshot().cooling(in: Set(zonePrefixes.map(\.id))).filter { time - $0.releasedAt >= cooldown }
+        for candidate in expired {
             try await delete(candidate.record.id)
+        }
+        for prefix in zonePrefixes where expired.contains(where: { $0.prefixID == prefix.id }) {
             if let allocation = try await reserve(owner, in: prefix) { return allocation }
         }
         return nil
     }
+
+    /// Reservations waiting for their prefix's next list POST (for tests that stage a batch).
+    var queuedReservations: Int { queues.values.reduce(0) { $0 + $1.count } }
 
     private func enqueue(_ owner: IPAMOwner, in prefix: NetBoxPrefix) async -> Outcome {
         await withCheckedContinuation { continuation in
@@ -334,7 +339,7 @@ public actor NetBoxBackend: IPAMBackend {
                 return Self.allocation(of: owner, address: address, in: prefix)
             }
             guard existing.count == 1, marks.releaseTime(of: record) != nil else {
-                throw IPAMError.addressHeld(address, by: existing.lazy.compactMap(marks.owner(of:)).first)
+                throw IPAMError.addressHeld(address, by: existing.lazy.compactMap(marks.holder(of:)).first)
             }
             // This cluster's own released address: take it back.
             let answer = try await connection.call(.patch, "/ipam/ip-addresses/\(record.id)/", json: marks.held(by: owner))

@@ -39,6 +39,12 @@ struct NetBoxMarks: Sendable, Equatable {
         return IPAMOwner(clusterID: clusterID, nodeName: node)
     }
 
+    /// Who holds an address by these marks, of whatever cluster (to name the holder in an error), or `nil`.
+    func holder(of record: NetBoxAddressRecord) -> IPAMOwner? {
+        guard let cluster = record.customFields[clusterField]?.text, !cluster.isEmpty else { return nil }
+        return NetBoxMarks(tag: tag, clusterField: clusterField, clusterID: cluster).owner(of: record)
+    }
+
     /// When this cluster released the address (Unix seconds), if it is one of its cooling addresses.
     func releaseTime(of record: NetBoxAddressRecord) -> Int64? {
         guard record.status == "deprecated", isOurs(record), record.description.hasPrefix(Self.releasedPrefix) else { return nil }
