@@ -65,7 +65,15 @@ struct NetBoxFailure: Error, Sendable, Equatable {
         isHTML = text.drop { $0.isWhitespace }.hasPrefix("<")
         fieldErrors = [:]
         message = nil
-        guard !isHTML, let object = try? JSONDecoder().decode([String: NetBoxErrorValue].self, from: Data(body)) else { return }
+        guard !isHTML, let value = try? JSONDecoder().decode(NetBoxErrorValue.self, from: Data(body)) else { return }
+        // A list POST's field errors come as one object per item (empty for the items without errors).
+        var object: [String: NetBoxErrorValue] = [:]
+        switch value {
+        case .object(let fields): object = fields
+        case .list(let items):
+            for case .object(let fields) in items { object.merge(fields) { first, _ in first } }
+        default: return
+        }
         if case .text(let detail)? = object["detail"] {
             message = detail
             return

@@ -73,3 +73,14 @@ struct NetBoxErrorMappingTests {
         #expect(NetBoxConnection.queryValue("c 1/ä") == "c%201/%C3%A4")
     }
 }
+
+@Suite("NetBox error bodies")
+struct NetBoxErrorBodyTests {
+    @Test("field errors of a list POST are read from the items that have them")
+    func listErrors() {
+        let failure = NetBoxFailure(
+            status: 400, step: "POST", body: Array(#"[{"custom_fields":{"overlay_cluster":"Custom field 'overlay_cluster' does not exist for this object type."}},{}]"#.utf8),
+            apiVersion: "4.6")
+        #expect(failure.fieldErrors["custom_fields"] == "overlay_cluster: Custom field 'overlay_cluster' does not exist for this object type.")
+    }
+}
