@@ -158,7 +158,8 @@ let package = Package(
         .testTarget(
             name: "OperatorTests",
             dependencies: [
-                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport",
+                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
+                "IPAMConformance", "TestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
