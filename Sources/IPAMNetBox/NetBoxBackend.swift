@@ -144,10 +144,12 @@ public actor NetBoxBackend: IPAMBackend {
                 "/ipam/ip-addresses/?parent=\(NetBoxConnection.queryValue(prefix.prefix.description))&limit=1000",
                 context: context.about(prefix: prefix.path, NetBoxPrefixReference(.id(prefix.id))))
             let coolingIDs = Set(snapshot.cooling(in: [prefix.id]).map(\.record.id))
-            let used = records.filter { prefix.refusal(for: $0.ip) == nil && !coolingIDs.contains($0.id) }.count
+            // Reserved addresses (the operator's blocked ones included) are never handed out; any other object is in use.
+            let inside = records.filter { prefix.refusal(for: $0.ip) == nil && !coolingIDs.contains($0.id) }
+            let reserved = inside.filter { $0.status == "reserved" }.count
             usages.append(SubnetUsage(
-                zone: prefix.zone, subnet: prefix.prefix, gateway: prefix.gateway, assignable: prefix.assignableCount, used: used,
-                coolingDown: coolingIDs.count))
+                zone: prefix.zone, subnet: prefix.prefix, gateway: prefix.gateway, assignable: max(0, prefix.assignableCount - reserved),
+                used: inside.count - reserved, coolingDown: coolingIDs.count))
         }
         return usages
     }
