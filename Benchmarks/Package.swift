@@ -30,6 +30,9 @@ let package = Package(
         benchmark("OperatorBenchmark", uses: [
             "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator",
         ], extra: [log]),
+        benchmark("NetBoxBenchmark", uses: [
+            "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
+        ], extra: [log]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log]),
     ]
 )
