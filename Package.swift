@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
         .library(name: "IPAMLocalSQLite", targets: ["IPAMLocalSQLite"]),
         .library(name: "IPAMphpIPAM", targets: ["IPAMphpIPAM"]),
+        .library(name: "IPAMNetBox", targets: ["IPAMNetBox"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
@@ -84,7 +85,8 @@ let package = Package(
             dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
             swiftSettings: strict),
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
-        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
+        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", log], swiftSettings: strict),
+        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", "IPAMNetBox", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
         .target(
             name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "KubeClient", "OverlayAPI", argumentParser, log],
@@ -132,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
-                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
+                "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -155,7 +157,11 @@ let package = Package(
             dependencies: ["IPAMphpIPAM", "IPAMCore", "IPAddressing", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
             swiftSettings: strict),
         .testTarget(
-            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "TestSupport", log],
+            name: "IPAMNetBoxTests",
+            dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "NetBoxEmulator", "TestSupport", "HTTP", log],
+            swiftSettings: strict),
+        .testTarget(
+            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "TestSupport", log],
             swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
         .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP"], swiftSettings: strict),
@@ -170,8 +176,8 @@ let package = Package(
         .testTarget(
             name: "OperatorTests",
             dependencies: [
-                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance",
-                "TestSupport",
+                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
+                "IPAMConformance", "TestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
