@@ -1,10 +1,10 @@
-// The local IPAM backend: one SQLite file (GRDB, WAL) shared safely by every task and process that opens it.
+// The local IPAM backend: one SQLite file (WAL) shared safely by every task and process that opens it.
 
-import Foundation
-import GRDB
+import FoundationEssentials
 import IPAddressing
 import IPAMCore
 import Logging
+import SQLite
 
 /// An ``IPAMBackend`` that keeps allocations in a local SQLite database.
 ///
@@ -69,19 +69,16 @@ public final class LocalSQLiteBackend: IPAMBackend {
         self.zoneNames = configuration.zones.map(\.name)
         self.cooldownMilliseconds = Self.milliseconds(configuration.releaseCooldown)
 
-        var grdbConfiguration = Configuration()
-        grdbConfiguration.busyMode = .timeout(Double(DatabaseAccess.busyTimeout.components.seconds))
-        grdbConfiguration.label = "overlay-ipam"
         do {
-            pool = try DatabasePool(path: configuration.database, configuration: grdbConfiguration)
-            try DatabaseAccess.migrate(pool)
+            pool = try DatabasePool(path: configuration.database, busyTimeout: DatabaseAccess.busyTimeout)
+            try await DatabaseAccess.migrate(pool)
         } catch {
             throw IPAMError.backendUnavailable(
                 "cannot open the local IPAM database \(configuration.database): \(DatabaseAccess.describe(error)); "
                     + "check that its directory exists and is writable (ipam.local.database)")
         }
         let newer = try await DatabaseAccess.read(pool, "read the schema version") { db in
-            try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations)
+            try Schema.appliedIdentifiers(db).subtracting(Schema.identifiers)
         }
         guard newer.isEmpty else {
             throw IPAMError.invalidConfiguration(
@@ -262,14 +259,14 @@ public final class LocalSQLiteBackend: IPAMBackend {
     /// The allocation value of a row, with the subnet, gateway and zone the database stores for it (the
     /// database, not this process's configuration, so rows written by another process read correctly).
     private static func allocation(_ db: Database, _ row: AllocationRow) throws -> IPAllocation {
-        guard let subnet = try Row.fetchOne(db, sql: "SELECT prefix, gateway, zone FROM subnet WHERE id = ?", arguments: [row.subnetID]),
-              let prefix = IPPrefix(subnet["prefix"] as String),
-              let gateway = IPAddress(subnet["gateway"] as String),
+        guard let subnet = try db.fetchOne(sql: "SELECT prefix, gateway, zone FROM subnet WHERE id = ?", arguments: [row.subnetID]),
+              let prefix = IPPrefix(try subnet["prefix"] as String),
+              let gateway = IPAddress(try subnet["gateway"] as String),
               let address = prefix.address(atOffset: row.offset)
         else {
             throw IPAMError.backendUnavailable("the allocation of \(row.owner) refers to an unreadable subnet; restore the database from a backup")
         }
-        return IPAllocation(owner: row.owner, address: address, prefixLength: prefix.length, gateway: gateway, subnet: prefix, zone: subnet["zone"])
+        return IPAllocation(owner: row.owner, address: address, prefixLength: prefix.length, gateway: gateway, subnet: prefix, zone: try subnet["zone"])
     }
 
     // MARK: - Helpers

@@ -1,5 +1,6 @@
 // The IPAM backend on phpIPAM's REST API: reserve, reclaim, release and list this cluster's overlay addresses.
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import HTTP
 import IPAddressing
 import IPAMCore
@@ -81,7 +82,7 @@ public final class PhpIPAMBackend: IPAMBackend {
 
     /// `{url}/api/{appID}`, refusing URLs that are not http(s).
     static func apiBase(url: String, appID: String) throws(IPAMError) -> String {
-        var base = url.trimmingCharacters(in: .whitespaces)
+        var base = url.trimmingWhitespace()
         while base.hasSuffix("/") { base.removeLast() }
         if base.hasSuffix("/api") { base.removeLast(4) }
         let lowered = base.lowercased()

@@ -1,5 +1,5 @@
 // Sends authenticated phpIPAM API calls: token header, JSON body, one re-login and retry on 401.
-import Foundation
+import FoundationEssentials
 import HTTP
 import IPAMCore
 

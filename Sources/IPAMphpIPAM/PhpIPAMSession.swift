@@ -1,5 +1,5 @@
 // Holds the phpIPAM token: logs in with Basic auth, renews before expiry or after a 401, one login at a time.
-import Foundation
+import FoundationEssentials
 import HTTP
 import IPAMCore
 import Logging

@@ -1,5 +1,5 @@
 // Decides when a phpIPAM token must be renewed, from the `expires` text phpIPAM sends with it.
-import Foundation
+import FoundationEssentials
 
 /// When to renew a token: a margin before the `expires` phpIPAM announced.
 struct PhpIPAMTokenLifetime: Sendable, Equatable {

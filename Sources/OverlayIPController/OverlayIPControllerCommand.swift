@@ -1,6 +1,7 @@
 // overlay-ip-controller: parses flags, loads config, opens the IPAM and runs one operator instance.
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import IPAMBackends
 import IPAMCore
 import KubeClient
@@ -24,7 +25,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     var namespace: String?
 
     @Option(help: "Reconciles running at once per controller.")
-    var workers: Int = 4
+    var workers: Int = 8
 
     @Option(help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
     var qps: Double = 0
@@ -112,7 +113,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         do {
             text = try String(contentsOfFile: config, encoding: .utf8)
         } catch {
-            throw ConfigurationFileError(message: "cannot read --config \(config): \(error.localizedDescription); check the path and permissions")
+            throw ConfigurationFileError(message: "cannot read --config \(config): \(fileErrorDescription(error)); check the path and permissions")
         }
         do {
             return try OverlayConfiguration.parse(yaml: text)
@@ -146,7 +147,9 @@ struct MetricsAddress {
     init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
         else { return nil }
-        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        self.init(host: host.isEmpty ? "0.0.0.0" : host, port: port)
+        var host = text[..<colon]  // `[::1]:8080`: the brackets are not part of the address
+        while let first = host.first, first == "[" || first == "]" { host = host.dropFirst() }
+        while let last = host.last, last == "[" || last == "]" { host = host.dropLast() }
+        self.init(host: host.isEmpty ? "0.0.0.0" : String(host), port: port)
     }
 }
