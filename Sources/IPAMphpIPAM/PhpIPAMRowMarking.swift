@@ -1,5 +1,5 @@
 // What the backend writes into phpIPAM address rows, and how it reads a row back: owned, cooling down, legacy.
-import Foundation
+import FoundationEssentials
 import IPAMCore
 
 /// The marks the backend writes into phpIPAM address rows, and their reading. Pure: no I/O.
