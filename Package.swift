@@ -79,7 +79,7 @@ let package = Package(
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
-        .target(name: "IPAMCore", dependencies: ["IPAddressing", "YAML", log], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", "FoundationExtras", "YAML", log], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
             dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
@@ -123,7 +123,9 @@ let package = Package(
         // MARK: - Operator and agent
         .target(
             name: "Operator",
-            dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", log, serviceLifecycle],
+            dependencies: [
+                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", "FoundationExtras", log, serviceLifecycle,
+            ],
             swiftSettings: strict),
         .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "FoundationExtras", argumentParser], swiftSettings: strict),
         .target(
