@@ -31,6 +31,9 @@ let package = Package(
             "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends",
             "PhpIPAMEmulator", "HTTP",
         ], extra: [log]),
+        benchmark("NetBoxBenchmark", uses: [
+            "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
+        ], extra: [log]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log]),
     ]
 )

@@ -1,5 +1,5 @@
 // One operator instance: leader election, the loops, events and the ops endpoint in one ServiceGroup.
-import Foundation
+import FoundationEssentials
 import IPAMCore
 import KubeClient
 import KubeRuntime

@@ -96,13 +96,8 @@ public final class RecoveryLoop: Service, Sendable {
                 report.reclaimed.append("\(owner.nodeName)=\(address)")
                 guard !dryRun else { continue }
                 do {
-                    held.append(try await context.ipam.reclaim(owner, address: address))
-                    context.metrics.reclaimed.increment()
-                    if let object = byName[owner.nodeName] {
-                        await context.events.publish(
-                            .normal, reason: "Reclaimed", action: "ReclaimAddress",
-                            note: "the IPAM had lost \(address); re-claimed it for node \(owner.nodeName)", regarding: object)
-                    }
+                    held.append(try await RecordedAddressRecovery.restore(
+                        address, of: owner.nodeName, regarding: byName[owner.nodeName], context: context))
                 } catch {
                     context.logger.warning("re-claim failed", metadata: ["node": "\(owner.nodeName)", "error": "\(error)"])
                 }

@@ -53,4 +53,12 @@ public final class CountingIPAM: IPAMBackend {
     public func usage() async throws -> [SubnetUsage] {
         try await counted("usage") { try await backend.usage() }
     }
+
+    public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
+        try await counted("adopt") { try await backend.adoptLegacyAllocation(owner, address: address) }
+    }
+
+    public func legacyAllocations() async throws -> [LegacyAllocation] {
+        try await counted("legacyAllocations") { try await backend.legacyAllocations() }
+    }
 }

@@ -8,7 +8,7 @@ public struct OperatorSettings: Sendable {
     /// nodes were reserved in 11.8 s with 1, 9–10 s with 4 and 8.6–8.9 s with 8 workers; 16 gained
     /// nothing reliable.
     public var workers: Int
-    /// How long a deleted NodeOverlayIp waits for its live node's agent before the address is released.
+    /// When a deleted NodeOverlayIp's address may be released; how long a hold lasts before it is reported as blocked.
     public var releasePolicy: AddressReleasePolicy
     /// How long a deleted StaticRoute waits for live nodes whose agent still reports it before its
     /// finalizer is removed anyway (with a Warning Event naming them). Default 60 s.
