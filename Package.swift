@@ -85,7 +85,7 @@ let package = Package(
             dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
             swiftSettings: strict),
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
-        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", log], swiftSettings: strict),
+        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", "IPAMNetBox", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
         .target(
