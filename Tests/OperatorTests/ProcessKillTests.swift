@@ -94,7 +94,7 @@ struct ProcessKillTests {
                         - {subnet: 192.168.100.0/24}
                 """, to: "config.yaml")
             let log = cluster.directory.file("qps.log")
-            let process = try launch(
+            let process = try launchController(
                 ["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                  "--metrics-address", "127.0.0.1:0"] + qps,
                 output: log)
