@@ -60,29 +60,44 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The system libyaml: read by the YAML module, so that shipped binaries read YAML without Yams (which links Foundation).
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Kernel UAPI headers only (linux-libc-dev): Netlink encodes rtnetlink itself (see Sources/Netlink/Netlink.swift).
         .systemLibrary(name: "CNetlink", path: "Sources/CNetlink", providers: [.apt(["linux-libc-dev"])]),
+
+        // What the shipped modules used from full Foundation beyond FoundationEssentials (trimming, file error texts).
+        .target(name: "FoundationExtras", swiftSettings: strict),
+
+        // MARK: - YAML (node tree and Decodable over libyaml; no Foundation)
+        .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
+
+        // The system SQLite: the local backend's storage, through the small SQLite module (GRDB links Foundation).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // WAL connections, IMMEDIATE transactions and prepared statements with bindings over CSQLite; no Foundation.
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
 
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
-        .target(name: "IPAMCore", dependencies: ["IPAddressing", log, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", "YAML", log], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
-            dependencies: ["IPAMCore", "IPAddressing", .product(name: "GRDB", package: "GRDB.swift"), log],
+            dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
             swiftSettings: strict),
-        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", log], swiftSettings: strict),
-        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", log], swiftSettings: strict),
+        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
+        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
         .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", "IPAMNetBox", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
-        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
+        .target(
+            name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "KubeClient", "OverlayAPI", argumentParser, log],
+            swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
 
         // MARK: - HTTP and Kubernetes
         .target(name: "HTTP", dependencies: ["CCurl", log], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["HTTP", log, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+            dependencies: ["HTTP", "YAML", "FoundationExtras", log], swiftSettings: strict),
         .target(
             name: "KubeRuntime",
             dependencies: [
@@ -103,19 +118,19 @@ let package = Package(
         .executableTarget(name: "NetBoxEmulatorTool", dependencies: ["NetBoxEmulator", argumentParser], swiftSettings: strict),
 
         // MARK: - Netlink
-        .target(name: "Netlink", dependencies: ["CNetlink", "IPAddressing", log], swiftSettings: strict),
+        .target(name: "Netlink", dependencies: ["CNetlink", "IPAddressing", "FoundationExtras", log], swiftSettings: strict),
 
         // MARK: - Operator and agent
         .target(
             name: "Operator",
             dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", log, serviceLifecycle],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "FoundationExtras", argumentParser], swiftSettings: strict),
         .target(
             name: "Agent",
             dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", "FoundationExtras", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
@@ -127,6 +142,7 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
         .testTarget(
@@ -145,7 +161,8 @@ let package = Package(
             dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "NetBoxEmulator", "TestSupport", "HTTP", log],
             swiftSettings: strict),
         .testTarget(
-            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "NetBoxEmulator", "TestSupport", log], swiftSettings: strict),
+            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "TestSupport", log],
+            swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
         .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
@@ -159,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "OperatorTests",
             dependencies: [
-                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
+                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
                 "IPAMConformance", "TestSupport",
             ],
             swiftSettings: strict),

@@ -1,5 +1,6 @@
 // Loads the NetBox API token (file or environment) and forms its Authorization header, never logging it.
 import FoundationEssentials
+import FoundationExtras
 import IPAMCore
 
 /// The API token and where it came from.
@@ -21,7 +22,7 @@ struct NetBoxToken: Sendable, Equatable {
         switch credentials {
         case .environment:
             let variable = NetBoxCredentials.tokenVariable
-            guard let value = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+            guard let value = environment[variable]?.trimmingWhitespaceAndNewlines(), !value.isEmpty else {
                 throw .invalidConfiguration(
                     "the NetBox token comes from the environment, but \(variable) is unset or empty; set it (e.g. from a Secret) or configure ipam.netbox.credentials.tokenFile")
             }
@@ -37,7 +38,7 @@ struct NetBoxToken: Sendable, Equatable {
             throw .invalidConfiguration(
                 "ipam.netbox.credentials.tokenFile: cannot read the NetBox token file \(file); check that it exists and is readable")
         }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: data, as: UTF8.self).trimmingWhitespaceAndNewlines()
         guard !text.isEmpty else { throw .invalidConfiguration("ipam.netbox.credentials.tokenFile: the NetBox token file \(file) is empty") }
         return text
     }
