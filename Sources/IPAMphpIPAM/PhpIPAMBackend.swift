@@ -184,7 +184,8 @@ public final class PhpIPAMBackend: IPAMBackend {
     }
 
     /// This cluster's allocations: one filtered listing per mapped subnet. Rows whose cool-down has ended
-    /// are deleted on the way (the listing already holds them), so each pass also frees those addresses.
+    /// are deleted on the way (the listing already holds them), so each recovery pass also frees those
+    /// addresses; a failed delete (e.g. a read-only app in `overlay-ipam check`) is logged, not thrown.
     public func allocations() async throws -> [IPAllocation] {
         let results = await withTaskGroup(of: Result<[IPAllocation], IPAMError>.self) { group in
             for subnetID in mappedSubnetIDs {
@@ -408,7 +409,13 @@ public final class PhpIPAMBackend: IPAMBackend {
     private func clusterAllocations(inSubnet subnetID: Int) async throws(IPAMError) -> [IPAllocation] {
         let subnet = try await subnet(subnetID)
         let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID, filterBy: configuration.ownerField, value: clusterID))
-        _ = try await deleteEndedCoolDowns(rows)
+        do {
+            _ = try await deleteEndedCoolDowns(rows)
+        } catch {
+            // Housekeeping only (the rows' addresses are free by now): a read-only app or a hiccup must
+            // not fail the listing; the next pass or a reserve in a full zone tries again.
+            logger.notice("could not delete phpIPAM rows whose cool-down ended", metadata: ["subnet": "\(subnetID)", "error": "\(error)"])
+        }
         let zone = zoneName(ofSubnet: subnetID)
         return rows.compactMap { row -> IPAllocation? in
             guard case .owned(let nodeName) = marking.classify(row) else { return nil }
