@@ -129,7 +129,8 @@ struct NetBoxBackendFailureTests {
     func lostAnswer() async throws {
         try await NetBoxTestServer.with { server in
             var configuration = server.configuration()
-            configuration.requestTimeout = .milliseconds(300)
+            // Long enough for the ordinary requests on a loaded machine; the paused allocation outlasts it.
+            configuration.requestTimeout = .seconds(5)
             let backend = try server.backend(configuration)
             _ = try await backend.allocations()
             await server.emulator.pauseAllocations()
