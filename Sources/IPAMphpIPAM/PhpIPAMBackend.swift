@@ -436,8 +436,31 @@ public final class PhpIPAMBackend: IPAMBackend {
     // MARK: - Subnets
 
     /// The subnet's prefix and gateway, from the cache or `GET /subnets/{id}/`.
+    ///
+    /// Concurrent callers share one request (many new nodes at once would otherwise each ask).
     private func subnet(_ id: Int) async throws(IPAMError) -> PhpIPAMSubnet {
-        if let cached = cache.withLock({ $0.subnets[id] }) { return cached }
+        let fetch = cache.withLock { cache -> Task<Result<PhpIPAMSubnet, IPAMError>, Never>? in
+            if cache.subnets[id] != nil { return nil }
+            if let pending = cache.subnetFetches[id] { return pending }
+            let task = Task { () -> Result<PhpIPAMSubnet, IPAMError> in
+                do throws(IPAMError) { return .success(try await self.fetchSubnet(id)) } catch { return .failure(error) }
+            }
+            cache.subnetFetches[id] = task
+            return task
+        }
+        guard let fetch else {
+            if let cached = cache.withLock({ $0.subnets[id] }) { return cached }
+            return try await subnet(id)
+        }
+        let result = await fetch.value
+        cache.withLock { cache in
+            if case .success(let subnet) = result { cache.subnets[id] = subnet }
+            if cache.subnetFetches[id] == fetch { cache.subnetFetches[id] = nil }
+        }
+        return try result.get()
+    }
+
+    private func fetchSubnet(_ id: Int) async throws(IPAMError) -> PhpIPAMSubnet {
         let answer = try await connection.call(.get, PhpIPAMPath.subnet(id))
         if answer.status == 400 || answer.status == 404 {
             throw IPAMError.invalidConfiguration(
@@ -448,9 +471,7 @@ public final class PhpIPAMBackend: IPAMBackend {
             throw IPAMError.invalidConfiguration(
                 "\(subnetMapPath(id)): phpIPAM subnet \(id) (\(record.prefix)) has no gateway; mark its gateway address with is_gateway in phpIPAM or remove the subnet from the map")
         }
-        let subnet = PhpIPAMSubnet(id: id, prefix: record.prefix, gateway: gateway)
-        cache.withLock { $0.subnets[id] = subnet }
-        return subnet
+        return PhpIPAMSubnet(id: id, prefix: record.prefix, gateway: gateway)
     }
 
     /// Refuses a zone whose phpIPAM subnets mix IPv4 and IPv6 (known only once phpIPAM described them):
@@ -506,5 +527,7 @@ struct PhpIPAMCache: Sendable {
     }
 
     var subnets: [Int: PhpIPAMSubnet] = [:]
+    /// Subnet descriptions being fetched, shared by concurrent callers.
+    var subnetFetches: [Int: Task<Result<PhpIPAMSubnet, IPAMError>, Never>] = [:]
     var owners: [IPAMOwner: OwnerEntry] = [:]
 }
