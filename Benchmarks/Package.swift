@@ -30,6 +30,7 @@ let package = Package(
         benchmark("OperatorBenchmark", uses: [
             "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator",
         ], extra: [log]),
+        benchmark("FootprintBenchmark", uses: ["Agent", "KubeClient", "KubeEmulator", "OverlayAPI", "IPAddressing"], extra: [log]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log]),
     ]
 )
