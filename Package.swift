@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
         .library(name: "IPAMLocalSQLite", targets: ["IPAMLocalSQLite"]),
         .library(name: "IPAMphpIPAM", targets: ["IPAMphpIPAM"]),
+        .library(name: "IPAMNetBox", targets: ["IPAMNetBox"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
@@ -78,15 +79,18 @@ let package = Package(
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
-        .target(name: "IPAMCore", dependencies: ["IPAddressing", "YAML", log], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", "FoundationExtras", "YAML", log], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
             dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
             swiftSettings: strict),
         .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
-        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
+        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
+        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", "IPAMNetBox", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
-        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
+        .target(
+            name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "KubeClient", "OverlayAPI", argumentParser, log],
+            swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
 
         // MARK: - HTTP and Kubernetes
@@ -119,7 +123,9 @@ let package = Package(
         // MARK: - Operator and agent
         .target(
             name: "Operator",
-            dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", log, serviceLifecycle],
+            dependencies: [
+                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", "FoundationExtras", log, serviceLifecycle,
+            ],
             swiftSettings: strict),
         .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "FoundationExtras", argumentParser], swiftSettings: strict),
         .target(
@@ -130,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
-                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
+                "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -152,7 +158,13 @@ let package = Package(
             name: "IPAMphpIPAMTests",
             dependencies: ["IPAMphpIPAM", "IPAMCore", "IPAddressing", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
             swiftSettings: strict),
-        .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport", log], swiftSettings: strict),
+        .testTarget(
+            name: "IPAMNetBoxTests",
+            dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "NetBoxEmulator", "TestSupport", "HTTP", log],
+            swiftSettings: strict),
+        .testTarget(
+            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "TestSupport", log],
+            swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
         .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
@@ -166,7 +178,8 @@ let package = Package(
         .testTarget(
             name: "OperatorTests",
             dependencies: [
-                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport",
+                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
+                "IPAMConformance", "TestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

@@ -28,7 +28,11 @@ let package = Package(
         benchmark("PhpIPAMBenchmark", uses: ["IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator"], extra: [log]),
         benchmark("HTTPBenchmark", uses: ["HTTP"], extra: nio),
         benchmark("OperatorBenchmark", uses: [
-            "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator",
+            "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends",
+            "PhpIPAMEmulator", "HTTP",
+        ], extra: [log]),
+        benchmark("NetBoxBenchmark", uses: [
+            "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
         ], extra: [log]),
         benchmark("FootprintBenchmark", uses: ["Agent", "KubeClient", "KubeEmulator", "OverlayAPI", "IPAddressing"], extra: [log]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log]),

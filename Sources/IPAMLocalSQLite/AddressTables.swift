@@ -170,13 +170,6 @@ enum AddressTables {
         return db.changesCount > 0
     }
 
-    /// The address of the subnet released longest ago, if any.
-    static func oldestCooling(_ db: Database, subnetID: Int64) throws -> CoolingRow? {
-        try db.fetchOne(sql: """
-            SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE subnetID = ? ORDER BY releasedAt LIMIT 1
-            """, arguments: [subnetID]).map(coolingRow)
-    }
-
     /// Every cooling address released at or before `time`, in release order: those whose cool-down is over.
     static func cooledDown(_ db: Database, releasedAtOrBefore time: Int64) throws -> [CoolingRow] {
         try db.fetchAll(sql: """

@@ -30,6 +30,12 @@ actor PhpIPAMSession {
         return try await renew()
     }
 
+    /// Records that phpIPAM accepted `used` just now, which pushed its expiry forward.
+    func noteAccepted(_ used: String) {
+        guard used == token else { return }
+        lifetime.noteAccepted(at: now())
+    }
+
     /// A token to retry with after phpIPAM answered 401 to `rejected`.
     func tokenAfterRejection(of rejected: String) async throws(IPAMError) -> String {
         if let token, token != rejected { return token }

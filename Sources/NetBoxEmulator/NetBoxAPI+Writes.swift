@@ -36,31 +36,19 @@ extension NetBoxAPI {
         guard let prefix = database.prefixes[prefixID], Self.permits(context.user, "view", "ipam.prefix") else {
             throw .notFound(.prefixes)
         }
-        let isList: Bool
-        let requested: [NetBoxJSON]
-        if case .array(let items) = context.body {
-            isList = true
-            requested = items
-        } else {
-            isList = false
-            requested = [context.body]
-        }
+        let requested = RequestedObjects(context.body)
         // The first, lax serializer (AvailableIPSerializer, many=True) only insists on dictionaries.
-        let shapeErrors = requested.map { item -> NetBoxJSON in
-            if case .object = item { return .object([]) }
-            let message = item == .null ? "No data provided" : "Invalid data. Expected a dictionary, but got \(item.pythonTypeName)."
-            return .object([("non_field_errors", .array([.string(message)]))])
-        }
+        let shapeErrors = requested.items.map { FieldReader.shapeError($0) ?? .object([]) }
         if shapeErrors.contains(where: { $0 != .object([]) }) { throw .invalid(.array(shapeErrors)) }
-        let free = database.availableIPs(in: prefix, limit: requested.count)
-        guard free.count == requested.count else {
+        let free = database.availableIPs(in: prefix, limit: requested.items.count)
+        guard free.count == requested.items.count else {
             throw .detail(409, "Insufficient resources are available to satisfy the request")
         }
         var rows: [AddressRow] = []
         var errors: [NetBoxJSON] = []
-        for (item, ip) in zip(requested, free) {
+        for (item, ip) in zip(requested.items, free) {
             var length = prefix.prefix.length
-            if version == .v4_6, case .int(let wanted) = item["prefix_length"] ?? .null, (0...ip.bitCount).contains(wanted) {
+            if version.honoursPrefixLength, case .int(let wanted) = item["prefix_length"] ?? .null, (0...ip.bitCount).contains(wanted) {
                 length = wanted
             }
             var members = (item.members ?? []).filter { $0.0 != "address" && $0.0 != "vrf" && $0.0 != "prefix_length" }
@@ -76,33 +64,18 @@ extension NetBoxAPI {
                 throw NetBoxFailure(response: response)
             }
         }
-        guard rows.count == requested.count else { throw .invalid(isList ? .array(errors) : errors.first { $0 != .object([]) } ?? .object([])) }
-        let render = renderer(context.request)
-        var created: [NetBoxJSON] = []
-        for row in rows {
-            let id = database.insert(row)
-            if let stored = database.addresses[id] { created.append(render.address(stored)) }
-        }
-        if isList { return .json(201, .array(created)) }
-        return .json(201, created.first ?? .null)
+        guard rows.count == requested.items.count else { throw requested.failure(errors) }
+        return requested.created(store(rows, context))
     }
 
     // MARK: - IP addresses
 
     /// `POST /api/ipam/ip-addresses/`: one object or a list (all validated before any is stored).
     mutating func createAddresses(_ context: NetBoxContext) throws(NetBoxFailure) -> NetBoxResponse {
-        let isList: Bool
-        let requested: [NetBoxJSON]
-        if case .array(let items) = context.body {
-            isList = true
-            requested = items
-        } else {
-            isList = false
-            requested = [context.body]
-        }
+        let requested = RequestedObjects(context.body)
         var rows: [AddressRow] = []
         var errors: [NetBoxJSON] = []
-        for item in requested {
+        for item in requested.items {
             switch validateAddress(item, existing: nil, partial: false, now: context.now) {
             case .valid(let row):
                 rows.append(row)
@@ -111,13 +84,17 @@ extension NetBoxAPI {
             case .serverError(let response): throw NetBoxFailure(response: response)
             }
         }
-        guard rows.count == requested.count else { throw .invalid(isList ? .array(errors) : errors.first ?? .object([])) }
+        guard rows.count == requested.items.count else { throw requested.failure(errors) }
+        return requested.created(store(rows, context))
+    }
+
+    /// Stores new address rows under fresh ids and renders them.
+    private mutating func store(_ rows: [AddressRow], _ context: NetBoxContext) -> [NetBoxJSON] {
         let render = renderer(context.request)
-        let created = rows.map { row -> NetBoxJSON in
+        return rows.map { row in
             let id = database.insert(row)
             return database.addresses[id].map(render.address) ?? .null
         }
-        return .json(201, isList ? .array(created) : created.first ?? .null)
     }
 
     /// `PATCH`/`PUT /api/ipam/ip-addresses/{id}/`: PATCH leaves absent fields alone, `tags` replaces the list,

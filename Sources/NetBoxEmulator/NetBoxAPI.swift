@@ -57,8 +57,10 @@ struct NetBoxAPI: Sendable {
         }
         response.headers += [
             ("Server", "gunicorn"), ("Vary", "HX-Request, Accept-Language, Cookie, origin"),
-            ("API-Version", version.apiVersion), ("X-Request-ID", UUID().uuidString.lowercased()),
+            ("X-Request-ID", UUID().uuidString.lowercased()),
         ]
+        // NetBox's API middleware marks every answer under /api/, the HTML 404 included.
+        if route.path.hasPrefix("/api/") { response.headers.append(("API-Version", version.apiVersion)) }
         if let endpoint = route.endpoint, route.hasTrailingSlash { response.headers.append(("Allow", endpoint.allow)) }
         return response
     }
@@ -76,7 +78,17 @@ struct NetBoxAPI: Sendable {
         var context = NetBoxContext(request: request, route: route, user: user, now: now)
         if Self.writeMethods.contains(request.method) && !token.writeEnabled { throw .noPermission }
         try authorize(endpoint, context: context)
+        if request.method == "OPTIONS" { return .json(200, Self.metadata(endpoint)) }
         guard endpoint.allows(request.method) else { throw .detail(405, "Method \"\(request.method)\" not allowed.") }
+        // The view looks its object (or the available-ips prefix) up before it reads the body.
+        switch endpoint {
+        case .availableIPs(let prefixID):
+            guard database.prefixes[prefixID] != nil, Self.permits(user, "view", "ipam.prefix") else { throw .notFound(.prefixes) }
+        case .object(let resource, let id) where Self.writeMethods.contains(request.method):
+            guard exists(resource, id) else { throw .notFound(resource) }
+        default:
+            break
+        }
         if ["POST", "PUT", "PATCH"].contains(request.method) || (request.method == "DELETE" && endpoint.isList) {
             context.body = try Self.parseBody(request)
         }
@@ -86,30 +98,40 @@ struct NetBoxAPI: Sendable {
         case .availableIPs(let prefixID):
             return request.method == "POST" ? try allocate(prefixID: prefixID, context) : try listAvailable(prefixID: prefixID, context)
         case .list(let resource):
-            switch request.method {
-            case "GET", "HEAD": return .json(200, try list(resource, context))
-            case "POST":
-                guard resource == .ipAddresses else { throw .detail(405, "Method \"POST\" not allowed.") }
-                return try createAddresses(context)
-            case "PATCH", "PUT":
-                guard resource == .ipAddresses else { throw .detail(405, "Method \"\(request.method)\" not allowed.") }
-                return try bulkUpdateAddresses(context)
-            default:
-                guard resource == .ipAddresses else { throw .detail(405, "Method \"DELETE\" not allowed.") }
-                return try bulkDeleteAddresses(context)
+            switch (request.method, resource) {
+            case ("GET", _), ("HEAD", _): return .json(200, try list(resource, context))
+            case ("POST", .ipAddresses): return try createAddresses(context)
+            case ("POST", .prefixes), ("POST", .ipRanges): return try createNetworks(resource, context)
+            case ("PATCH", .ipAddresses), ("PUT", .ipAddresses): return try bulkUpdateAddresses(context)
+            case ("DELETE", .ipAddresses): return try bulkDeleteAddresses(context)
+            default: throw .detail(405, "Method \"\(request.method)\" not allowed.")
             }
         case .object(let resource, let id):
-            switch request.method {
-            case "GET", "HEAD": return .json(200, try object(resource, id: id, request: request))
-            case "PATCH", "PUT":
-                guard resource == .ipAddresses else { throw .detail(405, "Method \"\(request.method)\" not allowed.") }
-                return try updateAddress(id: id, context)
-            default:
-                guard resource == .ipAddresses else { throw .detail(405, "Method \"DELETE\" not allowed.") }
-                guard database.addresses.removeValue(forKey: id) != nil else { throw .notFound(.ipAddresses) }
+            switch (request.method, resource) {
+            case ("GET", _), ("HEAD", _): return .json(200, try object(resource, id: id, request: request))
+            case ("PATCH", .ipAddresses), ("PUT", .ipAddresses): return try updateAddress(id: id, context)
+            case ("DELETE", .ipAddresses), ("DELETE", .prefixes), ("DELETE", .ipRanges), ("DELETE", .sites):
+                delete(resource, id)
                 return NetBoxResponse(status: 204, headers: [], body: [])
+            default: throw .detail(405, "Method \"\(request.method)\" not allowed.")
             }
         }
+    }
+
+    /// DRF's answer to `OPTIONS`: the view's metadata.
+    static func metadata(_ endpoint: NetBoxEndpoint) -> NetBoxJSON {
+        let name: String
+        switch endpoint {
+        case .status: name = "Status"
+        case .availableIPs: name = "Available IPs"
+        case .list(let resource): name = "\(resource.className) List"
+        case .object(let resource, _): name = "\(resource.className) Instance"
+        }
+        return .object([
+            ("name", .string(name)), ("description", .string("")),
+            ("renders", .array([.string("application/json"), .string("text/html")])),
+            ("parses", .array([.string("application/json"), .string("multipart/form-data")])),
+        ])
     }
 
     /// Django's 404 page: HTML even for `/api/…` paths and `Accept: application/json`.
@@ -181,6 +203,35 @@ struct NetBoxAPI: Sendable {
         }
         guard let user = database.users[token.username] else { throw .detail(403, "Invalid v1 token") }
         return (user, token)
+    }
+
+    /// Whether object `id` of `resource` exists.
+    func exists(_ resource: NetBoxResource, _ id: Int) -> Bool {
+        switch resource {
+        case .ipAddresses: database.addresses[id] != nil
+        case .prefixes: database.prefixes[id] != nil
+        case .ipRanges: database.ranges[id] != nil
+        case .sites: database.sites[id] != nil
+        case .tenants: database.tenants[id] != nil
+        case .owners: database.owners[id] != nil
+        case .tags: database.tags[id] != nil
+        case .vrfs: database.vrfs[id] != nil
+        case .customFields: database.customFields.contains { $0.id == id }
+        case .devices, .roles, .aggregates, .rirs, .vlans: false
+        }
+    }
+
+    /// Deletes an object; deleting a site deletes the prefixes scoped to it (addresses are not linked to prefixes).
+    mutating func delete(_ resource: NetBoxResource, _ id: Int) {
+        switch resource {
+        case .ipAddresses: database.addresses[id] = nil
+        case .prefixes: database.prefixes[id] = nil
+        case .ipRanges: database.ranges[id] = nil
+        case .sites:
+            database.sites[id] = nil
+            database.prefixes = database.prefixes.filter { $0.value.siteID != id }
+        default: break
+        }
     }
 
     /// Whether `user` holds `action` (`view`, `add`, `change`, `delete`) on `model` (`ipam.prefix`).

@@ -166,7 +166,9 @@ struct NetBoxDatabase: Sendable {
 
     /// Addresses in the same table (VRF or global) whose host equals `ip`, other than `excluding`.
     func duplicates(of ip: NetBoxIP, vrfID: Int?, excluding id: Int?) -> [AddressRow] {
-        orderedAddresses().filter { $0.address.ip == ip && $0.vrfID == vrfID && $0.id != id }
+        addresses.values.filter { $0.address.ip == ip && $0.vrfID == vrfID && $0.id != id }.sorted {
+            NetBoxInterface.postgresOrder($0.address, $1.address) || ($0.address == $1.address && $0.id < $1.id)
+        }
     }
 
     // MARK: - Availability

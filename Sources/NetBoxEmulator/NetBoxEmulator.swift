@@ -161,6 +161,7 @@ public actor NetBoxEmulator {
     /// Every request seen since the start or the last ``resetRequestCounts()``.
     public var totalRequests: Int { counts.values.reduce(0, +) }
 
+    /// Forgets the request counts.
     public func resetRequestCounts() {
         counts = [:]
         operations = [:]
@@ -220,15 +221,23 @@ public actor NetBoxEmulator {
 
 /// A copy of one IP-address object, for assertions.
 public struct NetBoxEmulatedAddress: Sendable, Equatable {
+    /// The object id.
     public var id: Int
     /// `192.168.110.3/24`.
     public var address: String
+    /// The VRF, nil for the global table.
     public var vrfID: Int?
+    /// The tenant, if any.
     public var tenantID: Int?
+    /// The owner, if any (4.6).
     public var ownerID: Int?
+    /// `active`, `reserved`, `deprecated`, `dhcp` or `slaac`.
     public var status: String
+    /// The role value (`vrrp`, …), if any.
     public var role: String?
+    /// The stored (lower-case) DNS name.
     public var dnsName: String
+    /// The description.
     public var description: String
     /// Tag slugs, by name.
     public var tags: [String]

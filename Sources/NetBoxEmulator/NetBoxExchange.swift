@@ -6,7 +6,9 @@ public struct NetBoxRequest: Sendable {
     public var method: String
     /// The request target: path plus optional query, e.g. `/api/ipam/prefixes/?site=dal10`.
     public var target: String
+    /// The header fields as received.
     public var headers: [(name: String, value: String)]
+    /// The body bytes (empty for none).
     public var body: [UInt8]
     /// Whether the connection uses TLS (absolute links then start with `https://`).
     public var isTLS: Bool
@@ -40,10 +42,14 @@ public struct NetBoxRequest: Sendable {
 
 /// An HTTP response of the emulated NetBox.
 public struct NetBoxResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
+    /// The header fields (the server adds `Content-Length`).
     public var headers: [(name: String, value: String)]
+    /// The body bytes.
     public var body: [UInt8]
 
+    /// Creates a response.
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
         self.status = status
         self.headers = headers

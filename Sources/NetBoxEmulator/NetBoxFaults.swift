@@ -47,6 +47,7 @@ public struct NetBoxFaults: Sendable, Equatable {
     /// The operations counted faults apply to; empty means every request.
     public var faultOperations: Set<NetBoxOperation> = []
 
+    /// No faults and no latency.
     public init() {}
 
     /// The latencies `netbox-api.md` §14 and issue 15 give for the real NetBox 4.6: 23.5 ms per allocation,

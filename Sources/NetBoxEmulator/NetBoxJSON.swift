@@ -4,7 +4,7 @@
 // emulator is an oracle for the backend's tests, so it must not share the code it is checking.
 
 /// A JSON value whose object members keep their order, as NetBox's serializers emit them.
-public enum NetBoxJSON: Sendable, Equatable {
+enum NetBoxJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -24,7 +24,7 @@ public enum NetBoxJSON: Sendable, Equatable {
     }
 
     /// The member named `key` of an object.
-    public subscript(key: String) -> NetBoxJSON? {
+    subscript(key: String) -> NetBoxJSON? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
@@ -35,7 +35,7 @@ public enum NetBoxJSON: Sendable, Equatable {
         return nil
     }
 
-    public static func == (lhs: NetBoxJSON, rhs: NetBoxJSON) -> Bool {
+    static func == (lhs: NetBoxJSON, rhs: NetBoxJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
@@ -81,7 +81,7 @@ public enum NetBoxJSON: Sendable, Equatable {
     // MARK: - Serialising
 
     /// Compact UTF-8 JSON (`separators=(',', ':')`, non-ASCII kept), as DRF's JSONRenderer writes it.
-    public func serialized() -> [UInt8] {
+    func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         write(to: &out)

@@ -14,6 +14,10 @@ public enum NetBoxVersion: String, Sendable, Codable, Equatable, CaseIterable {
     var fullVersion: String { self == .v4_4 ? "4.4.10" : "4.6.8" }
     var hasOwners: Bool { self == .v4_6 }
     var hasV2Tokens: Bool { self == .v4_6 }
+    /// 4.5+ refuses custom field names that are not defined; 4.4 drops them.
+    var refusesUnknownCustomFields: Bool { self == .v4_6 }
+    /// 4.6 gives an available-ips address the body's `prefix_length`; 4.4 ignores it.
+    var honoursPrefixLength: Bool { self == .v4_6 }
 }
 
 /// The starting content of a ``NetBoxEmulator``: sites, tenants, owners, tags, VRFs, custom field definitions,
@@ -346,17 +350,29 @@ public struct NetBoxSeed: Sendable, Codable, Equatable {
         }
     }
 
+    /// The release the server answers as (4.6 by default).
     public var version: NetBoxVersion
+    /// Sites prefixes may be scoped to.
     public var sites: [Site]
+    /// Tenants objects may name.
     public var tenants: [Tenant]
+    /// Owners objects may name (4.6 only).
     public var owners: [Owner]
+    /// Tags, referenced by slug from prefixes and addresses.
     public var tags: [Tag]
+    /// VRFs; prefixes and addresses without one are in the global table.
     public var vrfs: [VRF]
+    /// Custom field definitions; writes naming others fail as recorded.
     public var customFields: [CustomField]
+    /// Prefixes with their ids.
     public var prefixes: [Prefix]
+    /// IP ranges (those marked populated are never offered by available-ips).
     public var ipRanges: [IPRange]
+    /// Existing IP-address objects (gateways, reserved addresses, others' addresses).
     public var addresses: [Address]
+    /// Users and their object permissions.
     public var users: [User]
+    /// API tokens of those users.
     public var tokens: [Token]
 
     public init(

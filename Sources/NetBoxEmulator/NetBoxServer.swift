@@ -21,9 +21,12 @@ import Darwin
 public final class NetBoxServer: Sendable {
     /// The certificate chain and private key the server presents when serving TLS.
     public struct TLS: Sendable {
+        /// The server certificate and its chain, PEM.
         public var certificateChainPEM: [UInt8]
+        /// The server's private key, PEM.
         public var privateKeyPEM: [UInt8]
 
+        /// Creates TLS material from PEM bytes.
         public init(certificateChainPEM: [UInt8], privateKeyPEM: [UInt8]) {
             self.certificateChainPEM = certificateChainPEM
             self.privateKeyPEM = privateKeyPEM
@@ -38,9 +41,11 @@ public final class NetBoxServer: Sendable {
         }
     }
 
+    /// The emulator the server answers from.
     public let emulator: NetBoxEmulator
     /// The port the server listens on.
     public let port: Int
+    /// Whether the server speaks TLS.
     public let isTLS: Bool
     private let serverChannel: any Channel
     private let acceptLoop: Task<Void, Never>

@@ -71,9 +71,7 @@ public final class OperatorProcess: Sendable {
         let events = EventRecorder(
             sink: KubeEventSink(client: client), reportingController: "iks.ibm.com/overlay-ip-controller",
             reportingInstance: identity, clusterScopedNamespace: options.settings.eventNamespace, logger: logger)
-        // Lease renewals never queue behind bulk writes: with a client-side limit on, the elector gets
-        // its own unthrottled client (and its own connections).
-        let leaseClient = client.options.isThrottled ? Self.unthrottledCopy(of: client, logger: logger) : client
+        let leaseClient = Self.leaseClient(for: client, logger: logger)
         let elector = options.leaderElection.map { election in
             LeaderElector(lock: KubeLeaseLock(client: leaseClient, configuration: election), configuration: election, logger: logger)
         }
@@ -97,8 +95,11 @@ public final class OperatorProcess: Sendable {
         self.health = health
     }
 
-    /// A client like `client` without its client-side rate limit.
-    static func unthrottledCopy(of client: KubeClient, logger: Logger) -> KubeClient {
+    /// The leader elector's client: lease renewals never queue behind bulk writes, so with a
+    /// client-side limit on it is an unthrottled copy of `client` (with its own connections), else
+    /// `client` itself.
+    static func leaseClient(for client: KubeClient, logger: Logger) -> KubeClient {
+        guard client.options.isThrottled else { return client }
         var options = client.options
         options.rateLimited = false
         return KubeClient(configuration: client.configuration, options: options, logger: logger)

@@ -70,7 +70,7 @@ public struct OverlayOperator: Sendable {
         }
 
         // Route controller: StaticRoutes, reconciled only when a change touched their counts (route index).
-        let routeLogic = RouteController(context: context.withLogger("routes"))
+        let routeLogic = RouteController(context: context.withLogger("routes"), addresses: addresses.store)
         routes.subscribe(routeLogic.routeChanged)  // before the controller's own trigger, so it reads the new index
         let routeController = Controller(
             for: routes, configuration: configuration, leadership: leadership, logger: context.logger,
@@ -79,7 +79,8 @@ public struct OverlayOperator: Sendable {
         .watches(nodes, filter: ChangeFilters.metadataChanged, mapper: routeLogic.nodeChanged)
         .watches(addresses, mapper: routeLogic.reportsChanged)
 
-        recovery = RecoveryLoop(context: context.withLogger("recovery"), leadership: leadership, zones: zones)
+        recovery = RecoveryLoop(
+            context: context.withLogger("recovery"), leadership: leadership, zones: zones, addresses: addresses.store)
         let readiness = CacheReadiness(
             health: health,
             waits: [{ await nodes.waitUntilReady() }, { await addresses.waitUntilReady() }, { await routes.waitUntilReady() }])

@@ -21,16 +21,19 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(help: "A kubeconfig file; without it: $KUBECONFIG, else in-cluster, else ~/.kube/config.")
     var kubeconfig: String?
 
-    @Option(help: "Namespace for the leader Lease and Events (default: the service account's namespace, else kube-system).")
+    @Option(help: "Namespace for the leader Lease and Events (default: the pod's namespace; required out of a cluster with leader election).")
     var namespace: String?
 
     @Option(help: "Reconciles running at once per controller.")
-    var workers: Int = 4
+    var workers: Int = 8
 
-    @Option(help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
+    // `.unconditional`: `--qps -1` is a value, not an unknown flag.
+    @Option(
+        parsing: .unconditional,
+        help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
     var qps: Double = 0
 
-    @Option(help: "Client-side API request burst when --qps is set; 0 = --qps rounded up.")
+    @Option(parsing: .unconditional, help: "Client-side API request burst when --qps is set; 0 = --qps rounded up.")
     var burst: Int = 0
 
     @Option(name: .customLong("metrics-address"), help: "host:port of /healthz, /readyz and /metrics (\":8080\" = all interfaces).")
@@ -45,7 +48,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("lease-name"), help: "The leader Lease's name.")
     var leaseName: String = "overlay-ip-controller"
 
-    @Option(name: .customLong("release-timeout"), help: "Seconds a deleted NodeOverlayIp waits for its live node's agent.")
+    @Option(
+        name: .customLong("release-timeout"),
+        help: "Seconds after which a deleted NodeOverlayIp whose live node may still use its address is reported as ReleaseBlocked (the address stays reserved).")
     var releaseTimeout: Int = 60
 
     @Option(name: .customLong("route-deletion-timeout"), help: "Seconds a deleted StaticRoute waits for live nodes whose agent still reports it.")
@@ -79,15 +84,17 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "overlay-ip-controller")
         let overlay = try loadConfiguration()
+        let namespace = try OperatorNamespace.resolve(
+            flag: self.namespace, podNamespace: Self.serviceAccountNamespace(), leaderElection: leaderElect)
         let kube = try KubeConfiguration.detect(kubeconfig: kubeconfig)
-        let namespace = self.namespace ?? Self.serviceAccountNamespace() ?? "kube-system"
         let client = KubeClient(configuration: kube, options: KubeClient.Options(qps: qps, burst: burst), logger: logger)
         let ipam = try await IPAMBackendFactory.makeBackend(for: overlay, logger: logger)
         let address = MetricsAddress(metricsAddress) ?? MetricsAddress(host: "0.0.0.0", port: 8080)
         let settings = OperatorSettings(
             clusterID: overlay.clusterID, workers: workers,
-            releasePolicy: AddressReleasePolicy(timeout: .seconds(releaseTimeout)),
-            routeDeletionTimeout: .seconds(routeDeletionTimeout), orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun, eventNamespace: namespace)
+            releasePolicy: AddressReleasePolicy(blockedAfter: .seconds(releaseTimeout)),
+            routeDeletionTimeout: .seconds(routeDeletionTimeout), orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun,
+            eventNamespace: namespace)
         let election = leaderElect ? LeaderElectionConfiguration(leaseName: leaseName, leaseNamespace: namespace) : nil
         logger.info(
             "starting", metadata: [
@@ -118,11 +125,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         }
     }
 
+    /// The pod's namespace from the service-account mount; nil out of a cluster.
     private static func serviceAccountNamespace() -> String? {
-        let path = KubeConfiguration.defaultServiceAccountDirectory + "/namespace"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let trimmed = text.trimmingWhitespaceAndNewlines()
-        return trimmed.isEmpty ? nil : trimmed
+        try? String(contentsOfFile: KubeConfiguration.defaultServiceAccountDirectory + "/namespace", encoding: .utf8)
     }
 }
 

@@ -51,10 +51,10 @@ struct NetBoxFaultTests {
 
     @Test("a dropped request gets no answer, so the client times out, and nothing is allocated")
     func droppedRequest() async throws {
-        try await NetBoxFixture.with(requestTimeout: .milliseconds(300)) { fixture async throws in
+        try await NetBoxFixture.with { fixture async throws in
             await fixture.emulator.injectFaults { $0.dropNextRequests = 1 }
             await #expect(throws: HTTPError.self) {
-                _ = try await fixture.post("/api/ipam/prefixes/1/available-ips/", "{}")
+                _ = try await fixture.call(.post, "/api/ipam/prefixes/1/available-ips/", json: "{}", timeout: .milliseconds(300))
             }
             #expect(await fixture.emulator.addresses(inPrefix: 1).count == 2)
             #expect(try await fixture.post("/api/ipam/prefixes/1/available-ips/", "{}").status == 201)

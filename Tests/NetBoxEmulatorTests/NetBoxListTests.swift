@@ -131,4 +131,48 @@ struct NetBoxListTests {
             #expect(fields == .object(["id": .int(1), "address": .string("192.168.110.1/24")]))
         }
     }
+
+    @Test("an admin creates a scratch prefix and a populated range through the API, and available-ips honours both")
+    func createPrefixAndRange() async throws {
+        try await NetBoxFixture.with { fixture async throws in
+            let admin = NetBoxFixture.adminToken
+            let prefix = try await fixture.post("/api/ipam/prefixes/", #"{"prefix":"192.168.113.0/24","scope_type":"dcim.site","scope_id":1}"#, authorization: admin)
+            #expect(prefix.status == 201)
+            let id = try #require(prefix.json?["id"]?.int)
+            #expect(id == 4)
+            let range = try await fixture.post(
+                "/api/ipam/ip-ranges/", #"{"start_address":"192.168.113.2/24","end_address":"192.168.113.5/24","status":"reserved","mark_populated":true}"#,
+                authorization: admin)
+            #expect(range.status == 201)
+            #expect(range.json?["size"]?.int == 4)
+            #expect(
+                try await fixture.addresses("/api/ipam/prefixes/\(id)/available-ips/?limit=2") == ["192.168.113.1/24", "192.168.113.6/24"])
+            let duplicate = try await fixture.post("/api/ipam/prefixes/", #"{"prefix":"192.168.113.0/24"}"#, authorization: admin)
+            #expect(duplicate.text == #"{"prefix":["Duplicate prefix found in global table: 192.168.113.0/24"]}"#)
+        }
+    }
+
+    @Test("deleting a site deletes the prefixes scoped to it and leaves the addresses alone")
+    func siteDeleteCascades() async throws {
+        try await NetBoxFixture.with { fixture async throws in
+            let deleted = try await fixture.call(.delete, "/api/dcim/sites/2/", authorization: NetBoxFixture.adminToken)
+            #expect(deleted.status == 204)
+            let prefix = try await fixture.get("/api/ipam/prefixes/2/")
+            #expect(prefix.status == 404 && prefix.detail == "No Prefix matches the given query.")
+            #expect(await fixture.emulator.address(id: 3)?.address == "192.168.111.1/28")
+        }
+    }
+
+    @Test("an unknown object is a 404 before its body is read, and a path without its slash is redirected")
+    func lookupBeforeBody() async throws {
+        try await NetBoxFixture.with { fixture async throws in
+            let broken = #"{"description":"#
+            #expect(try await fixture.post("/api/ipam/prefixes/999/available-ips/", broken).status == 404)
+            #expect(try await fixture.call(.patch, "/api/ipam/ip-addresses/999/", json: broken).status == 404)
+            #expect(try await fixture.call(.patch, "/api/ipam/ip-addresses/1/", json: broken).status == 400)
+            let redirect = try await fixture.get("/api/ipam/prefixes?limit=1")
+            #expect(redirect.status == 301)
+            #expect(redirect.headers["Location"] == "/api/ipam/prefixes/?limit=1")
+        }
+    }
 }

@@ -1,12 +1,15 @@
 // Operator cost at 1000 and 5000 nodes against the in-process KubeEmulator, default flags, release build.
 //
 // Usage: swift run -c release OperatorBenchmark [nodes=1000,5000] [routes=20] [phpipam-nodes=1000] [phpipam-latency-ms=2] [workers=N]
-// Prints per node count: seconds until every NodeOverlayIp is reserved (without and with StaticRoutes),
-// API requests per node by verb and IPAM calls per node; the cost of N agent reports of `routes` routes
-// each (operator CPU from getrusage minus a run without operator, StaticRoute status writes, the largest
-// StaticRoute, bytes a watching agent receives); a restart over the converged cluster (writes, IPAM
-// calls, time to ready); and N nodes on the phpIPAM test server.
+// The operator runs as a child process (this executable with `operator`), so its CPU time and RSS are
+// its own; the API server and the simulated kubelets and agents run in this process. Prints per node
+// count: seconds until every NodeOverlayIp is reserved (without and with StaticRoutes), API requests per
+// node by verb, IPAM calls per node and the operator's RSS; the cost of N agent reports of `routes`
+// routes each (operator CPU, StaticRoute status writes, the largest StaticRoute, bytes a watching agent
+// receives); a restart over the converged cluster (writes, IPAM calls, time to ready); and N nodes on
+// the phpIPAM test server (operator in-process).
 import Foundation
+import HTTP
 import IPAMBackends
 import IPAMCore
 import IPAMphpIPAM
@@ -53,21 +56,28 @@ let zone = "bench"
 
 // MARK: - Measurements
 
-/// CPU time (user + system) of this process so far.
-func processCPU() -> Duration {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func duration(_ time: timeval) -> Duration { .seconds(Int64(time.tv_sec)) + .microseconds(Int64(time.tv_usec)) }
-    return duration(usage.ru_utime) + duration(usage.ru_stime)
-}
+/// A child process's CPU time (user + system) and resident set size, from /proc.
+struct ProcessUsage {
+    var cpu: Duration
+    var residentMB: Double
+    var peakResidentMB: Double
 
-/// This process's resident set size in MB (VmRSS).
-func residentMB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
-    else { return 0 }
-    return kilobytes / 1024
+    init(pid: Int32) {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // Fields after the parenthesised command: state is field 3, utime 14, stime 15 (1-based).
+        let fields = stat.split(separator: ")").last.map { $0.split(separator: " ") } ?? []
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let utime = fields.count > 12 ? Double(fields[11]) ?? 0 : 0
+        let stime = fields.count > 12 ? Double(fields[12]) ?? 0 : 0
+        cpu = .milliseconds(Int64((utime + stime) / ticks * 1000))
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        func megabytes(_ key: String) -> Double {
+            let line = status.split(separator: "\n").first { $0.hasPrefix(key) }
+            return (line?.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0) / 1024
+        }
+        residentMB = megabytes("VmRSS:")
+        peakResidentMB = megabytes("VmHWM:")
+    }
 }
 
 func seconds(_ duration: Duration) -> Double {
@@ -136,9 +146,10 @@ final class Cluster: Sendable {
         }
     }
 
-    /// A local backend with one /19 in zone `bench`.
-    func localBackend() async throws -> any IPAMBackend {
-        let configuration = try OverlayConfiguration.parse(yaml: """
+    /// Writes the configuration of a local backend with one /19 in zone `bench`; returns its path.
+    func localConfiguration() throws -> String {
+        let path = directory + "/config.yaml"
+        try """
             clusterID: bench
             ipam:
               backend: local
@@ -147,18 +158,24 @@ final class Cluster: Sendable {
                 zones:
                   \(zone):
                     - {subnet: 10.50.0.0/19}
-            """)
-        return try await IPAMBackendFactory.makeBackend(for: configuration, logger: logger)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
-    /// Starts an operator with default settings; returns once its caches are filled.
+    /// Starts the operator as a child process with default settings; returns once its caches are filled.
+    func startChildOperator(configuration: String) async throws -> ChildOperator {
+        let child = try ChildOperator.start(kubeconfig: directory + "/kubeconfig", configuration: configuration, workers: workers)
+        try await waitUntil("operator ready") { try await child.isReady() }
+        return child
+    }
+
+    /// Starts an operator in this process with default settings; returns once its caches are filled.
     func startOperator(ipam: any IPAMBackend) async throws -> RunningOperator {
         let process = try await OperatorProcess(
             client: client, ipam: ipam,
             options: .init(
                 settings: workers.map { OperatorSettings(clusterID: "bench", workers: $0) } ?? OperatorSettings(clusterID: "bench"),
-                zones: [zone], leaderElection: nil, metricsHost: "127.0.0.1",
-                metricsPort: 0, handlesSignals: false),
+                zones: [zone], leaderElection: nil, metricsHost: "127.0.0.1", metricsPort: 0, handlesSignals: false),
             logger: logger)
         let task = Task { try await process.run() }
         try await waitUntil("operator ready") { process.health.report().contains("caches") && process.health.isReady }
@@ -218,12 +235,74 @@ struct RunningOperator: Sendable {
         await process.shutDown()
         _ = await task.result
     }
+}
 
-    /// Reconciles so far of `controller` (from `/metrics`).
-    func reconciles(_ controller: String) -> Int {
-        let prefix = "overlay_reconciles_total{controller=\"\(controller)\"} "
-        let line = process.metrics.registry.exposition().split(separator: "\n").first { $0.hasPrefix(prefix) }
-        return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
+/// Reads one sample from Prometheus text: `name{labels} value`.
+func metric(_ exposition: String, _ series: String) -> Int {
+    let prefix = series + " "
+    let line = exposition.split(separator: "\n").first { $0.hasPrefix(prefix) }
+    return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) } ?? 0
+}
+
+/// The operator running as a child process (this executable with `operator`), measured through /proc
+/// and its `/metrics` and `/readyz`.
+final class ChildOperator: Sendable {
+    let process: Process
+    let port: Int
+    private let http = HTTPClient()
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    static func start(kubeconfig: String, configuration: String, workers: Int?) throws -> ChildOperator {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["operator", "kubeconfig=\(kubeconfig)", "config=\(configuration)"] + (workers.map { ["workers=\($0)"] } ?? [])
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        // The child's first line is `port N` (its ops endpoint).
+        var line: [UInt8] = []
+        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
+        guard let port = String(decoding: line, as: UTF8.self).split(separator: " ").last.flatMap({ Int($0) }) else {
+            process.terminate()
+            throw BenchmarkError(description: "the operator child did not report its port")
+        }
+        return ChildOperator(process: process, port: port)
+    }
+
+    var usage: ProcessUsage { ProcessUsage(pid: process.processIdentifier) }
+
+    func metrics() async throws -> String {
+        String(decoding: try await http.send(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics")).body, as: UTF8.self)
+    }
+
+    func isReady() async throws -> Bool {
+        try await http.send(HTTPRequest(url: "http://127.0.0.1:\(port)/readyz")).status == 200
+    }
+
+    /// Reconciles so far of `controller`.
+    func reconciles(_ controller: String) async throws -> Int {
+        metric(try await metrics(), "overlay_reconciles_total{controller=\"\(controller)\"}")
+    }
+
+    /// IPAM calls so far, per operation.
+    func ipamCalls() async throws -> [String: Int] {
+        let text = try await metrics()
+        var calls: [String: Int] = [:]
+        for operation in ["reserve", "reclaim", "release", "allocation", "allocations", "usage"] {
+            let count = metric(text, "overlay_ipam_call_duration_seconds_count{operation=\"\(operation)\"}")
+            if count > 0 { calls[operation] = count }
+        }
+        return calls
+    }
+
+    /// SIGTERM (graceful shutdown), then waits for the exit.
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
     }
 }
 
@@ -274,98 +353,91 @@ func requestsPerNode(_ emulator: KubeEmulator, nodes: Int, excluding own: [Reque
     var counts = emulator.requestCounts
     for (key, value) in own { counts[key, default: 0] -= value }
     return counts.filter { $0.value > 0 }.sorted { $0.key.description < $1.key.description }
-        .map { String(format: "%@ %.2f", "\($0.key.verb) \($0.key.resource)" as NSString, Double($0.value) / Double(nodes)) }
+        .map { key, count in
+            // Per-node figures for what scales with nodes, plain counts for the rest (lists, watches).
+            count * 100 < nodes
+                ? "\(key.verb) \(key.resource) \(count) in all"
+                : String(format: "%@ %.2f", "\(key.verb) \(key.resource)" as NSString, Double(count) / Double(nodes))
+        }
         .joined(separator: ", ")
 }
 
-func ipamPerNode(_ ipam: CountingIPAM, nodes: Int) -> String {
-    let calls = ipam.calls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    return String(format: "%.3f/node (%@)", Double(ipam.total) / Double(nodes), calls as NSString)
+func describe(_ calls: [String: Int], nodes: Int) -> String {
+    let total = calls.values.reduce(0, +)
+    let list = calls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    return String(format: "%.3f/node (%@)", Double(total) / Double(nodes), list as NSString)
 }
 
-/// N nodes at once → all reserved; with `routes` StaticRoutes present. Leaves the cluster converged.
-func startScenario(
-    _ cluster: Cluster, nodes: Int, routes: Int, ipam: CountingIPAM
-) async throws -> (running: RunningOperator, observer: Observer, seconds: Double) {
+/// N nodes at once → all reserved, with `routes` StaticRoutes present. Leaves the cluster converged.
+func startScenario(_ cluster: Cluster, nodes: Int, routes: Int) async throws -> (ChildOperator, Observer) {
     try await cluster.createRoutes(routes)
     let observer = Observer(client: cluster.client)
     await observer.waitUntilReady()
-    let running = try await cluster.startOperator(ipam: ipam)
+    let configuration = try cluster.localConfiguration()
+    let child = try await cluster.startChildOperator(configuration: configuration)
     cluster.emulator.resetRequestCounts()
-    ipam.reset()
+    let ipamBefore = try await child.ipamCalls()
     let clock = ContinuousClock()
     let start = clock.now
     try await cluster.createNodes(nodes)
     try await waitUntil("all reserved") { observer.reserved == nodes }
     let elapsed = seconds(start.duration(to: clock.now))
+    var calls = try await child.ipamCalls()
+    for (operation, count) in ipamBefore { calls[operation, default: 0] -= count }
     let own: [RequestCountKey: Int] = [RequestCountKey(verb: "create", resource: "nodes"): nodes]
+    let usage = child.usage
     print(String(
-        format: "start    %5d nodes, %2d routes: all reserved after %6.2f s (%6.0f nodes/s); API requests/node: %@; IPAM calls %@",
-        nodes, routes, elapsed, Double(nodes) / elapsed, requestsPerNode(cluster.emulator, nodes: nodes, excluding: own),
-        ipamPerNode(ipam, nodes: nodes)))
-    return (running, observer, elapsed)
+        format: "start    %5d nodes, %2d routes: all reserved after %6.2f s (%5.0f nodes/s); operator CPU %5.2f s, RSS %3.0f MB (peak %3.0f MB); API requests/node: %@; IPAM calls %@",
+        nodes, routes, elapsed, Double(nodes) / elapsed, seconds(usage.cpu), usage.residentMB, usage.peakResidentMB,
+        requestsPerNode(cluster.emulator, nodes: nodes, excluding: own), describe(calls.filter { $0.value > 0 }, nodes: nodes)))
+    return (child, observer)
 }
 
 /// Every node's agent reports `routes` Applied routes; the operator's CPU and StaticRoute traffic.
-func reportScenario(_ cluster: Cluster, running: RunningOperator, observer: Observer, nodes: Int, routes: Int, baselineCPU: Duration) async throws {
+func reportScenario(_ cluster: Cluster, child: ChildOperator, observer: Observer, nodes: Int, routes: Int) async throws {
     let target = "\(nodes)/\(nodes)"
     let writesBefore = cluster.emulator.requestCount(verb: "patch", resource: "staticroutes.iks.ibm.com/status")
     let bytesBefore = observer.staticRouteBytes
-    let cpuBefore = processCPU()
+    let cpuBefore = child.usage.cpu
     let clock = ContinuousClock()
     let start = clock.now
     try await cluster.reportRoutes(nodes: nodes, routes: routes)
     try await waitUntil("every route ready") { observer.staticRoutes.allSatisfy { $0.status.ready == target } }
     let elapsed = seconds(start.duration(to: clock.now))
-    let cpu = processCPU() - cpuBefore
+    let usage = child.usage
     let writes = cluster.emulator.requestCount(verb: "patch", resource: "staticroutes.iks.ibm.com/status") - writesBefore
     let largest = try observer.staticRoutes.map { try KubeJSON.encode($0).count }.max() ?? 0
     print(String(
-        format: "reports  %5d nodes × %2d routes: all routes %@ after %5.2f s; operator CPU %5.2f s (process %5.2f s − %5.2f s without operator); %d StaticRoute status writes; largest StaticRoute %d bytes; a watching agent receives %.1f KB",
-        nodes, routes, target, elapsed, seconds(cpu - baselineCPU), seconds(cpu), seconds(baselineCPU), writes, largest,
+        format: "reports  %5d nodes × %2d routes: all routes %@ after %5.2f s; operator CPU %5.2f s, RSS %3.0f MB; %d StaticRoute status writes; largest StaticRoute %d bytes; a watching agent receives %.1f KB",
+        nodes, routes, target, elapsed, seconds(usage.cpu - cpuBefore), usage.residentMB, writes, largest,
         Double(observer.staticRouteBytes - bytesBefore) / 1024))
 }
 
-/// The same reports without any operator: the emulator's and the simulated agents' own CPU.
-func reportBaseline(nodes: Int, routes: Int, logger: Logger, workers: Int?) async throws -> Duration {
-    let cluster = try await Cluster.start(logger: logger, workers: workers)
-    try await cluster.createRoutes(routes)
-    for index in 0..<nodes {
-        _ = try await cluster.client.create(NodeOverlayIp(metadata: ObjectMeta(name: Cluster.nodeName(index))))
-    }
-    // One watcher of StaticRoutes, as in the measured run.
-    let observer = Observer(client: cluster.client)
-    await observer.waitUntilReady()
-    let before = processCPU()
-    try await cluster.reportRoutes(nodes: nodes, routes: routes)
-    let cpu = processCPU() - before
-    await observer.stop()
-    await cluster.shutdown()
-    return cpu
-}
-
 /// Stops the operator and starts a new one over the converged cluster: writes, IPAM calls, time to ready.
-func restartScenario(_ cluster: Cluster, running: RunningOperator, ipam: CountingIPAM, nodes: Int, routes: Int) async throws -> RunningOperator {
-    await running.stop()
+func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, routes: Int) async throws -> ChildOperator {
+    child.stop()
     cluster.emulator.resetRequestCounts()
-    ipam.reset()
     let clock = ContinuousClock()
     let start = clock.now
-    let restarted = try await cluster.startOperator(ipam: ipam)
+    let restarted = try await cluster.startChildOperator(configuration: try cluster.localConfiguration())
     let ready = seconds(start.duration(to: clock.now))
     try await waitUntil("every object reconciled once") {
-        restarted.reconciles("nodes") >= nodes && restarted.reconciles("addresses") >= nodes && restarted.reconciles("routes") >= routes
-            && ipam.calls["allocations"] ?? 0 >= 1
+        let text = try await restarted.metrics()
+        return metric(text, "overlay_reconciles_total{controller=\"nodes\"}") >= nodes
+            && metric(text, "overlay_reconciles_total{controller=\"addresses\"}") >= nodes
+            && metric(text, "overlay_reconciles_total{controller=\"routes\"}") >= routes
+            && metric(text, "overlay_ipam_call_duration_seconds_count{operation=\"allocations\"}") >= 1
     }
     let settled = seconds(start.duration(to: clock.now))
+    let calls = try await restarted.ipamCalls()
     print(String(
-        format: "restart  %5d converged nodes, %2d routes: ready after %5.2f s, every object reconciled after %5.2f s; %d Kubernetes writes; %d IPAM requests (%@)",
-        nodes, routes, ready, settled, cluster.emulator.writeCount(), ipam.total,
-        ipam.calls.map { "\($0.key) \($0.value)" }.joined(separator: ", ") as NSString))
+        format: "restart  %5d converged nodes, %2d routes: ready after %5.2f s, every object reconciled after %5.2f s; %d Kubernetes writes; %d IPAM requests (%@); RSS %3.0f MB",
+        nodes, routes, ready, settled, cluster.emulator.writeCount(), calls.values.reduce(0, +),
+        calls.map { "\($0.key) \($0.value)" }.joined(separator: ", ") as NSString, restarted.usage.residentMB))
     return restarted
 }
 
-/// N nodes at once on the phpIPAM test server.
+/// N nodes at once on the phpIPAM test server (operator in this process).
 func phpIPAMScenario(nodes: Int, latency: Duration, logger: Logger, workers: Int?) async throws {
     let cluster = try await Cluster.start(logger: logger, workers: workers)
     var seed = PhpIPAMSeed.example
@@ -389,42 +461,69 @@ func phpIPAMScenario(nodes: Int, latency: Duration, logger: Logger, workers: Int
     try await waitUntil("all reserved") { observer.reserved == nodes }
     let elapsed = seconds(start.duration(to: clock.now))
     print(String(
-        format: "phpipam  %5d nodes: all reserved after %6.2f s (%6.0f nodes/s; latency %@); %.2f phpIPAM requests/node; IPAM calls %@",
+        format: "phpipam  %5d nodes: all reserved after %6.2f s (%5.0f nodes/s; latency %@); %.2f phpIPAM requests/node; IPAM calls %@",
         nodes, elapsed, Double(nodes) / elapsed, "\(latency)" as NSString, Double(await fake.totalRequests) / Double(nodes),
-        ipamPerNode(ipam, nodes: nodes)))
+        describe(ipam.calls, nodes: nodes)))
     await running.stop()
     await observer.stop()
     await server.shutdown()
     await cluster.shutdown()
 }
 
+/// The child mode: one operator instance with default settings for `kubeconfig=` and `config=`; prints
+/// `port N` (its ops endpoint), then runs until SIGTERM.
+func runOperatorChild(arguments: [String]) async throws {
+    var values: [String: String] = [:]
+    for argument in arguments {
+        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+        if parts.count == 2 { values[parts[0]] = parts[1] }
+    }
+    guard let kubeconfig = values["kubeconfig"], let path = values["config"] else {
+        throw BenchmarkError(description: "operator mode needs kubeconfig= and config=")
+    }
+    var logger = Logger(label: "operator-benchmark-child")
+    logger.logLevel = .critical
+    let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), logger: logger)
+    let configuration = try OverlayConfiguration.parse(yaml: try String(contentsOfFile: path, encoding: .utf8))
+    let ipam = try await IPAMBackendFactory.makeBackend(for: configuration, logger: logger)
+    let settings = values["workers"].flatMap { Int($0) }.map { OperatorSettings(clusterID: configuration.clusterID, workers: $0) }
+        ?? OperatorSettings(clusterID: configuration.clusterID)
+    let process = try await OperatorProcess(
+        client: client, ipam: ipam,
+        options: .init(
+            settings: settings, zones: configuration.ipam.zoneNames, leaderElection: nil, metricsHost: "127.0.0.1", metricsPort: 0),
+        logger: logger)
+    FileHandle.standardOutput.write(Data("port \(process.opsPort)\n".utf8))
+    try await process.run()
+}
+
 // MARK: - Main
 
+if CommandLine.arguments.dropFirst().first == "operator" {
+    try await runOperatorChild(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 let settings = Settings(arguments: CommandLine.arguments)
 var logger = Logger(label: "operator-benchmark")
 logger.logLevel = .critical
 print(
     "OperatorBenchmark: \(settings.workers.map { "--workers \($0)" } ?? "default operator settings"), local backend unless noted;"
-        + " this process also runs the API server")
+        + " the operator runs as a child process, the API server in this one")
 for nodes in settings.nodeCounts {
     // Without routes.
     do {
         let cluster = try await Cluster.start(logger: logger, workers: settings.workers)
-        let ipam = CountingIPAM(try await cluster.localBackend())
-        let (running, observer, _) = try await startScenario(cluster, nodes: nodes, routes: 0, ipam: ipam)
-        print(String(format: "         benchmark process RSS %.0f MB (operator, API server and simulated nodes together)", residentMB()))
-        await running.stop()
+        let (child, observer) = try await startScenario(cluster, nodes: nodes, routes: 0)
+        child.stop()
         await observer.stop()
         await cluster.shutdown()
     }
     // With routes, then the agents' reports, then a restart.
-    let baseline = try await reportBaseline(nodes: nodes, routes: settings.routes, logger: logger, workers: settings.workers)
     let cluster = try await Cluster.start(logger: logger, workers: settings.workers)
-    let ipam = CountingIPAM(try await cluster.localBackend())
-    let (running, observer, _) = try await startScenario(cluster, nodes: nodes, routes: settings.routes, ipam: ipam)
-    try await reportScenario(cluster, running: running, observer: observer, nodes: nodes, routes: settings.routes, baselineCPU: baseline)
-    let restarted = try await restartScenario(cluster, running: running, ipam: ipam, nodes: nodes, routes: settings.routes)
-    await restarted.stop()
+    let (child, observer) = try await startScenario(cluster, nodes: nodes, routes: settings.routes)
+    try await reportScenario(cluster, child: child, observer: observer, nodes: nodes, routes: settings.routes)
+    let restarted = try await restartScenario(cluster, child: child, nodes: nodes, routes: settings.routes)
+    restarted.stop()
     await observer.stop()
     await cluster.shutdown()
 }

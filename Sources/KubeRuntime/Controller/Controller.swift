@@ -16,6 +16,10 @@ import ServiceLifecycle
 /// .watches(KubeClientListWatch<Node>(client: client)) { node in [ObjectKey(name: node.metadata.name)] }
 /// ```
 ///
+/// Its sources are either watches of its own (`for: source`, `.owns(source)`, `.watches(source)`) or
+/// shared ``Informer``s that run as services of their own (`for: informer`, `.owns(informer)`,
+/// `.watches(informer)`), optionally with a ``ChangeFilter``.
+///
 /// Rules the controller enforces so reconcilers need not:
 /// - It reconciles nothing until every watched store has its first full list (and, with `leadership`,
 ///   until this process leads).
@@ -137,11 +141,6 @@ public struct Controller<Object: KubernetesObject>: Service {
         }
         copy.readinessChecks.append { await informer.waitUntilReady() }
         return copy
-    }
-
-    /// Schedules a reconcile of `key` after `delay` (e.g. from an index that knows what a change touched).
-    public func schedule(_ key: ObjectKey, after delay: Duration = .zero) {
-        queue.schedule(key, after: delay)
     }
 
     /// Also calls `handler` after every failed reconcile, e.g. to publish a Warning event or set a status

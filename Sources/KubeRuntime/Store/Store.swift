@@ -95,7 +95,8 @@ public final class Store<Object: KubernetesObject>: Sendable {
 
     /// Applies one watcher event to the cache and returns what changed, with previous states: one
     /// change for `apply` and `delete`, none while a (re)list fills its buffer, and at `initDone` one per
-    /// object listed (`added` or `modified`) plus a `deleted` for every object the list no longer has.
+    /// object listed that is new (`added`) or has another resourceVersion (`modified`), plus a `deleted`
+    /// for every object the list no longer has.
     public func applyReportingChanges(_ event: WatcherEvent<Object>) -> [ObjectChange<Object>] {
         let (changes, listed, satisfied) = state.withLock {
             state -> ([ObjectChange<Object>], Bool, [CheckedContinuation<Void, Never>]) in
@@ -123,7 +124,13 @@ public final class Store<Object: KubernetesObject>: Sendable {
             var changes: [ObjectChange<Object>] = []
             changes.reserveCapacity(listed.count)
             for (key, object) in listed {
-                changes.append(state.objects[key].map { .modified(old: $0, new: object) } ?? .added(object))
+                guard let old = state.objects[key] else {
+                    changes.append(.added(object))
+                    continue
+                }
+                // Same resourceVersion: the object did not change while the watch was down.
+                let version = object.metadata.resourceVersion
+                if version == nil || version != old.metadata.resourceVersion { changes.append(.modified(old: old, new: object)) }
             }
             for (key, object) in state.objects where listed[key] == nil {
                 changes.append(.deleted(object))

@@ -19,6 +19,8 @@ final class RouteController: Sendable {
     static let namedNodeLimit = 10
 
     let context: OperatorContext
+    /// The NodeOverlayIp cache, for the full reports of the few nodes a status lists.
+    let addresses: Store<NodeOverlayIp>
     private let index = Mutex(RouteIndex())
     private let throttle: Mutex<WriteThrottle<String>>
     /// Real time for the throttle (it paces API writes, so it is never a test's manual clock).
@@ -26,8 +28,9 @@ final class RouteController: Sendable {
     /// When this process first saw each route deleting, on the policy clock.
     private let deletionSeen = Mutex<[String: Duration]>([:])
 
-    init(context: OperatorContext) {
+    init(context: OperatorContext, addresses: Store<NodeOverlayIp>) {
         self.context = context
+        self.addresses = addresses
         self.throttle = Mutex(WriteThrottle(interval: context.settings.routeStatusInterval))
     }
 
@@ -79,7 +82,8 @@ final class RouteController: Sendable {
         let desired = index.withLock { index -> StaticRouteStatus? in
             guard let tally = index.tally(of: name) else { return nil }
             return RouteStatusAggregator.status(
-                of: route, tally: tally, report: { index.report(of: name, on: $0) }, now: context.now)
+                of: route, tally: tally, state: { index.state(of: name, on: $0) },
+                report: { addresses.get(name: $0)?.status.routes?.last { $0.name == name } }, now: context.now)
         }
         guard let desired, desired != route.status else { return .awaitChange }
         throttle.withLock { $0.wrote(name, at: now) }

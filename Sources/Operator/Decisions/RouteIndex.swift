@@ -72,7 +72,8 @@ public struct RouteIndex: Sendable {
 
     private var selections: [String: Selection] = [:]
     private var labels: [String: [String: String]] = [:]
-    private var reports: [String: [String: RouteReport]] = [:]
+    /// node → route → reported state (the rest of each report stays in the NodeOverlayIp cache).
+    private var reports: [String: [String: RouteState]] = [:]
     /// node → routes that select it.
     private var routesOfNode: [String: Set<String>] = [:]
     /// route → counts (and route → selected nodes).
@@ -84,8 +85,8 @@ public struct RouteIndex: Sendable {
     /// The tally of `route`, nil when the route is unknown.
     public func tally(of route: String) -> Tally? { tallies[route] }
 
-    /// What `node`'s agent reports about `route`.
-    public func report(of route: String, on node: String) -> RouteReport? { reports[node]?[route] }
+    /// The state `node`'s agent reports for `route`, nil when it reports nothing about it.
+    public func state(of route: String, on node: String) -> RouteState? { reports[node]?[route] }
 
     // MARK: - Updates
 
@@ -142,8 +143,8 @@ public struct RouteIndex: Sendable {
     /// Records a node's route reports (its NodeOverlayIp `status.routes`; nil when the object is gone);
     /// returns the routes whose tally changed.
     public mutating func setReports(_ node: String, _ newReports: [RouteReport]?) -> Set<String> {
-        var byRoute: [String: RouteReport] = [:]
-        for report in newReports ?? [] { byRoute[report.name] = report }
+        var byRoute: [String: RouteState] = [:]
+        for report in newReports ?? [] { byRoute[report.name] = report.state }
         let oldReports = reports[node] ?? [:]
         if oldReports == byRoute { return [] }
         let affected = Set(oldReports.keys).union(byRoute.keys).filter { selections[$0] != nil }
@@ -177,7 +178,7 @@ public struct RouteIndex: Sendable {
 
     private func contribution(of node: String, to route: String) -> Contribution {
         guard let selection = selections[route], let nodeLabels = labels[node] else { return Contribution() }
-        let state = reports[node]?[route]?.state
+        let state = reports[node]?[route]
         let selected = selection.selects(nodeLabels)
         return Contribution(selected: selected, state: selected ? state : nil, reportsLive: state != nil)
     }

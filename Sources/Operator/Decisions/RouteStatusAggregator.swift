@@ -9,28 +9,31 @@ public enum RouteStatusAggregator {
 
     /// The status of `route`: counts, `ready` as `applied/selected`, the `Ready` condition and at most
     /// ``StaticRouteStatus/notAppliedLimit`` not-applied nodes (refused and failed first, then pending,
-    /// each by name). `report` looks up what a node's agent reports about the route.
+    /// each by name). `state` gives the state a node's agent reports for the route; `report` its whole
+    /// report (looked up only for the listed nodes).
     public static func status(
-        of route: StaticRoute, tally: RouteIndex.Tally, report: (_ node: String) -> RouteReport?, now: KubeTime
+        of route: StaticRoute, tally: RouteIndex.Tally, state: (_ node: String) -> RouteState?,
+        report: (_ node: String) -> RouteReport?, now: KubeTime
     ) -> StaticRouteStatus {
         let generation = route.metadata.generation
         let limit = StaticRouteStatus.notAppliedLimit
         var problems: [String] = []
         var pending: [String] = []
         for node in tally.notApplied {
-            if report(node) != nil {
+            if state(node) != nil {
                 insert(node, into: &problems, keeping: limit)
             } else {
                 insert(node, into: &pending, keeping: limit)
             }
         }
         let listed = (problems + pending).prefix(limit).map { node -> NodeRouteStatus in
-            guard let report = report(node) else {
+            guard let reported = state(node) else {
                 return NodeRouteStatus(hostname: node, state: "Pending", message: "waiting for the node's agent to report")
             }
+            let report = report(node)
             return NodeRouteStatus(
-                hostname: node, gateway: report.gateway, device: report.device, state: report.state.rawValue,
-                message: report.message.map(truncated))
+                hostname: node, gateway: report?.gateway, device: report?.device, state: reported.rawValue,
+                message: report?.message.map(truncated))
         }
         let selected = tally.selected.count
         let ready = tally.applied == selected

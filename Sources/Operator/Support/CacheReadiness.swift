@@ -7,6 +7,14 @@ struct CacheReadiness: Service {
     let health: HealthState
     let waits: [@Sendable () async -> Void]
 
+    /// Registers the `caches` check as not ready at once, so `/readyz` never answers ready before the
+    /// caches are filled (not even before this service starts).
+    init(health: HealthState, waits: [@Sendable () async -> Void]) {
+        self.health = health
+        self.waits = waits
+        health.set("caches", ready: false, message: "watch caches are filling")
+    }
+
     func run() async throws {
         health.set("caches", ready: false, message: "watch caches are filling")
         let waits = waits

@@ -1,6 +1,6 @@
 // An IPAM backend wrapper that counts calls per operation (benchmarks and tests read the counts).
-import IPAMCore
 import IPAddressing
+import IPAMCore
 import Synchronization
 
 /// Forwards to a backend and counts each call by operation (`reserve`, `reclaim`, `release`,
@@ -52,5 +52,13 @@ public final class CountingIPAM: IPAMBackend {
 
     public func usage() async throws -> [SubnetUsage] {
         try await counted("usage") { try await backend.usage() }
+    }
+
+    public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
+        try await counted("adopt") { try await backend.adoptLegacyAllocation(owner, address: address) }
+    }
+
+    public func legacyAllocations() async throws -> [LegacyAllocation] {
+        try await counted("legacyAllocations") { try await backend.legacyAllocations() }
     }
 }

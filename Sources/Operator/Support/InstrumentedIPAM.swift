@@ -43,4 +43,12 @@ public struct InstrumentedIPAM: IPAMBackend {
     public func usage() async throws -> [SubnetUsage] {
         try await timed("usage") { try await backend.usage() }
     }
+
+    public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
+        try await timed("adopt") { try await backend.adoptLegacyAllocation(owner, address: address) }
+    }
+
+    public func legacyAllocations() async throws -> [LegacyAllocation] {
+        try await timed("legacyAllocations") { try await backend.legacyAllocations() }
+    }
 }

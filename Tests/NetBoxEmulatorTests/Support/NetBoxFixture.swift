@@ -28,11 +28,11 @@ struct NetBoxFixture {
     /// Runs `body` against a fresh emulator and shuts it down afterwards, also when `body` throws.
     static func with<T>(
         seed: NetBoxSeed = .example, tls: NetBoxServer.TLS? = nil, clientTLS: TLSConfiguration = .init(),
-        requestTimeout: Duration = .seconds(10), _ body: (NetBoxFixture) async throws -> T
+        _ body: (NetBoxFixture) async throws -> T
     ) async throws -> T {
         let emulator = NetBoxEmulator(seed: seed)
         let server = try await NetBoxServer.start(emulator: emulator, tls: tls)
-        let client = HTTPClient(configuration: .init(tls: clientTLS, requestTimeout: requestTimeout))
+        let client = HTTPClient(configuration: .init(tls: clientTLS, requestTimeout: .seconds(10)))
         let fixture = NetBoxFixture(emulator: emulator, server: server, client: client)
         do {
             let result = try await body(fixture)
@@ -47,14 +47,15 @@ struct NetBoxFixture {
     /// Sends `method path` with the write token (or `authorization`, nil for none), extra headers and a JSON body.
     func call(
         _ method: HTTPMethod, _ path: String, authorization: String? = Self.token, headers: [(String, String)] = [],
-        json: String? = nil
+        json: String? = nil, timeout: Duration? = nil
     ) async throws -> Reply {
         var fields = headers
         if let authorization { fields.append(("Authorization", authorization)) }
         if json != nil, !fields.contains(where: { $0.0.lowercased() == "content-type" }) {
             fields.append(("Content-Type", "application/json"))
         }
-        let request = HTTPRequest(method: method, url: server.baseURL + path, headers: HTTPHeaders(fields), body: json.map { Array($0.utf8) })
+        let request = HTTPRequest(method: method, url: server.baseURL + path, headers: HTTPHeaders(fields), body: json.map { Array($0.utf8) },
+            timeout: timeout)
         let response = try await client.send(request)
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }

@@ -114,22 +114,26 @@ struct RouteIndexTests {
         var index = RouteIndex()
         let onprem = route("onprem", generation: 3)
         _ = index.setRoute(onprem)
+        var reports: [String: RouteReport] = [:]
         for number in 0..<40 {
             let node = String(format: "node-%02d", number)
             _ = index.setNode(node, labels: ["topology.kubernetes.io/zone": "dal10"])
             switch number % 4 {
-            case 0: _ = index.setReports(node, [report("onprem", .applied)])
-            case 1: _ = index.setReports(node, [report("onprem", .refused, message: String(repeating: "x", count: 2000))])
-            case 2: _ = index.setReports(node, [report("onprem", .failed, message: "ENETUNREACH")])
+            case 0: reports[node] = report("onprem", .applied)
+            case 1: reports[node] = report("onprem", .refused, message: String(repeating: "x", count: 2000))
+            case 2: reports[node] = report("onprem", .failed, message: "ENETUNREACH")
             default: break
             }
+            if let nodeReport = reports[node] { _ = index.setReports(node, [nodeReport]) }
         }
         let tally = try #require(index.tally(of: "onprem"))
-        let status = RouteStatusAggregator.status(of: onprem, tally: tally, report: { index.report(of: "onprem", on: $0) }, now: now)
+        let status = RouteStatusAggregator.status(
+            of: onprem, tally: tally, state: { index.state(of: "onprem", on: $0) }, report: { reports[$0] }, now: now)
         #expect(status.selectedNodes == 40 && status.appliedNodes == 10 && status.refusedNodes == 10)
         #expect(status.failedNodes == 10 && status.pendingNodes == 10 && status.ready == "10/40")
         #expect(status.notApplied?.map(\.hostname) == ["node-01", "node-02", "node-05", "node-06", "node-09"])
         #expect(status.notApplied?.first?.message?.unicodeScalars.count == RouteStatusAggregator.messageLimit)
+        #expect(status.notApplied?.first?.gateway == "192.168.100.1" && status.notApplied?.first?.device == "ov0")
         #expect(status.observedGeneration == 3)
         let ready = status.conditions?.condition(ofType: "Ready")
         #expect(ready?.status == .false && ready?.reason == "NotApplied" && ready?.message.contains("node-01: Refused") == true)
@@ -148,7 +152,9 @@ struct RouteIndexTests {
         _ = index.setReports("gone", [report("onprem", .applied)])
         let tally = try #require(index.tally(of: "onprem"))
         #expect(tally.selected == ["a"] && tally.liveReporters == ["a", "b"])
-        let status = RouteStatusAggregator.status(of: onprem, tally: tally, report: { index.report(of: "onprem", on: $0) }, now: now)
+        let reports = ["a": report("onprem", .applied)]
+        let status = RouteStatusAggregator.status(
+            of: onprem, tally: tally, state: { index.state(of: "onprem", on: $0) }, report: { reports[$0] }, now: now)
         #expect(status.conditions?.isTrue("Ready") == true && status.ready == "1/1" && status.notApplied == nil)
         _ = index.setNode("b", labels: nil)
         #expect(index.tally(of: "onprem")?.liveReporters == ["a"])
