@@ -32,6 +32,11 @@ let logger: Logger = {
     return logger
 }()
 
+/// Writes one line to standard output unbuffered, so lines appear as they are measured, also in a file.
+func report(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 // MARK: - Process memory
 
 /// VmRSS, VmHWM (peak RSS) and thread count of a running process, from /proc/PID/status.
@@ -177,7 +182,7 @@ func measureAgent(routes: Int, resyncMinutes: Double?, useNamespace: Bool) async
         return overlay.status.configuredAddress != nil && reported.count == routes && reported.allSatisfy { $0.state == .applied }
     }
     try await Task.sleep(for: .seconds(2))  // let the last status write and its watch event settle
-    print("agent, \(String(routes).padding(toLength: 4, withPad: " ", startingAt: 0)) StaticRoutes, converged:       \(try agent.sample())")
+    report("agent, \(String(routes).padding(toLength: 4, withPad: " ", startingAt: 0)) StaticRoutes, converged:       \(try agent.sample())")
     guard let resyncMinutes else { return }
     var samples: [MemorySample] = []
     let minutes = Int(resyncMinutes.rounded(.up))
@@ -185,10 +190,10 @@ func measureAgent(routes: Int, resyncMinutes: Double?, useNamespace: Bool) async
         try await Task.sleep(for: .seconds(60 * min(1, resyncMinutes - Double(minute - 1))))
         let sample = try agent.sample()
         samples.append(sample)
-        print("agent, \(routes) StaticRoutes, after \(minute) min of resyncs every 10 s: \(sample)")
+        report("agent, \(routes) StaticRoutes, after \(minute) min of resyncs every 10 s: \(sample)")
     }
     if let first = samples.first, let last = samples.last {
-        print(String(format: "agent RSS change over the resyncs (minute 1 to %d): %+.1f MB", samples.count, Double(last.residentKB - first.residentKB) / 1024))
+        report(String(format: "agent RSS change over the resyncs (minute 1 to %d): %+.1f MB", samples.count, Double(last.residentKB - first.residentKB) / 1024))
     }
 }
 
@@ -229,30 +234,29 @@ func measureOperator(nodes: Int) async throws {
         return objects.count == nodes && objects.allSatisfy { $0["status"]?["ipAddr"]?.stringValue != nil }
     }
     try await Task.sleep(for: .seconds(2))
-    print("operator, \(String(nodes).padding(toLength: 5, withPad: " ", startingAt: 0)) Nodes, converged:           \(try controller.sample())")
+    report("operator, \(String(nodes).padding(toLength: 5, withPad: " ", startingAt: 0)) Nodes, converged:           \(try controller.sample())")
 }
 
 // MARK: - Run
 
 let products = ["overlay-network-agent", "overlay-ip-controller", "overlay-ipam"]
 for product in products where !FileManager.default.isExecutableFile(atPath: binaries + "/" + product) {
-    print("no \(binaries)/\(product): run `make release` first (or set BENCHMARK_BINARIES)")
+    report("no \(binaries)/\(product): run `make release` first (or set BENCHMARK_BINARIES)")
     exit(2)
 }
-setvbuf(stdout, nil, _IOLBF, 0)  // lines appear as they are measured, also when redirected to a file
-print("binaries from \(binaries) (stripped, static Swift stdlib)")
+report("binaries from \(binaries) (stripped, static Swift stdlib)")
 for product in products {
     let size = (try FileManager.default.attributesOfItem(atPath: binaries + "/" + product)[.size] as? NSNumber)?.doubleValue ?? 0
-    print(product.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%6.1f MB", size / 1_000_000))
+    report(product.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%6.1f MB", size / 1_000_000))
 }
 let useNamespace = geteuid() == 0
-print(useNamespace ? "agent: real network namespace (root)" : "agent: --dry-run (simulated kernel; run as root for a real namespace)")
+report(useNamespace ? "agent: real network namespace (root)" : "agent: --dry-run (simulated kernel; run as root for a real namespace)")
 do {
     try await measureAgent(routes: 0, resyncMinutes: nil, useNamespace: useNamespace)
     try await measureAgent(routes: 100, resyncMinutes: resyncMinutes, useNamespace: useNamespace)
     try await measureAgent(routes: 1000, resyncMinutes: nil, useNamespace: useNamespace)
     for nodes in nodeCounts { try await measureOperator(nodes: nodes) }
 } catch {
-    print("footprint benchmark failed: \(error)")
+    report("footprint benchmark failed: \(error)")
     exit(1)
 }
