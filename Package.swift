@@ -13,6 +13,8 @@ let nioHTTP = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
+let system = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 
 let package = Package(
     name: "overlay-ip-controller",
@@ -51,6 +53,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         // Only the in-process test servers (emulators) use it, to serve TLS to the libcurl client.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Child processes for the lab, the tests and the emulator's certificate generator (never the shipped binaries);
+        // without its Foundation trait, which none of them needs.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // MARK: - System libraries
@@ -91,7 +97,7 @@ let package = Package(
         .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log, serviceLifecycle], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
-        .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
+        .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log, subprocess], swiftSettings: strict),
         .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
         .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
         .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
@@ -114,13 +120,14 @@ let package = Package(
             name: "OverlayLab",
             dependencies: [
                 "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
+                subprocess, system,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL, subprocess, system], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
         .testTarget(

@@ -12,6 +12,8 @@ func benchmark(_ name: String, uses products: [String], extra: [Target.Dependenc
 
 let log = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nio: [Target.Dependency] = ["NIOCore", "NIOPosix", "NIOHTTP1"].map { .product(name: $0, package: "swift-nio") }
+let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
+let system = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 
 let package = Package(
     name: "overlay-ip-controller-benchmarks",
@@ -20,6 +22,8 @@ let package = Package(
         .package(name: "overlay-ip-controller", path: ".."),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         benchmark("LocalIPAMBenchmark", uses: ["IPAMCore", "IPAddressing", "IPAMLocalSQLite", "IPAMBackends"], extra: [log]),
@@ -29,7 +33,7 @@ let package = Package(
         benchmark("HTTPBenchmark", uses: ["HTTP"], extra: nio),
         benchmark("OperatorBenchmark", uses: [
             "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator",
-        ], extra: [log]),
-        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log]),
+        ], extra: [log, subprocess]),
+        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, subprocess, system]),
     ]
 )

@@ -14,7 +14,7 @@ private let executable: String? = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }()
 
-/// A started process (spawned with `posix_spawn`: Foundation's `Process` can crash a busy test process).
+/// A started overlay-ip-controller.
 private struct Launched {
     let child: ChildProcess
 
@@ -23,10 +23,10 @@ private struct Launched {
     }
 }
 
-private func launch(_ arguments: [String], output: String) throws -> Launched {
+private func launch(_ arguments: [String], output: String) async throws -> Launched {
     var environment = ProcessInfo.processInfo.environment
     environment["KUBECONFIG"] = nil
-    let child = try ChildProcess.launch(
+    let child = try await ChildProcess.launch(
         executable ?? "/nonexistent", arguments: arguments, environment: environment,
         standardOutput: .file(output), standardError: .standardOutput)
     return Launched(child: child)
@@ -48,7 +48,7 @@ struct ProcessKillTests {
                         - {subnet: 192.168.100.0/24, gateway: 10.0.0.1}
                 """, to: "bad.yaml")
             let output = cluster.directory.file("bad.log")
-            let process = try launch(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
+            let process = try await launch(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
             #expect(await process.exitStatus != 0)
             let text = try String(contentsOfFile: output, encoding: .utf8)
             #expect(text.contains("ipam.local.zones.dal10[0].gateway: 10.0.0.1 is outside 192.168.100.0/24"))
@@ -72,7 +72,7 @@ struct ProcessKillTests {
                 "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                 "--metrics-address", "127.0.0.1:0", "--log-level", "info",
             ]
-            let first = try launch(arguments, output: cluster.directory.file("first.log"))
+            let first = try await launch(arguments, output: cluster.directory.file("first.log"))
             let names = (0..<30).map { "node-\($0)" }
             for name in names { try await cluster.createNode(name, zone: "dal10") }
             try await cluster.waitUntil("some nodes reserved") {
@@ -82,7 +82,7 @@ struct ProcessKillTests {
             #expect(await first.exitStatus != 0)
 
             let secondLog = cluster.directory.file("second.log")
-            let second = try launch(arguments, output: secondLog)
+            let second = try await launch(arguments, output: secondLog)
             // SIGTERM is handled once the services run (before that the default action would kill it).
             try await cluster.waitUntil("second process started") {
                 (try? String(contentsOfFile: secondLog, encoding: .utf8))?.contains("controller started") == true

@@ -13,6 +13,7 @@ import Logging
 import Operator
 import OverlayAPI
 import PhpIPAMEmulator
+import Subprocess
 
 /// Command-line settings.
 struct Settings {
@@ -33,17 +34,16 @@ struct BenchmarkError: Error, CustomStringConvertible {
 }
 
 /// Loads the project's CRDs into the emulator with kubectl.
-func applyCRDs(kubeconfig: String) throws {
+func applyCRDs(kubeconfig: String) async throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-        process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
+        let status = try await Subprocess.run(
+            .path("/usr/bin/kubectl"),
+            arguments: ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path],
+            output: .discarded
+        ).terminationStatus
+        guard status.isSuccess else { throw BenchmarkError(description: "kubectl apply \(crd) failed: \(status)") }
     }
 }
 
@@ -55,7 +55,7 @@ func run(backend name: String, settings: Settings, logger: Logger) async throws 
     let emulator = try await KubeEmulator.start(.init(logger: logger))
     let kubeconfig = directory + "/kubeconfig"
     try emulator.writeKubeconfig(to: kubeconfig, token: nil)
-    try applyCRDs(kubeconfig: kubeconfig)
+    try await applyCRDs(kubeconfig: kubeconfig)
     let client = KubeClient(
         configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(rateLimited: false),
         logger: logger)
