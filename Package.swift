@@ -15,6 +15,9 @@ let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
 let system = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "overlay-ip-controller",
@@ -57,6 +60,9 @@ let package = Package(
         // without its Foundation trait, which none of them needs.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // Metrics are recorded through swift-metrics everywhere and exported by the ops server with swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: - System libraries
@@ -69,7 +75,7 @@ let package = Package(
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
-        .target(name: "IPAMCore", dependencies: ["IPAddressing", log, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", log, coreMetrics, metrics, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
             dependencies: ["IPAMCore", "IPAddressing", .product(name: "GRDB", package: "GRDB.swift"), log],
@@ -84,7 +90,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", log], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["HTTP", log, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+            dependencies: ["HTTP", log, coreMetrics, metrics, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(
             name: "KubeRuntime",
             dependencies: [
@@ -94,7 +100,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "OverlayAPI", dependencies: ["KubeClient"], swiftSettings: strict),
-        .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log, serviceLifecycle], swiftSettings: strict),
+        .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log, serviceLifecycle, coreMetrics, prometheus], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
         .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log, subprocess], swiftSettings: strict),
@@ -108,14 +114,17 @@ let package = Package(
         // MARK: - Operator and agent
         .target(
             name: "Operator",
-            dependencies: ["KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", log, serviceLifecycle],
+            dependencies: [
+                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", log, serviceLifecycle, coreMetrics,
+                prometheus,
+            ],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "OpsServer", argumentParser], swiftSettings: strict),
         .target(
             name: "Agent",
-            dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle],
+            dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle, coreMetrics, metrics],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", "OpsServer", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
@@ -129,7 +138,7 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL, subprocess, system], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
-        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
+        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing", prometheus], swiftSettings: strict),
         .testTarget(
             name: "IPAMBackendsTests", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "IPAMLocalSQLite", "IPAMphpIPAM"],
             swiftSettings: strict),
@@ -143,9 +152,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport", log], swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
-        .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP"], swiftSettings: strict),
+        .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP", coreMetrics, prometheus], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport", prometheus], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeEmulator", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
@@ -155,6 +164,7 @@ let package = Package(
             name: "OperatorTests",
             dependencies: [
                 "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport",
+                "OpsServer", prometheus,
             ],
             swiftSettings: strict),
         .testTarget(

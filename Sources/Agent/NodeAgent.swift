@@ -4,6 +4,7 @@ import KubeClient
 import KubeRuntime
 import Logging
 import Netlink
+import CoreMetrics
 import OpsServer
 import OverlayAPI
 import ServiceLifecycle
@@ -27,6 +28,8 @@ public final class NodeAgent: Service, Sendable {
     private let logger: Logger
     private let health: HealthState
     private let metrics: AgentMetrics
+    /// Set when a kernel change made by someone else asks for a pass; the next pass clears it.
+    private let driftReported = Atomic<Bool>(false)
     private let onReconcile: @Sendable (ReconcileOutcome) -> Void
     private let overlays = Store<NodeOverlayIp>()
     private let nodes = Store<Node>()
@@ -39,7 +42,7 @@ public final class NodeAgent: Service, Sendable {
     ///   - onReconcile: called after every pass (tests await convergence with it).
     public convenience init(
         configuration: AgentConfiguration, client: KubeClient, netlink: NetlinkContext,
-        writes: NetlinkWriteCounter = NetlinkWriteCounter(), metrics: MetricsRegistry = MetricsRegistry(),
+        writes: NetlinkWriteCounter = NetlinkWriteCounter(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
         health: HealthState = HealthState(), clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger = Logger(label: "overlay-network-agent"),
         onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
@@ -48,7 +51,7 @@ public final class NodeAgent: Service, Sendable {
         kernelLogger[metadataKey: "node"] = "\(configuration.nodeName)"
         self.init(
             configuration: configuration, client: client,
-            kernel: NodeKernel(netlink: netlink, writes: writes, logger: kernelLogger), metrics: metrics, health: health,
+            kernel: NodeKernel(netlink: netlink, writes: writes, logger: kernelLogger), metricsFactory: metricsFactory, health: health,
             clock: clock, logger: logger, onReconcile: onReconcile)
     }
 
@@ -58,7 +61,7 @@ public final class NodeAgent: Service, Sendable {
     ///   - onReconcile: called after every pass (tests await convergence with it).
     public init(
         configuration: AgentConfiguration, client: KubeClient, kernel: any KernelAccess,
-        metrics: MetricsRegistry = MetricsRegistry(), health: HealthState = HealthState(),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, health: HealthState = HealthState(),
         clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "overlay-network-agent"),
         onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
     ) {
@@ -70,7 +73,7 @@ public final class NodeAgent: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.health = health
-        self.metrics = AgentMetrics(registry: metrics)
+        self.metrics = AgentMetrics(factory: metricsFactory)
         self.onReconcile = onReconcile
         health.set("caches", ready: false, message: "waiting for the first list of NodeOverlayIp, Node and StaticRoutes")
     }
@@ -102,7 +105,12 @@ public final class NodeAgent: Service, Sendable {
                     passRequests.yield()
                 }
             }
-            group.addTask { await self.followKernelEvents { repairRequests.yield() } }
+            group.addTask {
+                await self.followKernelEvents {
+                    self.driftReported.store(true, ordering: .relaxed)
+                    repairRequests.yield()
+                }
+            }
             group.addTask {
                 for await _ in repairs {
                     do { try await clock.sleep(for: self.configuration.repairDelay) } catch { return }
@@ -190,6 +198,7 @@ public final class NodeAgent: Service, Sendable {
     @discardableResult
     func reconcile() async -> ReconcileOutcome {
         let started = ContinuousClock.now
+        let followsDrift = driftReported.exchange(false, ordering: .relaxed)
         let overlay = overlays.get(name: configuration.nodeName)
         let desired = DesiredNode(
             overlay: overlay, node: nodes.get(name: configuration.nodeName), staticRoutes: routes.objects,
@@ -242,7 +251,8 @@ public final class NodeAgent: Service, Sendable {
                 logger.warning("patching the NodeOverlayIp status failed; retrying", metadata: ["error": "\(error)"])
             }
         }
-        metrics.recordPass(writes: writes, duration: started.duration(to: .now), failed: !problems.isEmpty)
+        metrics.recordPass(
+            writes: writes, duration: started.duration(to: .now), failed: !problems.isEmpty, repairedDrift: followsDrift && writes > 0)
         if writes > 0 || !problems.isEmpty {
             logger.info("reconciled", metadata: ["writes": "\(writes)", "problems": "\(problems)"])
         }

@@ -3,10 +3,12 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 
 /// Serves `/healthz` (the process is alive), `/readyz` (every ``HealthState`` check passes) and
-/// `/metrics` (Prometheus text from a ``MetricsRegistry``).
+/// `/metrics` (the Prometheus text of a swift-prometheus registry, usually the one ``ProcessMetrics/bootstrap()``
+/// made the process-wide swift-metrics backend).
 ///
 /// Bind first (``bind(host:port:metrics:health:logger:)``) to learn the port, then `run()` it as a
 /// `Service`: it serves until graceful shutdown or cancellation.
@@ -24,7 +26,7 @@ public final class OpsServer: Service, Sendable {
 
     /// Binds the listening socket. `host` defaults to all interfaces because probes come from the kubelet.
     public static func bind(
-        host: String = "0.0.0.0", port: Int, metrics: MetricsRegistry, health: HealthState, logger: Logger
+        host: String = "0.0.0.0", port: Int, metrics: PrometheusCollectorRegistry, health: HealthState, logger: Logger
     ) async throws -> OpsServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
@@ -61,10 +63,10 @@ private final class OpsHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let metrics: MetricsRegistry
+    let metrics: PrometheusCollectorRegistry
     let health: HealthState
 
-    init(metrics: MetricsRegistry, health: HealthState) {
+    init(metrics: PrometheusCollectorRegistry, health: HealthState) {
         self.metrics = metrics
         self.health = health
     }
@@ -72,27 +74,29 @@ private final class OpsHandler: ChannelInboundHandler, Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let head) = unwrapInboundIn(data) else { return }
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        let (status, contentType, body): (HTTPResponseStatus, String, String)
+        let (status, contentType, body): (HTTPResponseStatus, String, [UInt8])
         switch (head.method, path) {
         case (.GET, "/healthz"), (.GET, "/livez"):
-            (status, contentType, body) = (.ok, "text/plain; charset=utf-8", "ok\n")
+            (status, contentType, body) = (.ok, "text/plain; charset=utf-8", Array("ok\n".utf8))
         case (.GET, "/readyz"):
             let ready = health.isReady
-            (status, contentType, body) = (ready ? .ok : .serviceUnavailable, "text/plain; charset=utf-8", health.report() + "\n")
+            (status, contentType, body) = (
+                ready ? .ok : .serviceUnavailable, "text/plain; charset=utf-8", Array((health.report() + "\n").utf8))
         case (.GET, "/metrics"):
-            (status, contentType, body) = (.ok, "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
+            (status, contentType, body) = (.ok, "text/plain; version=0.0.4; charset=utf-8", metrics.emitToBuffer())
         case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"):
-            (status, contentType, body) = (.methodNotAllowed, "text/plain; charset=utf-8", "only GET is allowed\n")
+            (status, contentType, body) = (.methodNotAllowed, "text/plain; charset=utf-8", Array("only GET is allowed\n".utf8))
         default:
-            (status, contentType, body) = (.notFound, "text/plain; charset=utf-8", "not found: try /healthz, /readyz or /metrics\n")
+            (status, contentType, body) = (
+                .notFound, "text/plain; charset=utf-8", Array("not found: try /healthz, /readyz or /metrics\n".utf8))
         }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        headers.add(name: "Content-Length", value: String(body.count))
         let keepAlive = head.isKeepAlive
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             let channel = context.channel

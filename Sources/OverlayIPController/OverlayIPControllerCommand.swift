@@ -7,6 +7,7 @@ import KubeClient
 import KubeRuntime
 import Logging
 import Operator
+import OpsServer
 
 @main
 struct OverlayIPControllerCommand: AsyncParsableCommand {
@@ -74,6 +75,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "overlay-ip-controller")
+        let metrics = ProcessMetrics.bootstrap()
         let overlay = try loadConfiguration()
         let kube = try KubeConfiguration.detect(kubeconfig: kubeconfig)
         let namespace = self.namespace ?? Self.serviceAccountNamespace() ?? "kube-system"
@@ -94,7 +96,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
             client: client, ipam: ipam,
             options: OperatorProcess.Options(
                 settings: settings, zones: overlay.ipam.zoneNames, leaderElection: election, metricsHost: address.host,
-                metricsPort: address.port),
+                metricsPort: address.port, metrics: metrics),
             logger: logger)
         try await process.run()
     }
