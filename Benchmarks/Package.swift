@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         benchmark("LocalIPAMBenchmark", uses: ["IPAMCore", "IPAddressing", "IPAMLocalSQLite", "IPAMBackends"], extra: [log]),
@@ -37,3 +38,16 @@ let package = Package(
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, subprocess, system]),
     ]
 )
+
+// Micro-benchmarks on package-benchmark (statistics, allocations, checked-in thresholds in Thresholds/):
+// `make benchmarks` runs `swift package benchmark thresholds check`. Sources in Benchmarks/MicroBenchmarks.
+package.targets.append(
+    .executableTarget(
+        name: "MicroBenchmarks",
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"), log,
+        ] + ["Agent", "IPAddressing", "IPAMBackends", "IPAMCore", "IPAMLocalSQLite", "KubeClient", "Operator", "OverlayAPI"]
+            .map { .product(name: $0, package: "overlay-ip-controller") },
+        path: "Benchmarks/MicroBenchmarks",
+        swiftSettings: [.enableUpcomingFeature("ExistentialAny")],
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
