@@ -29,17 +29,20 @@ let package = Package(
         .executable(name: "overlay-lab", targets: ["OverlayLab"]),
         .executable(name: "kube-emulator", targets: ["KubeEmulatorTool"]),
         .executable(name: "phpipam-emulator", targets: ["PhpIPAMEmulatorTool"]),
+        .executable(name: "netbox-emulator", targets: ["NetBoxEmulatorTool"]),
         .library(name: "IPAddressing", targets: ["IPAddressing"]),
         .library(name: "IPAMCore", targets: ["IPAMCore"]),
         .library(name: "IPAMConformance", targets: ["IPAMConformance"]),
         .library(name: "IPAMBackends", targets: ["IPAMBackends"]),
         .library(name: "IPAMLocalSQLite", targets: ["IPAMLocalSQLite"]),
         .library(name: "IPAMphpIPAM", targets: ["IPAMphpIPAM"]),
+        .library(name: "IPAMNetBox", targets: ["IPAMNetBox"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
         .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
+        .library(name: "NetBoxEmulator", targets: ["NetBoxEmulator"]),
         // The agent's core (and, through it, Netlink and OverlayAPI) for Benchmarks/AgentBenchmark and the lab.
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "Operator", targets: ["Operator"]),
@@ -69,28 +72,44 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The system libyaml: read by the YAML module, so that shipped binaries read YAML without Yams (which links Foundation).
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Kernel UAPI headers only (linux-libc-dev): Netlink encodes rtnetlink itself (see Sources/Netlink/Netlink.swift).
         .systemLibrary(name: "CNetlink", path: "Sources/CNetlink", providers: [.apt(["linux-libc-dev"])]),
+
+        // What the shipped modules used from full Foundation beyond FoundationEssentials (trimming, file error texts).
+        .target(name: "FoundationExtras", swiftSettings: strict),
+
+        // MARK: - YAML (node tree and Decodable over libyaml; no Foundation)
+        .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
+
+        // The system SQLite: the local backend's storage, through the small SQLite module (GRDB links Foundation).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // WAL connections, IMMEDIATE transactions and prepared statements with bindings over CSQLite; no Foundation.
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
 
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
-        .target(name: "IPAMCore", dependencies: ["IPAddressing", log, coreMetrics, metrics, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", "YAML", log, coreMetrics, metrics], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
-            dependencies: ["IPAMCore", "IPAddressing", .product(name: "GRDB", package: "GRDB.swift"), log],
+            dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
             swiftSettings: strict),
-        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", log], swiftSettings: strict),
-        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", log], swiftSettings: strict),
+        .target(name: "IPAMphpIPAM", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
+        .target(name: "IPAMNetBox", dependencies: ["IPAMCore", "IPAddressing", "HTTP", "FoundationExtras", log], swiftSettings: strict),
+        .target(name: "IPAMBackends", dependencies: ["IPAMCore", "IPAMLocalSQLite", "IPAMphpIPAM", "IPAMNetBox", log], swiftSettings: strict),
         .target(name: "IPAMConformance", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
-        .target(name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "KubeClient", "OverlayAPI", argumentParser, log], swiftSettings: strict),
+        .target(
+            name: "OverlayIPAMCommands", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "KubeClient", "OverlayAPI", argumentParser, log],
+            swiftSettings: strict),
         .executableTarget(name: "OverlayIPAMTool", dependencies: ["OverlayIPAMCommands"], swiftSettings: strict),
 
         // MARK: - HTTP and Kubernetes
         .target(name: "HTTP", dependencies: ["CCurl", log], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["HTTP", log, coreMetrics, metrics, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+            dependencies: ["HTTP", "YAML", "FoundationExtras", log, coreMetrics, metrics], swiftSettings: strict),
         .target(
             name: "KubeRuntime",
             dependencies: [
@@ -107,9 +126,11 @@ let package = Package(
         .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
         .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
         .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
+        .target(name: "NetBoxEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
+        .executableTarget(name: "NetBoxEmulatorTool", dependencies: ["NetBoxEmulator", argumentParser], swiftSettings: strict),
 
         // MARK: - Netlink
-        .target(name: "Netlink", dependencies: ["CNetlink", "IPAddressing", log], swiftSettings: strict),
+        .target(name: "Netlink", dependencies: ["CNetlink", "IPAddressing", "FoundationExtras", log], swiftSettings: strict),
 
         // MARK: - Operator and agent
         .target(
@@ -119,16 +140,16 @@ let package = Package(
                 prometheus,
             ],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "OpsServer", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "OpsServer", "FoundationExtras", argumentParser], swiftSettings: strict),
         .target(
             name: "Agent",
             dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle, coreMetrics, metrics],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", "OpsServer", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", "OpsServer", "FoundationExtras", argumentParser], swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
-                "KubeEmulator", "PhpIPAMEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
+                "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
                 subprocess, system,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -137,6 +158,7 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL, subprocess, system], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing", prometheus], swiftSettings: strict),
         .testTarget(
@@ -150,7 +172,13 @@ let package = Package(
             name: "IPAMphpIPAMTests",
             dependencies: ["IPAMphpIPAM", "IPAMCore", "IPAddressing", "PhpIPAMEmulator", "IPAMConformance", "TestSupport", "HTTP"],
             swiftSettings: strict),
-        .testTarget(name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "TestSupport", log], swiftSettings: strict),
+        .testTarget(
+            name: "IPAMNetBoxTests",
+            dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "NetBoxEmulator", "TestSupport", "HTTP", log],
+            swiftSettings: strict),
+        .testTarget(
+            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "TestSupport", log],
+            swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
         .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP", coreMetrics, prometheus], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
@@ -159,12 +187,13 @@ let package = Package(
         .testTarget(
             name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
             swiftSettings: strict),
+        .testTarget(name: "NetBoxEmulatorTests", dependencies: ["NetBoxEmulator", "TestSupport", "HTTP"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "IPAddressing", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "OperatorTests",
             dependencies: [
-                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "KubeEmulator", "PhpIPAMEmulator", "IPAMConformance", "TestSupport",
-                "OpsServer", prometheus,
+                "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
+                "IPAMConformance", "TestSupport", "OpsServer", prometheus,
             ],
             swiftSettings: strict),
         .testTarget(

@@ -33,8 +33,12 @@ let package = Package(
         benchmark("PhpIPAMBenchmark", uses: ["IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator"], extra: [log]),
         benchmark("HTTPBenchmark", uses: ["HTTP"], extra: nio),
         benchmark("OperatorBenchmark", uses: [
-            "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends", "PhpIPAMEmulator",
+            "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends",
+            "PhpIPAMEmulator", "HTTP",
         ], extra: [log, subprocess]),
+        benchmark("NetBoxBenchmark", uses: [
+            "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
+        ], extra: [log]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, subprocess, system]),
     ]
 )

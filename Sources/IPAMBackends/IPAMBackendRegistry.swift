@@ -1,6 +1,7 @@
 // The one list of IPAM backends this program knows; adding a backend adds one line here.
 import IPAMCore
 import IPAMLocalSQLite
+import IPAMNetBox
 import IPAMphpIPAM
 
 /// Every backend the program can be configured with, in the order messages list them.
@@ -9,6 +10,7 @@ public enum IPAMBackendRegistry {
     public static let providers: [any IPAMBackendProvider] = [
         LocalIPAMProvider(),
         PhpIPAMProvider(),
+        NetBoxProvider(),
     ]
 }
 

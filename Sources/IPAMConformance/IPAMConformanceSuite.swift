@@ -19,19 +19,40 @@ public struct IPAMConformanceSuite: Sendable {
     /// Builds a backend configured with the fixture's zones and cluster id.
     public typealias MakeBackend = @Sendable (ConformanceFixture) async throws -> any IPAMBackend
 
+    /// The cool-down of a backend that holds released addresses back, and how the test moves its clock.
+    public struct Cooldown: Sendable {
+        /// How long the backend under test holds a released address back.
+        public var duration: Duration
+        /// Moves the wall clock the backend reads forward.
+        public var advanceClock: @Sendable (Duration) async -> Void
+
+        public init(duration: Duration, advanceClock: @escaping @Sendable (Duration) async -> Void) {
+            self.duration = duration
+            self.advanceClock = advanceClock
+        }
+    }
+
     /// The layout the backend is configured with.
     public let fixture: ConformanceFixture
+    /// The backend's cool-down; nil for a backend that hands a released address out again at once.
+    public let cooldown: Cooldown?
     let makeBackend: MakeBackend
     let reopen: MakeBackend
 
     /// - Parameters:
     ///   - fixture: The layout; the cases assume ``ConformanceFixture/standard``.
+    ///   - cooldown: The backend's release cool-down (longer than a few seconds) and its clock; required to run
+    ///     ``cooldownCases``, and used by ``cases`` to wait a release out.
     ///   - makeBackend: Builds the backend under test on fresh, empty storage.
     ///   - reopen: Builds a second backend on the storage the first one wrote (a new process opening the
     ///     same database, a new client of the same server). Defaults to calling `makeBackend` again, which
     ///     is right when `makeBackend` captures the storage location.
-    public init(fixture: ConformanceFixture = .standard, makeBackend: @escaping MakeBackend, reopen: MakeBackend? = nil) {
+    public init(
+        fixture: ConformanceFixture = .standard, cooldown: Cooldown? = nil, makeBackend: @escaping MakeBackend,
+        reopen: MakeBackend? = nil
+    ) {
         self.fixture = fixture
+        self.cooldown = cooldown
         self.makeBackend = makeBackend
         self.reopen = reopen ?? makeBackend
     }
@@ -57,6 +78,12 @@ public struct IPAMConformanceSuite: Sendable {
         ConformanceCase("reclaiming an address outside every subnet fails", reclaimOutsideZonesFails),
         ConformanceCase("allocations lists the cluster's allocations by address", allocationsAreListed),
         ConformanceCase("allocations survive reopening the backend", allocationsPersist),
+    ]
+
+    /// The cases of backends that hold released addresses back for a cool-down (run them with a suite
+    /// made with `cooldown`; without it they fail, saying so).
+    public static let cooldownCases: [ConformanceCase] = [
+        ConformanceCase("a released address is not handed out again within the cool-down", releasedAddressWaitsOutCooldown),
     ]
 
     // MARK: - Cases
@@ -197,11 +224,46 @@ public struct IPAMConformanceSuite: Sendable {
         }
         let leaving = try requireValue(released)
         try await backend.release(leaving.owner)
+        if let cooldown = suite.cooldown { await cooldown.advanceClock(cooldown.duration) }
         let newcomer = try await backend.reserve(suite.fixture.owner("node-new"), zone: zone.name)
         try require(newcomer.address == leaving.address,
                     "the only free address of a full zone is \(leaving.address), but the new owner got \(newcomer.address)")
         let old = try await backend.allocation(for: leaving.owner)
         try require(old == nil, "the released owner still holds \(String(describing: old))")
+    }
+
+    static func releasedAddressWaitsOutCooldown(_ suite: IPAMConformanceSuite) async throws {
+        guard let cooldown = suite.cooldown, cooldown.duration > .seconds(2) else {
+            throw ConformanceFailure("this case needs a suite made with a cool-down of more than 2 s and a clock to advance")
+        }
+        let backend = try await suite.makeBackend(suite.fixture)
+        // A zone with free addresses: the released one is skipped.
+        let early = try await backend.reserve(suite.fixture.owner("early"), zone: "zone-b")
+        try await backend.release(early.owner)
+        let other = try await backend.reserve(suite.fixture.owner("other"), zone: "zone-b")
+        try require(other.address != early.address, "\(early.address) was handed out again right after its release")
+        // A full zone: its only released address stays held back until the cool-down has ended.
+        let zone = try suite.fixture.zone("zone-a")
+        let capacity = try zone.subnets.reduce(0) { $0 + (try $1.assignableAddresses().count) }
+        var released: IPAllocation?
+        for index in 0..<capacity {
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            if index == 3 { released = allocation }
+        }
+        let leaving = try requireValue(released)
+        try await backend.release(leaving.owner)
+        for wait in [Duration.zero, cooldown.duration - .seconds(1)] {
+            await cooldown.advanceClock(wait)
+            do {
+                let early = try await backend.reserve(suite.fixture.owner("newcomer"), zone: zone.name)
+                throw ConformanceFailure(
+                    "the new owner got \(early.address) while \(leaving.address) was cooling down (released less than the cool-down ago)")
+            } catch IPAMError.zoneExhausted(zone: zone.name, subnets: _) {}
+        }
+        await cooldown.advanceClock(.seconds(1))
+        let newcomer = try await backend.reserve(suite.fixture.owner("newcomer"), zone: zone.name)
+        try require(newcomer.address == leaving.address,
+                    "after the cool-down the only free address of the zone is \(leaving.address), but the new owner got \(newcomer.address)")
     }
 
     static func reclaimFreeAddress(_ suite: IPAMConformanceSuite) async throws {

@@ -109,4 +109,15 @@ public protocol IPAMBackend: Sendable {
 
     /// Usage per zone and subnet, in configuration order.
     func usage() async throws -> [SubnetUsage]
+
+    /// Takes over the record holding `address` when a previous controller wrote it for `owner.nodeName`
+    /// (see ``LegacyAllocation``): re-marks it in place as `owner`'s, so the address is never free meanwhile.
+    ///
+    /// The caller passes the address the node's NodeOverlayIp records. Returns nil, changing nothing, when no
+    /// such record holds `address` (a record that matches only partly is never touched). Backends without a
+    /// previous controller's records use the default, which adopts nothing.
+    func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation?
+
+    /// Every record of a previous controller in the configured subnets that is not adopted yet, by address.
+    func legacyAllocations() async throws -> [LegacyAllocation]
 }

@@ -1,6 +1,6 @@
 // The whole configuration file: cluster id and the selected IPAM backend, parsed and validated from YAML.
-internal import Yams
 import Logging
+internal import YAML
 
 /// The configuration shared by the operator and the `overlay-ipam` CLI, parsed from one YAML document.
 ///
@@ -53,9 +53,9 @@ public struct OverlayConfiguration: Hashable, Sendable {
     public static func parse(yaml: String, backends: [any IPAMBackendProvider]) throws(ConfigurationError)
         -> OverlayConfiguration
     {
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLNode.compose(yaml: yaml)
         } catch {
             throw ConfigurationError(problems: [ConfigurationProblem(path: "", message: Self.describeSyntaxError(error))])
         }
@@ -72,15 +72,15 @@ public struct OverlayConfiguration: Hashable, Sendable {
     }
 
     /// One line for a YAML syntax error, with its line and column.
-    private static func describeSyntaxError(_ error: any Error) -> String {
-        guard let yamlError = error as? YamlError else { return "the YAML cannot be read: \(error)" }
-        switch yamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return "YAML syntax error at line \(mark.line), column \(mark.column): \(problem)"
-        case .duplicatedKeysInMapping(let duplicates, _):
+    private static func describeSyntaxError(_ error: YAMLError) -> String {
+        switch error.kind {
+        case .scanner, .parser, .composer:
+            return "YAML syntax error at line \(error.mark.line), column \(error.mark.column): \(error.problem)"
+        case .duplicateKeys:
+            let duplicates = error.duplicateKeys
             return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.joined(separator: ", ")) in one mapping; keep only one"
-        default:
-            return "the YAML cannot be read: " + yamlError.description.split(separator: "\n").joined(separator: " ")
+        case .reader, .memory:
+            return "the YAML cannot be read: " + error.description.split(separator: "\n").joined(separator: " ")
         }
     }
 }

@@ -1,14 +1,14 @@
-// Walks a Yams node tree, tracking YAML paths and collecting every problem instead of stopping at the first;
+// Walks a YAML node tree, tracking YAML paths and collecting every problem instead of stopping at the first;
 // backends read their own configuration section with it.
-internal import Yams
+internal import YAML
 
 /// A YAML node together with the path that leads to it (`ipam.local.zones.dal10[0]`).
 public struct YAMLValue {
-    let node: Node
+    let node: YAMLNode
     /// Where the value sits in the document, e.g. `ipam.local.zones.dal10[0]`; empty for the document itself.
     public let path: String
 
-    init(node: Node, path: String) {
+    init(node: YAMLNode, path: String) {
         self.node = node
         self.path = path
     }
@@ -34,7 +34,6 @@ public struct YAMLValue {
         case .scalar: "a single value"
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
         }
     }
 }

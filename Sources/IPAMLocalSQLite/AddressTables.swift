@@ -1,6 +1,6 @@
 // The SQL behind taking and returning addresses: indexed lookups on free ranges, held and cooling addresses.
 
-import GRDB
+import SQLite
 import IPAddressing
 import IPAMCore
 
@@ -28,12 +28,12 @@ enum AddressTables {
 
     /// Takes the lowest free offset of the subnet out of its free ranges, or returns `nil` if it has none.
     static func takeLowestFree(_ db: Database, subnetID: Int64) throws -> Int? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try db.fetchOne(sql: """
             SELECT firstOffset, lastOffset FROM freeRange WHERE subnetID = ? ORDER BY firstOffset LIMIT 1
             """, arguments: [subnetID])
         else { return nil }
-        let first: Int = row["firstOffset"]
-        let last: Int = row["lastOffset"]
+        let first: Int = try row["firstOffset"]
+        let last: Int = try row["lastOffset"]
         try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, first])
         if first < last {
             try insertFreeRange(db, subnetID: subnetID, OffsetInterval(first: first + 1, last: last))
@@ -63,10 +63,10 @@ enum AddressTables {
             try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, below.first])
             merged.first = below.first
         }
-        if let above = try Row.fetchOne(db, sql: "SELECT lastOffset FROM freeRange WHERE subnetID = ? AND firstOffset = ?",
+        if let above = try db.fetchOne(sql: "SELECT lastOffset FROM freeRange WHERE subnetID = ? AND firstOffset = ?",
                                         arguments: [subnetID, offset + 1]) {
             try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, offset + 1])
-            merged.last = above["lastOffset"]
+            merged.last = try above["lastOffset"]
         }
         try insertFreeRange(db, subnetID: subnetID, merged)
     }
@@ -81,17 +81,17 @@ enum AddressTables {
 
     /// The number of free addresses of the subnet (reads every range of the subnet: for usage reports only).
     static func freeCount(_ db: Database, subnetID: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(lastOffset - firstOffset + 1), 0) FROM freeRange WHERE subnetID = ?",
+        try db.fetchValue(Int.self, sql: "SELECT COALESCE(SUM(lastOffset - firstOffset + 1), 0) FROM freeRange WHERE subnetID = ?",
                          arguments: [subnetID]) ?? 0
     }
 
     private static func freeRange(_ db: Database, subnetID: Int64, atOrBelow offset: Int) throws -> OffsetInterval? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try db.fetchOne(sql: """
             SELECT firstOffset, lastOffset FROM freeRange
             WHERE subnetID = ? AND firstOffset <= ? ORDER BY firstOffset DESC LIMIT 1
             """, arguments: [subnetID, offset])
         else { return nil }
-        return OffsetInterval(first: row["firstOffset"], last: row["lastOffset"])
+        return OffsetInterval(first: try row["firstOffset"], last: try row["lastOffset"])
     }
 
     private static func insertFreeRange(_ db: Database, subnetID: Int64, _ interval: OffsetInterval) throws {
@@ -103,35 +103,35 @@ enum AddressTables {
 
     /// The allocation `owner` holds, if any (a seek on the unique owner index).
     static func allocation(_ db: Database, owner: IPAMOwner) throws -> AllocationRow? {
-        try Row.fetchOne(db, sql: """
+        try db.fetchOne(sql: """
             SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE clusterID = ? AND nodeName = ?
             """, arguments: [owner.clusterID, owner.nodeName]).map(allocationRow)
     }
 
     /// The allocation holding `offset` of the subnet, if any.
     static func allocation(_ db: Database, subnetID: Int64, offset: Int) throws -> AllocationRow? {
-        try Row.fetchOne(db, sql: """
+        try db.fetchOne(sql: """
             SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE subnetID = ? AND addressOffset = ?
             """, arguments: [subnetID, offset]).map(allocationRow)
     }
 
     /// Every allocation of the subnet, lowest offset first (for reconciliation only).
     static func allocations(_ db: Database, subnetID: Int64) throws -> [AllocationRow] {
-        try Row.fetchAll(db, sql: """
+        try db.fetchAll(sql: """
             SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE subnetID = ? ORDER BY addressOffset
             """, arguments: [subnetID]).map(allocationRow)
     }
 
     /// Every allocation of one cluster.
     static func allocations(_ db: Database, clusterID: String) throws -> [AllocationRow] {
-        try Row.fetchAll(db, sql: """
+        try db.fetchAll(sql: """
             SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE clusterID = ?
             """, arguments: [clusterID]).map(allocationRow)
     }
 
     /// The number of addresses of the subnet held by an owner.
     static func allocationCount(_ db: Database, subnetID: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM allocation WHERE subnetID = ?", arguments: [subnetID]) ?? 0
+        try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM allocation WHERE subnetID = ?", arguments: [subnetID]) ?? 0
     }
 
     /// Records that `owner` holds `offset` of the subnet; the address must have been taken out of the
@@ -150,10 +150,10 @@ enum AddressTables {
         try db.execute(sql: "DELETE FROM allocation WHERE subnetID = ? AND addressOffset = ?", arguments: [subnetID, offset])
     }
 
-    private static func allocationRow(_ row: Row) -> AllocationRow {
+    private static func allocationRow(_ row: Row) throws -> AllocationRow {
         AllocationRow(
-            subnetID: row["subnetID"], offset: row["addressOffset"],
-            owner: IPAMOwner(clusterID: row["clusterID"], nodeName: row["nodeName"]))
+            subnetID: try row["subnetID"], offset: try row["addressOffset"],
+            owner: IPAMOwner(clusterID: try row["clusterID"], nodeName: try row["nodeName"]))
     }
 
     // MARK: - Cooling addresses
@@ -170,33 +170,26 @@ enum AddressTables {
         return db.changesCount > 0
     }
 
-    /// The address of the subnet released longest ago, if any.
-    static func oldestCooling(_ db: Database, subnetID: Int64) throws -> CoolingRow? {
-        try Row.fetchOne(db, sql: """
-            SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE subnetID = ? ORDER BY releasedAt LIMIT 1
-            """, arguments: [subnetID]).map(coolingRow)
-    }
-
     /// Every cooling address released at or before `time`, in release order: those whose cool-down is over.
     static func cooledDown(_ db: Database, releasedAtOrBefore time: Int64) throws -> [CoolingRow] {
-        try Row.fetchAll(db, sql: """
+        try db.fetchAll(sql: """
             SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE releasedAt <= ? ORDER BY releasedAt
             """, arguments: [time]).map(coolingRow)
     }
 
     /// Every cooling address of the subnet (for reconciliation only).
     static func coolingAddresses(_ db: Database, subnetID: Int64) throws -> [CoolingRow] {
-        try Row.fetchAll(db, sql: "SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE subnetID = ?",
+        try db.fetchAll(sql: "SELECT subnetID, addressOffset, releasedAt FROM coolingAddress WHERE subnetID = ?",
                          arguments: [subnetID]).map(coolingRow)
     }
 
     /// The number of addresses of the subnet released after `time`: those still cooling down.
     static func coolingCount(_ db: Database, subnetID: Int64, releasedAfter time: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM coolingAddress WHERE subnetID = ? AND releasedAt > ?",
+        try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM coolingAddress WHERE subnetID = ? AND releasedAt > ?",
                          arguments: [subnetID, time]) ?? 0
     }
 
-    private static func coolingRow(_ row: Row) -> CoolingRow {
-        CoolingRow(subnetID: row["subnetID"], offset: row["addressOffset"], releasedAt: row["releasedAt"])
+    private static func coolingRow(_ row: Row) throws -> CoolingRow {
+        CoolingRow(subnetID: try row["subnetID"], offset: try row["addressOffset"], releasedAt: try row["releasedAt"])
     }
 }

@@ -1,6 +1,6 @@
 // Brings the database's subnets in line with the configuration on open, refusing changes that orphan allocations.
 
-import GRDB
+import SQLite
 import IPAddressing
 import IPAMCore
 
@@ -73,9 +73,9 @@ struct ConfigurationReconciler {
     /// Reconciles and returns the database id of every configured subnet, keyed by ``SubnetLayout/key``.
     /// - Throws: `IPAMError.invalidConfiguration` naming every orphaned allocation.
     func run(_ db: Database) throws -> (ids: [String: Int64], summary: Summary) {
-        let stored = try Row.fetchAll(db, sql: "SELECT id, prefix, zone, position, gateway, layout FROM subnet").map {
-            StoredSubnet(id: $0["id"], prefix: $0["prefix"], zone: $0["zone"], position: $0["position"],
-                         gateway: $0["gateway"], layout: $0["layout"])
+        let stored = try db.fetchAll(sql: "SELECT id, prefix, zone, position, gateway, layout FROM subnet").map {
+            StoredSubnet(id: try $0["id"], prefix: try $0["prefix"], zone: try $0["zone"], position: try $0["position"],
+                         gateway: try $0["gateway"], layout: try $0["layout"])
         }
         let storedByPrefix = Dictionary(stored.map { ($0.prefix, $0) }, uniquingKeysWith: { first, _ in first })
         var ids: [String: Int64] = [:]

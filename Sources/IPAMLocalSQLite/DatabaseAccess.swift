@@ -1,7 +1,7 @@
 // Running work on the database: IMMEDIATE write transactions, snapshot reads, migrations, readable errors.
 
-import GRDB
 import IPAMCore
+import SQLite
 
 /// How the backend touches SQLite; every failure leaves as an ``IPAMError``.
 enum DatabaseAccess {
@@ -13,15 +13,7 @@ enum DatabaseAccess {
         _ pool: DatabasePool, _ action: String, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw IPAMError.backendUnavailable("the transaction to \(action) returned nothing") }
-                return result
-            }
+            return try await pool.write(body)
         } catch let error as IPAMError {
             throw error
         } catch {
@@ -44,21 +36,21 @@ enum DatabaseAccess {
 
     /// Applies the schema migrations. Two processes opening a new file at once may race on the first
     /// migration; the loser finds it applied on the second attempt.
-    static func migrate(_ pool: DatabasePool) throws {
+    static func migrate(_ pool: DatabasePool) async throws {
         do {
-            try Schema.migrator.migrate(pool)
+            try await pool.writeWithoutTransaction(Schema.migrate)
         } catch {
-            try Schema.migrator.migrate(pool)
+            try await pool.writeWithoutTransaction(Schema.migrate)
         }
     }
 
     /// A one-line cause for a database error.
     static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
-            if error.resultCode == .SQLITE_BUSY {
+            if error.primaryCode == SQLiteResultCode.busy {
                 return "the database stayed locked by another process for more than \(busyTimeout)"
             }
-            return error.message ?? "\(error.resultCode)"
+            return error.message
         }
         return "\(error)"
     }

@@ -10,7 +10,7 @@ public struct LocalIPAMConfiguration: Hashable, Sendable {
 
     /// Path of the SQLite database file (`ipam.local.database`).
     public var database: String
-    /// How long a released address waits before it is handed out again, unless its subnet has no other
+    /// How long a released address waits before it is handed out again, even when its zone has no other
     /// free address (`ipam.local.releaseCooldown`, default 5 minutes).
     public var releaseCooldown: Duration
     /// The zones in configuration order, each with its subnets in order.

@@ -35,7 +35,7 @@ struct LocalIPAMConfigurationParser {
             return nil
         }
         var zones: [ZoneConfiguration] = []
-        var seen: [(prefix: IPPrefix, path: String)] = []
+        var seen: [(subnet: SubnetConfiguration, zone: String, path: String)] = []
         var complete = true
         for (name, zoneValue) in entries {
             guard let items = reader.sequence(zoneValue, describing: "subnets such as {subnet: 192.168.100.0/24}") else {
@@ -53,17 +53,45 @@ struct LocalIPAMConfigurationParser {
                     complete = false
                     continue
                 }
-                let subnetPath = item.path(ofKey: "subnet")
-                if let clash = seen.first(where: { $0.prefix.overlaps(subnet.subnet) }) {
-                    reader.report(subnetPath, "\(subnet.subnet) overlaps \(clash.prefix) at \(clash.path); every address may belong to one subnet of one zone only")
+                let subnetPath = item.isScalar ? item.path : item.path(ofKey: "subnet")
+                if let problem = Self.clash(of: subnet, inZone: name, with: seen) {
+                    reader.report(subnetPath, problem)
+                    complete = false
+                } else if let first = subnets.first, first.subnet.family != subnet.subnet.family {
+                    reader.report(
+                        subnetPath,
+                        "\(subnet.subnet) is \(subnet.subnet.family) but zone \(name) starts with \(first.subnet) (\(first.subnet.family)); "
+                            + "a zone may use one address family until dual stack is supported: put the \(subnet.subnet.family) subnets in a zone of their own")
                     complete = false
                 }
-                seen.append((subnet.subnet, subnetPath))
+                seen.append((subnet, name, subnetPath))
                 subnets.append(subnet)
             }
             zones.append(ZoneConfiguration(name: name, subnets: subnets))
         }
         return complete ? zones : nil
+    }
+
+    /// Why `subnet` of zone `zone` cannot sit next to the subnets `seen` so far, or nil when it can.
+    ///
+    /// The very same subnet (prefix, gateway and reserved addresses alike) may be listed under several
+    /// zones: it is one pool they share. Listed twice in one zone, written differently, or overlapping
+    /// another subnet, it is refused.
+    static func clash(
+        of subnet: SubnetConfiguration, inZone zone: String, with seen: [(subnet: SubnetConfiguration, zone: String, path: String)]
+    ) -> String? {
+        guard let clash = seen.first(where: { $0.subnet.subnet.overlaps(subnet.subnet) }) else { return nil }
+        let prefix = subnet.subnet
+        guard clash.subnet.subnet == prefix else {
+            return "\(prefix) overlaps \(clash.subnet.subnet) at \(clash.path); every address may belong to one subnet only: "
+                + "make them disjoint, or list the very same subnet under each zone that shares it"
+        }
+        if clash.zone == zone { return "\(prefix) is listed twice in zone \(zone) (also at \(clash.path)); remove one" }
+        guard clash.subnet == subnet else {
+            return "\(prefix) is also listed at \(clash.path) with another gateway or reserved addresses; a subnet that several "
+                + "zones share is one pool, so write it the same way in each zone"
+        }
+        return nil
     }
 
     private mutating func parseSubnet(_ value: YAMLValue) -> SubnetConfiguration? {

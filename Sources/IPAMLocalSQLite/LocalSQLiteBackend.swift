@@ -1,10 +1,10 @@
-// The local IPAM backend: one SQLite file (GRDB, WAL) shared safely by every task and process that opens it.
+// The local IPAM backend: one SQLite file (WAL) shared safely by every task and process that opens it.
 
-import Foundation
-import GRDB
+import FoundationEssentials
 import IPAddressing
 import IPAMCore
 import Logging
+import SQLite
 
 /// An ``IPAMBackend`` that keeps allocations in a local SQLite database.
 ///
@@ -13,8 +13,9 @@ import Logging
 ///   reserves return one allocation (the owner column also has a unique index).
 /// - The lowest free address of a subnet is the first row of its free ranges: an index seek whose cost does
 ///   not grow as the subnet fills up.
-/// - Released addresses wait out ``LocalIPAMConfiguration/releaseCooldown`` before they are handed out again;
-///   only when no subnet of the zone has another free address is the address released longest ago reused early.
+/// - Released addresses wait out ``LocalIPAMConfiguration/releaseCooldown`` before they are handed out again,
+///   even when the zone has no other free address (then the reserve fails with `zoneExhausted` and says how
+///   many addresses are cooling down; the operator retries).
 /// - Opening reconciles the configuration with the database (see ``init(configuration:clusterID:now:logger:)``).
 public final class LocalSQLiteBackend: IPAMBackend {
     /// One configured subnet and its database id.
@@ -27,8 +28,10 @@ public final class LocalSQLiteBackend: IPAMBackend {
     private let clusterID: String
     /// The configured subnets of each zone, in order.
     private let zones: [String: [Subnet]]
-    /// Every configured subnet, zones in configuration order.
+    /// Every configured subnet once, zones in configuration order.
     private let subnets: [Subnet]
+    /// Per subnet key, the zones listing it joined with commas (`dal10,dal12` for a shared subnet).
+    private let zoneLabels: [String: String]
     private let zoneNames: [String]
     private let cooldownMilliseconds: Int64
     private let now: @Sendable () -> Date
@@ -66,19 +69,16 @@ public final class LocalSQLiteBackend: IPAMBackend {
         self.zoneNames = configuration.zones.map(\.name)
         self.cooldownMilliseconds = Self.milliseconds(configuration.releaseCooldown)
 
-        var grdbConfiguration = Configuration()
-        grdbConfiguration.busyMode = .timeout(Double(DatabaseAccess.busyTimeout.components.seconds))
-        grdbConfiguration.label = "overlay-ipam"
         do {
-            pool = try DatabasePool(path: configuration.database, configuration: grdbConfiguration)
-            try DatabaseAccess.migrate(pool)
+            pool = try DatabasePool(path: configuration.database, busyTimeout: DatabaseAccess.busyTimeout)
+            try await DatabaseAccess.migrate(pool)
         } catch {
             throw IPAMError.backendUnavailable(
                 "cannot open the local IPAM database \(configuration.database): \(DatabaseAccess.describe(error)); "
                     + "check that its directory exists and is writable (ipam.local.database)")
         }
         let newer = try await DatabaseAccess.read(pool, "read the schema version") { db in
-            try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations)
+            try Schema.appliedIdentifiers(db).subtracting(Schema.identifiers)
         }
         guard newer.isEmpty else {
             throw IPAMError.invalidConfiguration(
@@ -90,16 +90,22 @@ public final class LocalSQLiteBackend: IPAMBackend {
         let (ids, summary) = try await DatabaseAccess.write(pool, "reconcile the configuration") { db in
             try reconciler.run(db)
         }
-        var zones: [String: [Subnet]] = [:]
         var subnets: [Subnet] = []
         for layout in layouts {
             guard let id = ids[layout.key] else { continue }
-            let subnet = Subnet(id: id, layout: layout)
-            zones[layout.zone, default: []].append(subnet)
-            subnets.append(subnet)
+            subnets.append(Subnet(id: id, layout: layout))
+        }
+        // A subnet listed under several zones is one Subnet (one pool, one set of rows) in each zone's list.
+        let byKey = Dictionary(subnets.map { ($0.layout.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var zones: [String: [Subnet]] = [:]
+        var zoneLabels: [String: [String]] = [:]
+        for zone in configuration.zones {
+            zones[zone.name] = zone.subnets.compactMap { byKey[$0.subnet.description] }
+            for subnet in zone.subnets { zoneLabels[subnet.subnet.description, default: []].append(zone.name) }
         }
         self.zones = zones
         self.subnets = subnets
+        self.zoneLabels = zoneLabels.mapValues { $0.joined(separator: ",") }
         logger.info("opened local IPAM database", metadata: [
             "database": "\(configuration.database)", "schema": "\(Schema.currentVersion)",
             "subnets": "\(subnets.count)", "added": "\(summary.added)", "relaidOut": "\(summary.relaidOut)",
@@ -125,18 +131,14 @@ public final class LocalSQLiteBackend: IPAMBackend {
                     return .reserved(try Self.hold(db, subnet, offset: offset, for: owner, at: time))
                 }
             }
-            // No fresh address anywhere in the zone: reuse the one released longest ago rather than fail.
-            var oldest: (subnet: Subnet, row: CoolingRow)?
+            // No fresh address anywhere in the zone. A released address is never handed out before its
+            // cool-down ends, even now: say how many are waiting so the message tells what to expect.
+            var tried: [String] = []
             for subnet in candidates {
-                if let row = try AddressTables.oldestCooling(db, subnetID: subnet.id),
-                   row.releasedAt < oldest?.row.releasedAt ?? .max {
-                    oldest = (subnet, row)
-                }
+                let cooling = try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: cooledBefore)
+                tried.append(cooling == 0 ? subnet.layout.key : "\(subnet.layout.key) (\(cooling) released, cooling down)")
             }
-            if let (subnet, row) = oldest, try AddressTables.takeCooling(db, subnetID: subnet.id, offset: row.offset) {
-                return .reusedEarly(try Self.hold(db, subnet, offset: row.offset, for: owner, at: time))
-            }
-            throw IPAMError.zoneExhausted(zone: zone, subnets: candidates.map(\.layout.key))
+            throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
         }
         switch outcome {
         case .existing(let allocation):
@@ -144,10 +146,6 @@ public final class LocalSQLiteBackend: IPAMBackend {
             return allocation
         case .reserved(let allocation):
             logger.info("reserved address", metadata: metadata(allocation))
-            return allocation
-        case .reusedEarly(let allocation):
-            logger.warning("zone has no other free address: reused a released address before its cool-down ended",
-                           metadata: metadata(allocation))
             return allocation
         }
     }
@@ -181,7 +179,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
         switch outcome {
         case .existing(let allocation):
             return allocation
-        case .reserved(let allocation), .reusedEarly(let allocation):
+        case .reserved(let allocation):
             logger.info("reclaimed address", metadata: metadata(allocation))
             return allocation
         }
@@ -221,11 +219,12 @@ public final class LocalSQLiteBackend: IPAMBackend {
 
     public func usage() async throws -> [SubnetUsage] {
         let subnets = subnets
+        let zoneLabels = zoneLabels
         let stillCoolingAfter = currentMilliseconds() - cooldownMilliseconds
         return try await DatabaseAccess.read(pool, "count the used addresses") { db in
             try subnets.map { subnet in
                 SubnetUsage(
-                    zone: subnet.layout.zone, subnet: subnet.layout.prefix, gateway: subnet.layout.gateway,
+                    zone: zoneLabels[subnet.layout.key] ?? subnet.layout.zone, subnet: subnet.layout.prefix, gateway: subnet.layout.gateway,
                     assignable: subnet.layout.assignableCount,
                     used: try AddressTables.allocationCount(db, subnetID: subnet.id),
                     coolingDown: try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: stillCoolingAfter))
@@ -238,7 +237,6 @@ public final class LocalSQLiteBackend: IPAMBackend {
     private enum ReserveOutcome: Sendable {
         case existing(IPAllocation)
         case reserved(IPAllocation)
-        case reusedEarly(IPAllocation)
     }
 
     /// Records `owner` on `offset` of `subnet` (already taken out of the free or cooling addresses).
@@ -261,14 +259,14 @@ public final class LocalSQLiteBackend: IPAMBackend {
     /// The allocation value of a row, with the subnet, gateway and zone the database stores for it (the
     /// database, not this process's configuration, so rows written by another process read correctly).
     private static func allocation(_ db: Database, _ row: AllocationRow) throws -> IPAllocation {
-        guard let subnet = try Row.fetchOne(db, sql: "SELECT prefix, gateway, zone FROM subnet WHERE id = ?", arguments: [row.subnetID]),
-              let prefix = IPPrefix(subnet["prefix"] as String),
-              let gateway = IPAddress(subnet["gateway"] as String),
+        guard let subnet = try db.fetchOne(sql: "SELECT prefix, gateway, zone FROM subnet WHERE id = ?", arguments: [row.subnetID]),
+              let prefix = IPPrefix(try subnet["prefix"] as String),
+              let gateway = IPAddress(try subnet["gateway"] as String),
               let address = prefix.address(atOffset: row.offset)
         else {
             throw IPAMError.backendUnavailable("the allocation of \(row.owner) refers to an unreadable subnet; restore the database from a backup")
         }
-        return IPAllocation(owner: row.owner, address: address, prefixLength: prefix.length, gateway: gateway, subnet: prefix, zone: subnet["zone"])
+        return IPAllocation(owner: row.owner, address: address, prefixLength: prefix.length, gateway: gateway, subnet: prefix, zone: try subnet["zone"])
     }
 
     // MARK: - Helpers

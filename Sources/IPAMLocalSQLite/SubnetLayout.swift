@@ -101,8 +101,15 @@ extension SubnetLayout {
                 let layout = SubnetLayout(
                     zone: zone.name, position: position, prefix: subnet.subnet, gateway: subnet.gateway, reserved: subnet.reserved)
                 if let clash = layouts.first(where: { $0.prefix.overlaps(layout.prefix) }) {
+                    // The same subnet under another zone is one pool they share: laid out once, under its first zone.
+                    if clash.prefix == layout.prefix, clash.zone != zone.name, clash.gateway == layout.gateway,
+                        clash.fingerprint == layout.fingerprint
+                    {
+                        continue
+                    }
                     throw IPAMError.invalidConfiguration(
-                        "ipam.local.zones.\(zone.name)[\(position)].subnet: \(layout.key) overlaps \(clash.key) of zone \(clash.zone); subnets must not overlap")
+                        "ipam.local.zones.\(zone.name)[\(position)].subnet: \(layout.key) overlaps \(clash.key) of zone \(clash.zone); "
+                            + "make the subnets disjoint, or list the very same subnet (gateway and reserved alike) under each zone that shares it")
                 }
                 layouts.append(layout)
             }

@@ -1,5 +1,5 @@
 // One phpIPAM answer: status, envelope and body, with typed access to `data` and to the failure.
-import Foundation
+import FoundationEssentials
 import HTTP
 import IPAMCore
 

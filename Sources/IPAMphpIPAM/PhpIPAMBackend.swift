@@ -1,5 +1,6 @@
 // The IPAM backend on phpIPAM's REST API: reserve, reclaim, release and list this cluster's overlay addresses.
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import HTTP
 import IPAddressing
 import IPAMCore
@@ -8,34 +9,44 @@ import Synchronization
 
 /// An ``IPAMBackend`` that keeps allocations in a phpIPAM server (v1.8 REST API).
 ///
-/// Each allocation is one phpIPAM address row in one of the zone's mapped subnets, with `hostname` = the node
-/// name and the configured owner field (`owner`, or a custom field such as `custom_cluster`) = the cluster id.
+/// Each allocation is one phpIPAM address row in one of the zone's mapped subnets; ``PhpIPAMRowMarking``
+/// says exactly what the backend writes into it.
 ///
-/// - Reservations in one subnet are serialised inside the process (phpIPAM's `first_free` hands the same
-///   address to parallel callers of one client only through its app lock); different subnets and lookups
-///   run concurrently. Calls for one owner are serialised, so concurrent reserves never make two rows.
-/// - Subnet metadata (prefix, gateway) and each owner's allocation are cached: a repeated reserve costs one
-///   round trip (a check that the row still exists), a new owner a lookup, the create and a race check.
-/// - A race with another process (two rows for one owner) is settled by keeping the lowest address and
-///   deleting the others.
+/// - Reservations in one subnet are serialised inside the process; different subnets and lookups run
+///   concurrently. Calls for one owner are serialised, so concurrent reserves never make two rows.
+/// - A new owner costs two requests: `POST first_free`, then one `search_hostname` that also finds a row
+///   made for the same owner before a restart or by another process. Of two rows for one owner the oldest
+///   (lowest id) is kept and the other deleted at once (it was never handed to anyone), so every process
+///   settles on the same one. Subnet metadata (prefix, gateway) is read once and cached.
+/// - Released addresses are held back for ``releaseCooldown``: the row is re-marked as cooling down instead
+///   of deleted, so `first_free` cannot offer it; it is deleted once the cool-down has ended, by the next
+///   ``allocations()`` pass or by a reserve that finds the zone full.
+/// - Rows the original controller wrote (owner `<node>\n`, no hostname) are taken over in place by
+///   ``adoptLegacyAllocation(_:address:)``.
 public final class PhpIPAMBackend: IPAMBackend {
     /// The configuration the backend was opened with.
     public let configuration: PhpIPAMConfiguration
     /// The cluster whose allocations this backend lists.
     public let clusterID: String
+    /// How long a released address is held back before phpIPAM may hand it out again.
+    public let releaseCooldown: Duration
     private let connection: PhpIPAMConnection
     private let logger: Logger
+    private let marking: PhpIPAMRowMarking
+    private let now: @Sendable () -> Date
     private let subnetLocks = KeyedAsyncLock<Int>()
     private let ownerLocks = KeyedAsyncLock<IPAMOwner>()
     private let cache = Mutex(PhpIPAMCache())
     private let mappedSubnetIDs: Set<Int>
+    /// Every mapped subnet id once, in configuration order.
+    private let orderedSubnetIDs: [Int]
 
     /// Opens the backend: reads the credentials and prepares the HTTP client. No request is sent yet, so a
     /// phpIPAM that is down at start does not prevent it.
     ///
     /// - Parameters:
     ///   - environment: Where ``PhpIPAMCredentials/environment`` credentials are read (the process environment).
-    ///   - now: The wall clock, for renewing the token before the `expires` phpIPAM announced.
+    ///   - now: The wall clock, for token renewal and cool-downs.
     /// - Throws: ``IPAMError/invalidConfiguration(_:)`` for an unusable URL or unreadable credentials.
     public init(
         configuration: PhpIPAMConfiguration, clusterID: String, logger: Logger,
@@ -59,14 +70,19 @@ public final class PhpIPAMBackend: IPAMBackend {
         let session = PhpIPAMSession(http: http, apiBase: base, secrets: secrets, logger: logger, now: now)
         self.configuration = configuration
         self.clusterID = clusterID
+        releaseCooldown = max(.zero, configuration.releaseCooldown)
         self.logger = logger
+        self.now = now
+        marking = PhpIPAMRowMarking(clusterID: clusterID, ownerField: configuration.ownerField)
         connection = PhpIPAMConnection(http: http, apiBase: base, session: session)
         mappedSubnetIDs = Set(configuration.subnetMap.flatMap(\.subnetIDs))
+        var seen: Set<Int> = []
+        orderedSubnetIDs = configuration.subnetMap.flatMap(\.subnetIDs).filter { seen.insert($0).inserted }
     }
 
     /// `{url}/api/{appID}`, refusing URLs that are not http(s).
     static func apiBase(url: String, appID: String) throws(IPAMError) -> String {
-        var base = url.trimmingCharacters(in: .whitespaces)
+        var base = url.trimmingWhitespace()
         while base.hasSuffix("/") { base.removeLast() }
         if base.hasSuffix("/api") { base.removeLast(4) }
         let lowered = base.lowercased()
@@ -83,16 +99,27 @@ public final class PhpIPAMBackend: IPAMBackend {
         let subnetIDs = try configuration.subnetIDs(inZone: zone)
         return try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> IPAllocation in
             if let cached = try await cachedAllocationStillHeld(owner) { return cached }
-            let held = try await rows(of: owner)
-            if !held.isEmpty { return try await settle(owner, rows: held) }
+            try await checkOneFamily(zone: zone, subnetIDs: subnetIDs)
             var tried: [String] = []
-            for subnetID in subnetIDs {
-                let subnet = try await subnet(subnetID)
-                tried.append("\(subnet.prefix) (phpIPAM subnet \(subnetID))")
-                guard let created = try await createFirstFree(for: owner, in: subnet) else { continue }
-                // Another process may have reserved for the same owner meanwhile: look again, keep the lowest.
-                let after = try await rows(of: owner)
-                return try await settle(owner, rows: after.contains { $0.id == created.id } ? after : after + [created])
+            for attempt in 1...2 {
+                tried = []
+                for subnetID in subnetIDs {
+                    let subnet = try await subnet(subnetID)
+                    tried.append("\(subnet.prefix) (phpIPAM subnet \(subnetID))")
+                    guard let created = try await createFirstFree(for: owner, in: subnet) else { continue }
+                    // One lookup finds a row made for the same owner before a restart or by another process.
+                    let rows = try await rows(of: owner)
+                    return try await settle(owner, rows: rows.contains { $0.id == created.id } ? rows : rows + [created])
+                }
+                // The zone is full. The owner may hold a row already (made before a restart); otherwise
+                // delete this cluster's rows whose cool-down has ended and try once more.
+                let held = try await rows(of: owner)
+                if !held.isEmpty { return try await settle(owner, rows: held) }
+                if attempt == 1 {
+                    var freed = 0
+                    for subnetID in subnetIDs { freed += try await deleteEndedCoolDowns(inSubnet: subnetID) }
+                    if freed == 0 { break }
+                }
             }
             throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
         }
@@ -106,7 +133,7 @@ public final class PhpIPAMBackend: IPAMBackend {
                 return try await remember(owner, row: row)
             }
             let answer = try await subnetLocks.withLock(subnet.id) { () async throws(IPAMError) -> PhpIPAMAnswer in
-                var parameters = markerParameters(for: owner)
+                var parameters = marking.ownedFields(for: owner)
                 parameters["subnetId"] = String(subnet.id)
                 parameters["ip"] = address.description
                 return try await connection.call(.post, PhpIPAMPath.addresses(), parameters: parameters)
@@ -117,10 +144,18 @@ public final class PhpIPAMBackend: IPAMBackend {
                     throw IPAMError.backendUnavailable("\(answer.step) created \(address) but answered without its id")
                 }
                 let row = PhpIPAMAddressRecord(
-                    id: id, subnetID: subnet.id, ip: address, hostname: owner.nodeName, fields: markerParameters(for: owner))
+                    id: id, subnetID: subnet.id, ip: address, hostname: owner.nodeName, fields: marking.ownedFields(for: owner))
                 return try await remember(owner, row: row)
             case 409:
-                throw IPAMError.addressHeld(address, by: try await holder(of: address, in: subnet.id))
+                let row = try await self.row(at: address, in: subnet.id)
+                if let row, case .coolingDown = marking.classify(row) {
+                    // Our own released address, still held back: the cluster records it for this owner, so
+                    // it goes back to the owner (as a reclaim of a cooling address does in the local backend).
+                    try await mark(row, with: marking.ownedFields(for: owner))
+                    logger.info("re-claimed a cooling-down address", metadata: ["owner": "\(owner)", "address": "\(address)"])
+                    return try await remember(owner, row: row)
+                }
+                throw IPAMError.addressHeld(address, by: row.flatMap(holder(of:)))
             case 500 where answer.message?.contains("is not a valid address for subnet") == true:
                 throw IPAMError.rejected("phpIPAM refuses \(address) in subnet \(subnet.prefix): \(answer.message ?? "")")
             default:
@@ -132,28 +167,27 @@ public final class PhpIPAMBackend: IPAMBackend {
     public func release(_ owner: IPAMOwner) async throws {
         try await ownerLocks.withLock(owner) { () async throws(IPAMError) in
             for row in try await rows(of: owner) {
-                try await delete(row)
+                try await retire(row, of: owner)
             }
             cache.withLock { $0.owners[owner] = nil }
-            logger.debug("released overlay address", metadata: ["owner": "\(owner)"])
         }
     }
 
     public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
         try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> IPAllocation? in
-            let held = try await rows(of: owner).sorted { $0.ip < $1.ip }
-            guard let lowest = held.first else {
+            guard let oldest = try await rows(of: owner).min(by: { $0.id < $1.id }) else {
                 cache.withLock { $0.owners[owner] = nil }
                 return nil
             }
-            return try await remember(owner, row: lowest)
+            return try await remember(owner, row: oldest)
         }
     }
 
+    /// This cluster's allocations: one filtered listing per mapped subnet. Rows whose cool-down has ended
+    /// are deleted on the way (the listing already holds them), so each pass also frees those addresses.
     public func allocations() async throws -> [IPAllocation] {
-        let subnetIDs = configuration.subnetMap.flatMap(\.subnetIDs)
         let results = await withTaskGroup(of: Result<[IPAllocation], IPAMError>.self) { group in
-            for subnetID in Set(subnetIDs) {
+            for subnetID in mappedSubnetIDs {
                 group.addTask {
                     do throws(IPAMError) {
                         return .success(try await self.clusterAllocations(inSubnet: subnetID))
@@ -169,45 +203,77 @@ public final class PhpIPAMBackend: IPAMBackend {
         return all.sorted { ($0.address, $0.owner.nodeName) < ($1.address, $1.owner.nodeName) }
     }
 
+    /// Usage per subnet, in configuration order; a subnet several zones share is counted once, under all
+    /// their names joined with commas (`dal10,dal12`).
     public func usage() async throws -> [SubnetUsage] {
         var usages: [SubnetUsage] = []
-        for zone in configuration.subnetMap {
-            for subnetID in zone.subnetIDs {
-                let subnet = try await subnet(subnetID)
-                let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID))
-                let excluded = rows.filter { $0.isGateway || $0.fields["tag"] == "3" }.count
-                usages.append(SubnetUsage(
-                    zone: zone.zone, subnet: subnet.prefix, gateway: subnet.gateway, assignable: subnet.prefix.hostCount - excluded,
-                    used: rows.count - excluded, coolingDown: 0))
-            }
+        let instant = now()
+        for subnetID in orderedSubnetIDs {
+            let subnet = try await subnet(subnetID)
+            let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID))
+            let excluded = rows.filter { $0.isGateway || $0.fields["tag"] == PhpIPAMRowMarking.reservedTag }.count
+            let cooling = rows.filter { row in
+                guard case .coolingDown(let until) = marking.classify(row) else { return false }
+                return until.map { $0 > instant } ?? true
+            }.count
+            let zones = configuration.subnetMap.filter { $0.subnetIDs.contains(subnetID) }.map(\.zone)
+            usages.append(SubnetUsage(
+                zone: zones.joined(separator: ","), subnet: subnet.prefix, gateway: subnet.gateway,
+                assignable: subnet.prefix.hostCount - excluded, used: rows.count - excluded - cooling, coolingDown: cooling))
         }
         return usages
     }
 
+    public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
+        let subnet = try await mappedSubnet(containing: address)
+        return try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> AdoptedAllocation? in
+            guard let row = try await row(at: address, in: subnet.id), case .legacy(let recordedOwner) = marking.classify(row),
+                LegacyAllocation.nodeName(fromRecordedOwner: recordedOwner) == owner.nodeName
+            else { return nil }
+            try await mark(row, with: marking.ownedFields(for: owner))
+            let allocation = try await remember(owner, row: row)
+            logger.notice(
+                "adopted the original controller's phpIPAM row",
+                metadata: ["owner": "\(owner)", "address": "\(address)", "row": "\(row.id)", "previousOwner": "\(recordedOwner.debugDescription)"])
+            return AdoptedAllocation(allocation: allocation, previousOwner: recordedOwner, location: "phpIPAM address \(row.id)")
+        }
+    }
+
+    public func legacyAllocations() async throws -> [LegacyAllocation] {
+        var found: [LegacyAllocation] = []
+        for subnetID in mappedSubnetIDs.sorted() {
+            let subnet = try await subnet(subnetID)
+            for row in try await listRows(PhpIPAMPath.subnetAddresses(subnetID)) {
+                guard case .legacy(let recordedOwner) = marking.classify(row) else { continue }
+                found.append(LegacyAllocation(
+                    address: row.ip, subnet: subnet.prefix, zone: zoneName(ofSubnet: subnetID), recordedOwner: recordedOwner,
+                    location: "phpIPAM address \(row.id)"))
+            }
+        }
+        return found.sorted { $0.address < $1.address }
+    }
+
     // MARK: - Owner rows
 
-    /// The owner's rows in the mapped subnets: `search_hostname` (one round trip for every subnet), then
-    /// only rows whose owner field names the owner's cluster.
+    /// The owner's rows in the mapped subnets: one `search_hostname` for every subnet, then only rows
+    /// marked as this cluster's allocation.
     private func rows(of owner: IPAMOwner) async throws(IPAMError) -> [PhpIPAMAddressRecord] {
         let rows = try await listRows(PhpIPAMPath.searchHostname(owner.nodeName))
-        return rows.filter { mappedSubnetIDs.contains($0.subnetID) && belongs($0, to: owner) }
+        return rows.filter { mappedSubnetIDs.contains($0.subnetID) && marking.isOwned($0, by: owner) }
     }
 
-    private func belongs(_ row: PhpIPAMAddressRecord, to owner: IPAMOwner) -> Bool {
-        row.fields[configuration.ownerField] == owner.clusterID && row.hostname?.lowercased() == owner.nodeName.lowercased()
-    }
-
-    /// Keeps the lowest of the owner's rows, deletes the others, caches and returns the kept allocation.
+    /// Keeps the oldest of the owner's rows (lowest id: the one every process keeps), deletes the others
+    /// at once (never handed to anyone), caches and returns the kept allocation.
     private func settle(_ owner: IPAMOwner, rows: [PhpIPAMAddressRecord]) async throws(IPAMError) -> IPAllocation {
         var seen: Set<Int> = []
-        let sorted = rows.sorted { ($0.ip, $0.id) < ($1.ip, $1.id) }.filter { seen.insert($0.id).inserted }
+        let sorted = rows.sorted { $0.id < $1.id }.filter { seen.insert($0.id).inserted }
         guard let keep = sorted.first else {
             throw IPAMError.backendUnavailable("the address just reserved for \(owner) disappeared; retry")
         }
         for extra in sorted.dropFirst() {
             logger.warning(
-                "owner held more than one phpIPAM address (a concurrent reserve); releasing the higher one",
-                metadata: ["owner": "\(owner)", "kept": "\(keep.ip)", "released": "\(extra.ip)"])
+                "owner held more than one phpIPAM address (a concurrent reserve or one from before a restart); deleting the newer one",
+                metadata: ["owner": "\(owner)", "kept": "\(keep.ip)", "deleted": "\(extra.ip)"])
             try await delete(extra)
         }
         return try await remember(owner, row: keep)
@@ -232,18 +298,54 @@ public final class PhpIPAMBackend: IPAMBackend {
             return nil
         }
         let row = try answer.payload(PhpIPAMAddressRecord.self)
-        guard belongs(row, to: owner), row.ip == entry.allocation.address else {
+        guard marking.isOwned(row, by: owner), row.ip == entry.allocation.address else {
             cache.withLock { $0.owners[owner] = nil }
             return nil
         }
         return entry.allocation
     }
 
+    /// Releases one row: marks it as cooling down (or deletes it when there is no cool-down).
+    private func retire(_ row: PhpIPAMAddressRecord, of owner: IPAMOwner) async throws(IPAMError) {
+        guard releaseCooldown > .zero else {
+            try await delete(row)
+            logger.info("released overlay address", metadata: ["owner": "\(owner)", "address": "\(row.ip)"])
+            return
+        }
+        let until = now().addingTimeInterval(Self.seconds(releaseCooldown))
+        try await mark(row, with: marking.coolingDownFields(until: until))
+        logger.info(
+            "released overlay address; phpIPAM keeps the row until the cool-down ends",
+            metadata: ["owner": "\(owner)", "address": "\(row.ip)", "until": "\(PhpIPAMRowMarking.formatInstant(until))"])
+    }
+
+    /// Deletes this cluster's rows in the subnet whose cool-down has ended; returns how many.
+    private func deleteEndedCoolDowns(inSubnet subnetID: Int) async throws(IPAMError) -> Int {
+        let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID, filterBy: configuration.ownerField, value: clusterID))
+        return try await deleteEndedCoolDowns(rows)
+    }
+
+    private func deleteEndedCoolDowns(_ rows: [PhpIPAMAddressRecord]) async throws(IPAMError) -> Int {
+        let instant = now()
+        var deleted = 0
+        for row in rows {
+            guard case .coolingDown(let until?) = marking.classify(row), until <= instant else { continue }
+            try await delete(row)
+            logger.debug("cool-down ended; deleted the phpIPAM row", metadata: ["address": "\(row.ip)"])
+            deleted += 1
+        }
+        return deleted
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     // MARK: - Requests
 
     /// `POST /addresses/first_free/{id}/` under the subnet's lock; nil when the subnet is full.
     private func createFirstFree(for owner: IPAMOwner, in subnet: PhpIPAMSubnet) async throws(IPAMError) -> PhpIPAMAddressRecord? {
-        let parameters = markerParameters(for: owner)
+        let parameters = marking.ownedFields(for: owner)
         let answer = try await subnetLocks.withLock(subnet.id) { () async throws(IPAMError) -> PhpIPAMAnswer in
             try await connection.call(.post, PhpIPAMPath.firstFree(subnet.id), parameters: parameters)
         }
@@ -264,14 +366,13 @@ public final class PhpIPAMBackend: IPAMBackend {
         return PhpIPAMAddressRecord(id: id, subnetID: subnet.id, ip: ip, hostname: owner.nodeName, fields: parameters)
     }
 
-    /// The body fields that mark a row as the owner's: hostname, owner field and a description.
-    private func markerParameters(for owner: IPAMOwner) -> [String: String] {
-        [
-            "hostname": owner.nodeName,
-            configuration.ownerField: owner.clusterID,
-            // phpIPAM's description column is varchar(64); longer values fail the whole request.
-            "description": String("overlay IP of \(owner.nodeName)".prefix(64)),
-        ]
+    /// `PATCH /addresses/{id}/` with `fields`.
+    private func mark(_ row: PhpIPAMAddressRecord, with fields: [String: String]) async throws(IPAMError) {
+        let answer = try await connection.call(.patch, PhpIPAMPath.address(row.id), parameters: fields)
+        if answer.status == 404 {
+            throw IPAMError.backendUnavailable("phpIPAM address \(row.id) (\(row.ip)) disappeared while it was being updated; retry")
+        }
+        _ = try answer.requireSuccess()
     }
 
     /// `DELETE /addresses/{id}/`; 404 means someone released it already.
@@ -279,6 +380,11 @@ public final class PhpIPAMBackend: IPAMBackend {
         let answer = try await connection.call(.delete, PhpIPAMPath.address(row.id))
         if answer.status == 404 { return }
         _ = try answer.requireSuccess()
+    }
+
+    /// The row holding `address` in the subnet, if any (`GET /subnets/{id}/addresses/{ip}/`).
+    private func row(at address: IPAddress, in subnetID: Int) async throws(IPAMError) -> PhpIPAMAddressRecord? {
+        try await listRows(PhpIPAMPath.subnetAddress(subnetID, ip: address.description)).first { $0.ip == address }
     }
 
     /// A list of rows; phpIPAM's "nothing found" 404s mean an empty list.
@@ -302,24 +408,20 @@ public final class PhpIPAMBackend: IPAMBackend {
     private func clusterAllocations(inSubnet subnetID: Int) async throws(IPAMError) -> [IPAllocation] {
         let subnet = try await subnet(subnetID)
         let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID, filterBy: configuration.ownerField, value: clusterID))
+        _ = try await deleteEndedCoolDowns(rows)
         let zone = zoneName(ofSubnet: subnetID)
         return rows.compactMap { row -> IPAllocation? in
-            guard row.fields[configuration.ownerField] == clusterID, let hostname = row.hostname, !hostname.isEmpty else {
-                return nil
-            }
+            guard case .owned(let nodeName) = marking.classify(row) else { return nil }
             return IPAllocation(
-                owner: IPAMOwner(clusterID: clusterID, nodeName: hostname), address: row.ip, prefixLength: subnet.prefix.length,
+                owner: IPAMOwner(clusterID: clusterID, nodeName: nodeName), address: row.ip, prefixLength: subnet.prefix.length,
                 gateway: subnet.gateway, subnet: subnet.prefix, zone: zone)
         }
     }
 
-    /// Who holds `address` according to phpIPAM, when the row says (owner field and hostname).
-    ///
-    /// Best effort, only to name the holder in ``IPAMError/addressHeld(_:by:)``: a failed lookup gives nil.
-    private func holder(of address: IPAddress, in subnetID: Int) async throws(IPAMError) -> IPAMOwner? {
-        guard let rows = try? await listRows(PhpIPAMPath.subnetAddress(subnetID, ip: address.description)),
-            let row = rows.first(where: { $0.ip == address }),
-            let cluster = row.fields[configuration.ownerField], let hostname = row.hostname
+    /// Who holds a row according to phpIPAM, when the row says (owner field and hostname), to name the
+    /// holder in ``IPAMError/addressHeld(_:by:)``.
+    private func holder(of row: PhpIPAMAddressRecord) -> IPAMOwner? {
+        guard let cluster = row.fields[configuration.ownerField], !cluster.isEmpty, let hostname = row.hostname, !hostname.isEmpty
         else { return nil }
         return IPAMOwner(clusterID: cluster, nodeName: hostname)
     }
@@ -342,6 +444,25 @@ public final class PhpIPAMBackend: IPAMBackend {
         let subnet = PhpIPAMSubnet(id: id, prefix: record.prefix, gateway: gateway)
         cache.withLock { $0.subnets[id] = subnet }
         return subnet
+    }
+
+    /// Refuses a zone whose phpIPAM subnets mix IPv4 and IPv6 (known only once phpIPAM described them):
+    /// without dual stack a node would silently get an address of the other family when one fills up.
+    private func checkOneFamily(zone: String, subnetIDs: [Int]) async throws(IPAMError) {
+        guard subnetIDs.count > 1 else { return }
+        var subnets: [PhpIPAMSubnet] = []
+        for id in subnetIDs { subnets.append(try await subnet(id)) }
+        if let message = Self.mixedFamilies(zone: zone, subnets: subnets) { throw IPAMError.invalidConfiguration(message) }
+    }
+
+    /// The complaint about a zone whose subnets mix address families, or nil when they do not.
+    static func mixedFamilies(zone: String, subnets: [PhpIPAMSubnet]) -> String? {
+        guard let first = subnets.first, let other = subnets.first(where: { $0.prefix.family != first.prefix.family }) else {
+            return nil
+        }
+        return "ipam.phpipam.subnetMap.\(zone): phpIPAM subnet \(first.id) (\(first.prefix)) is \(first.prefix.family) but subnet "
+            + "\(other.id) (\(other.prefix)) is \(other.prefix.family); a zone may use one address family until dual stack is "
+            + "supported: map the other family's subnets to a zone of their own"
     }
 
     private func mappedSubnet(containing address: IPAddress) async throws(IPAMError) -> PhpIPAMSubnet {

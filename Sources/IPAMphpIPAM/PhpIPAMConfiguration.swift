@@ -7,6 +7,8 @@ public struct PhpIPAMConfiguration: Hashable, Sendable {
     public static let defaultRequestTimeout: Duration = .seconds(10)
     /// The default ``ownerField``: phpIPAM's built-in `owner` address field.
     public static let defaultOwnerField = "owner"
+    /// The default ``releaseCooldown``, as the local backend's.
+    public static let defaultReleaseCooldown: Duration = .seconds(5 * 60)
 
     /// Base URL of the phpIPAM installation without `/api` (e.g. `https://phpipam.example.com`), no trailing `/`.
     public var url: String
@@ -18,18 +20,23 @@ public struct PhpIPAMConfiguration: Hashable, Sendable {
     public var caFile: String?
     /// Whether to skip TLS certificate verification (for tests and labs only).
     public var insecureSkipTLSVerify: Bool
-    /// Each zone's phpIPAM subnet ids, in configuration order; a full subnet spills over to the next.
+    /// Each zone's phpIPAM subnet ids, in configuration order; a full subnet spills over to the next. One
+    /// subnet may serve several zones (one pool shared by them).
     public var subnetMap: [PhpIPAMZoneSubnets]
     /// How long one API request may take before it counts as failed (default 10 s).
     public var requestTimeout: Duration
     /// The address field that records the owner: `owner` (default) or a custom field such as `custom_cluster`.
     public var ownerField: String
+    /// How long a released address stays held back (its row kept, marked as cooling down) before phpIPAM
+    /// may hand it out again (`ipam.phpipam.releaseCooldown`, default 5 minutes; `0s` deletes rows at once).
+    public var releaseCooldown: Duration
 
     /// Creates the section. No validation happens here; ``OverlayConfiguration/parse(yaml:)`` validates.
     public init(
         url: String, appID: String, credentials: PhpIPAMCredentials, caFile: String? = nil,
         insecureSkipTLSVerify: Bool = false, subnetMap: [PhpIPAMZoneSubnets],
-        requestTimeout: Duration = Self.defaultRequestTimeout, ownerField: String = Self.defaultOwnerField
+        requestTimeout: Duration = Self.defaultRequestTimeout, ownerField: String = Self.defaultOwnerField,
+        releaseCooldown: Duration = Self.defaultReleaseCooldown
     ) {
         self.url = url
         self.appID = appID
@@ -39,6 +46,7 @@ public struct PhpIPAMConfiguration: Hashable, Sendable {
         self.subnetMap = subnetMap
         self.requestTimeout = requestTimeout
         self.ownerField = ownerField
+        self.releaseCooldown = releaseCooldown
     }
 
     /// The zone policy: each zone's phpIPAM subnet ids, in the order they are tried.

@@ -7,7 +7,9 @@ struct PhpIPAMConfigurationParser {
     var reader: YAMLReader
 
     mutating func parseSection(_ value: YAMLValue) -> PhpIPAMConfiguration? {
-        let keys = ["url", "appID", "credentials", "caFile", "insecureSkipTLSVerify", "subnetMap", "requestTimeout", "ownerField"]
+        let keys = [
+            "url", "appID", "credentials", "caFile", "insecureSkipTLSVerify", "subnetMap", "requestTimeout", "ownerField", "releaseCooldown",
+        ]
         guard let section = reader.mapping(value, allowed: keys) else { return nil }
         let url = parseURL(section)
         let appID = parseAppID(section)
@@ -48,10 +50,15 @@ struct PhpIPAMConfigurationParser {
                 ownerField = nil
             }
         }
-        guard let url, let appID, let credentials, let insecure, let subnetMap, let requestTimeout, let ownerField else { return nil }
+        var releaseCooldown: Duration? = PhpIPAMConfiguration.defaultReleaseCooldown
+        if let cooldownValue = section["releaseCooldown"] {
+            releaseCooldown = reader.duration(cooldownValue)
+        }
+        guard let url, let appID, let credentials, let insecure, let subnetMap, let requestTimeout, let ownerField, let releaseCooldown
+        else { return nil }
         return PhpIPAMConfiguration(
             url: url, appID: appID, credentials: credentials, caFile: caFile, insecureSkipTLSVerify: insecure,
-            subnetMap: subnetMap, requestTimeout: requestTimeout, ownerField: ownerField)
+            subnetMap: subnetMap, requestTimeout: requestTimeout, ownerField: ownerField, releaseCooldown: releaseCooldown)
     }
 
     /// The original project's `phpIPAM: {url, appID, subnetMap}`, credentials from the environment.
@@ -153,7 +160,6 @@ struct PhpIPAMConfigurationParser {
             return nil
         }
         var zones: [PhpIPAMZoneSubnets] = []
-        var owners: [Int: String] = [:]
         var complete = true
         for (zone, zoneValue) in entries {
             guard let items = reader.sequence(zoneValue, describing: "phpIPAM subnet ids such as [7, 8]") else {
@@ -165,18 +171,19 @@ struct PhpIPAMConfigurationParser {
                 complete = false
                 continue
             }
+            // One subnet may serve several zones (one pool they share), as the original allowed; within
+            // one zone a repeated id would only be tried twice.
             var ids: [Int] = []
             for item in items {
                 guard let id = reader.positiveInteger(item, describing: "a phpIPAM subnet id (a positive number)") else {
                     complete = false
                     continue
                 }
-                if let owner = owners[id] {
-                    reader.report(item.path, "subnet \(id) is already listed for zone \(owner); each subnet id may appear once")
+                if ids.contains(id) {
+                    reader.report(item.path, "subnet \(id) is listed twice for zone \(zone); remove the repeated id")
                     complete = false
                     continue
                 }
-                owners[id] = zone
                 ids.append(id)
             }
             zones.append(PhpIPAMZoneSubnets(zone: zone, subnetIDs: ids))

@@ -1,5 +1,5 @@
 // Sends authenticated phpIPAM API calls: token header, JSON body, one re-login and retry on 401.
-import Foundation
+import FoundationEssentials
 import HTTP
 import IPAMCore
 
@@ -17,13 +17,17 @@ struct PhpIPAMConnection: Sendable {
     func call(_ method: HTTPMethod, _ path: String, parameters: [String: String]? = nil) async throws(IPAMError) -> PhpIPAMAnswer {
         let token = try await session.validToken()
         let first = try await send(method, path, parameters: parameters, token: token)
-        guard first.status == 401, first.message != "invalid permissions" else { return first }
+        guard first.status == 401, first.message != "invalid permissions" else {
+            if first.status != 401 { await session.noteAccepted(token) }
+            return first
+        }
         let renewed = try await session.tokenAfterRejection(of: token)
         let second = try await send(method, path, parameters: parameters, token: renewed)
         if second.status == 401, second.message != "invalid permissions" {
             throw .rejected(
                 "\(second.step) answered 401 \(second.message ?? "Unauthorized") right after a new token was issued; check that the phpIPAM user may use this app")
         }
+        if second.status != 401 { await session.noteAccepted(renewed) }
         return second
     }
 

@@ -1,5 +1,6 @@
 // Decodes phpIPAM answers robustly: envelopes, subnets and addresses, numbers given as numbers or strings.
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import IPAddressing
 import IPAMCore
 
@@ -116,7 +117,7 @@ extension KeyedDecodingContainer {
     /// An integer given as a JSON number or a numeric string.
     func lenientInt(_ key: Key) -> Int? {
         if let value = try? decodeIfPresent(Int.self, forKey: key) { return value }
-        if let text = try? decodeIfPresent(String.self, forKey: key) { return Int(text.trimmingCharacters(in: .whitespaces)) }
+        if let text = try? decodeIfPresent(String.self, forKey: key) { return Int(text.trimmingWhitespace()) }
         if let value = try? decodeIfPresent(Double.self, forKey: key), value.rounded() == value { return Int(exactly: value) }
         return nil
     }

@@ -1,5 +1,6 @@
 // Loads the phpIPAM credentials from files or the environment, without ever printing them.
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import IPAMCore
 
 /// What the backend authenticates with.
@@ -36,7 +37,7 @@ enum PhpIPAMSecrets: Sendable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .invalidConfiguration("\(path): cannot read the phpIPAM \(what) file \(file); check that it exists and is readable")
         }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: data, as: UTF8.self).trimmingWhitespaceAndNewlines()
         guard !text.isEmpty else { throw .invalidConfiguration("\(path): the phpIPAM \(what) file \(file) is empty") }
         return text
     }

@@ -1,5 +1,5 @@
 // Holds the phpIPAM token: logs in with Basic auth, renews before expiry or after a 401, one login at a time.
-import Foundation
+import FoundationEssentials
 import HTTP
 import IPAMCore
 import Logging
@@ -28,6 +28,12 @@ actor PhpIPAMSession {
     func validToken() async throws(IPAMError) -> String {
         if let token, !lifetime.needsRenewal(at: now()) { return token }
         return try await renew()
+    }
+
+    /// Records that phpIPAM accepted `used` just now, which pushed its expiry forward.
+    func noteAccepted(_ used: String) {
+        guard used == token else { return }
+        lifetime.noteAccepted(at: now())
     }
 
     /// A token to retry with after phpIPAM answered 401 to `rejected`.

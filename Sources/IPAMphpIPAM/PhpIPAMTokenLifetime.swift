@@ -1,5 +1,5 @@
 // Decides when a phpIPAM token must be renewed, from the `expires` text phpIPAM sends with it.
-import Foundation
+import FoundationEssentials
 
 /// When to renew a token: a margin before the `expires` phpIPAM announced.
 struct PhpIPAMTokenLifetime: Sendable, Equatable {
@@ -20,6 +20,18 @@ struct PhpIPAMTokenLifetime: Sendable, Equatable {
         }
         let renewal = instant.addingTimeInterval(-Self.renewalMargin)
         renewAt = renewal > receivedAt ? renewal : nil
+    }
+
+    /// phpIPAM moves a token's expiry to now + 6 h on every authenticated call (writing it at most once a
+    /// minute), so a call it accepted at `usedAt` keeps the token valid until at least `usedAt` + 6 h − 60 s.
+    /// Pushing the renewal that far means a backend in steady use never logs in again. Measured on our
+    /// clock, so a server clock or time zone far from ours does not matter.
+    static let serverLifetime: TimeInterval = 21_600
+
+    mutating func noteAccepted(at usedAt: Date) {
+        guard let current = renewAt else { return }
+        let extended = usedAt.addingTimeInterval(Self.serverLifetime - 60 - Self.renewalMargin)
+        if extended > current { renewAt = extended }
     }
 
     func needsRenewal(at now: Date) -> Bool {

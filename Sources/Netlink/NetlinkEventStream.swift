@@ -1,5 +1,5 @@
 // The monitor: a reader thread in the namespace turning rtnetlink notifications into an AsyncSequence.
-import Foundation
+import FoundationExtras
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -43,7 +43,7 @@ public struct NetlinkEventStream: AsyncSequence, Sendable {
         }
         let multicastGroups = groups.multicastGroups
         let failure: NetlinkError? = await withCheckedContinuation { started in
-            let thread = Thread {
+            let startFailure = startDetachedThread(named: "netlink-monitor") {
                 defer {
                     close(wakeRead)
                     close(wakeWrite)
@@ -60,8 +60,13 @@ public struct NetlinkEventStream: AsyncSequence, Sendable {
                 started.resume(returning: nil)
                 readEvents(from: socket, wakeUp: wakeRead, into: continuation)
             }
-            thread.name = "netlink-monitor"
-            thread.start()
+            if let startFailure {
+                close(wakeRead)
+                close(wakeWrite)
+                let error = NetlinkError(operation: "monitor netlink events", errno: EAGAIN, message: startFailure)
+                started.resume(returning: error)
+                continuation.finish(throwing: error)
+            }
         }
         if let failure { throw failure }
         return NetlinkEventStream(base: stream)

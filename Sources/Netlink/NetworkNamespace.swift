@@ -1,6 +1,6 @@
 // Named network namespaces (as `ip netns` keeps them under /var/run/netns): create, delete and enter.
 import CNetlink
-import Foundation
+import FoundationExtras
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -43,7 +43,7 @@ public enum NetworkNamespace {
         // unshare(CLONE_NEWNET) moves only the calling thread, so a throwaway thread makes the namespace
         // and pins it with the bind mount before it ends; the rest of the process never leaves its own.
         let failure: NetlinkError? = await withCheckedContinuation { done in
-            let thread = Thread {
+            let startFailure = startDetachedThread(named: "netns-create") {
                 guard cnetlink_unshare_network_namespace() == 0 else {
                     let code = errno
                     done.resume(returning: NetlinkError(
@@ -58,8 +58,7 @@ public enum NetworkNamespace {
                 }
                 done.resume(returning: nil)
             }
-            thread.name = "netns-create"
-            thread.start()
+            if let startFailure { done.resume(returning: NetlinkError(operation: operation, errno: EAGAIN, message: startFailure)) }
         }
         if let failure {
             unlink(file)

@@ -1,6 +1,11 @@
 // A dedicated thread, inside one network namespace, that runs submitted work in order.
 import Dispatch
-import Foundation
+import FoundationExtras
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Synchronization
 
 /// Runs work on one dedicated thread that has entered a network namespace (or stayed in the
@@ -35,7 +40,7 @@ public final class NetworkNamespaceExecutor<State>: Sendable {
         self.namespace = namespace
         self.queue = queue
         let failure: NetlinkError? = await withCheckedContinuation { started in
-            let thread = Thread {
+            let startFailure = startDetachedThread(named: threadName) {
                 let state: State
                 do throws(NetlinkError) {
                     if let namespace { try NetworkNamespace.enter(namespace) }
@@ -47,8 +52,7 @@ public final class NetworkNamespaceExecutor<State>: Sendable {
                 started.resume(returning: nil)
                 queue.run(with: state)
             }
-            thread.name = threadName
-            thread.start()
+            if let startFailure { started.resume(returning: NetlinkError(operation: "start \(threadName)", errno: EAGAIN, message: startFailure)) }
         }
         if let failure { throw failure }
     }

@@ -1,5 +1,5 @@
 // One operator instance: leader election, the loops, events and the ops endpoint in one ServiceGroup.
-import Foundation
+import FoundationEssentials
 import IPAMCore
 import KubeClient
 import KubeRuntime
@@ -80,8 +80,9 @@ public final class OperatorProcess: Sendable {
         let events = EventRecorder(
             sink: KubeEventSink(client: client), reportingController: "iks.ibm.com/overlay-ip-controller",
             reportingInstance: identity, clusterScopedNamespace: options.settings.eventNamespace, logger: logger)
+        let leaseClient = Self.leaseClient(for: client, logger: logger)
         let elector = options.leaderElection.map { election in
-            LeaderElector(lock: KubeLeaseLock(client: client, configuration: election), configuration: election, logger: logger)
+            LeaderElector(lock: KubeLeaseLock(client: leaseClient, configuration: election), configuration: election, logger: logger)
         }
         let context = OperatorContext(
             client: client, ipam: ipam, settings: options.settings, events: events,
@@ -102,6 +103,16 @@ public final class OperatorProcess: Sendable {
         self.metrics = metrics
         metricsRegistry = registry
         self.health = health
+    }
+
+    /// The leader elector's client: lease renewals never queue behind bulk writes, so with a
+    /// client-side limit on it is an unthrottled copy of `client` (with its own connections), else
+    /// `client` itself.
+    static func leaseClient(for client: KubeClient, logger: Logger) -> KubeClient {
+        guard client.options.isThrottled else { return client }
+        var options = client.options
+        options.rateLimited = false
+        return KubeClient(configuration: client.configuration, options: options, logger: logger)
     }
 
     /// Runs until a shutdown signal, ``shutDown()`` or cancellation. Throws when leadership is lost

@@ -1,4 +1,4 @@
-// Assembles the operator: three controllers, the recovery loop, readiness and the leader gauge, as Services.
+// Assembles the operator: shared informers, three controllers, the recovery loop, readiness and the leader gauge.
 import IPAMCore
 import KubeClient
 import KubeRuntime
@@ -16,7 +16,8 @@ import ServiceLifecycle
 /// ```
 /// Controllers (and the recovery loop) act only while `leadership` leads; without an elector they act at once.
 public struct OverlayOperator: Sendable {
-    /// The services to run: node, address and route controllers, recovery loop, readiness and leader reporters.
+    /// The services to run: the Node, NodeOverlayIp and StaticRoute informers, the node, address and route
+    /// controllers, the recovery loop, readiness and leader reporters.
     public let services: [any Service]
     /// The recovery loop (tests call ``RecoveryLoop/runOnce()`` directly).
     public let recovery: RecoveryLoop
@@ -24,7 +25,7 @@ public struct OverlayOperator: Sendable {
     /// Builds every loop over `context`.
     /// - Parameters:
     ///   - zones: the configured zone names (for the per-zone allocation gauge).
-    ///   - health: gets a `caches` readiness check that passes once every watch cache is filled.
+    ///   - health: gets a `caches` readiness check that passes once every informer has its first list.
     public init(context: OperatorContext, leadership: LeaderElector?, zones: [String], health: HealthState) {
         let client = context.client
         let configuration = ControllerConfiguration(concurrency: max(1, context.settings.workers))
@@ -44,48 +45,47 @@ public struct OverlayOperator: Sendable {
             }
         }
 
-        // Node controller: Nodes, and the NodeOverlayIps they own.
-        let nodeControllerAddresses = Store<NodeOverlayIp>()
-        let nodeLogic = NodeController(context: context.withLogger("nodes"), addresses: nodeControllerAddresses)
-        let nodeController = Controller(
-            for: KubeClientListWatch<Node>(client: client), configuration: configuration, leadership: leadership,
-            logger: context.logger, reconcile: counted("nodes", nodeLogic.reconcile)
-        ).owns(KubeClientListWatch<NodeOverlayIp>(client: client), store: nodeControllerAddresses)
+        // One list+watch and one cache per resource, shared by every controller (services start in
+        // order and stop in reverse: the informers start first and stop last).
+        let watcher = configuration.watcher
+        let nodes = Informer(source: KubeClientListWatch<Node>(client: client), configuration: watcher, logger: context.logger)
+        let addresses = Informer(
+            source: KubeClientListWatch<NodeOverlayIp>(client: client), configuration: watcher, logger: context.logger)
+        let routes = Informer(source: KubeClientListWatch<StaticRoute>(client: client), configuration: watcher, logger: context.logger)
 
-        // Address controller: NodeOverlayIps, triggered by their Node too.
-        let addressNodes = Store<Node>()
-        let addressLogic = AddressController(context: context.withLogger("addresses"), nodes: addressNodes)
+        // Node controller: Nodes, and the NodeOverlayIps they own. Kubelet status heartbeats pass no filter.
+        let nodeLogic = NodeController(context: context.withLogger("nodes"), addresses: addresses.store)
+        let nodeController = Controller(
+            for: nodes, filter: ChangeFilters.metadataChanged, configuration: configuration, leadership: leadership,
+            logger: context.logger, reconcile: counted("nodes", nodeLogic.reconcile)
+        ).owns(addresses, filter: ChangeFilters.metadataChanged)
+
+        // Address controller: NodeOverlayIps (not their route reports), and their Node's labels and lifecycle.
+        let addressLogic = AddressController(context: context.withLogger("addresses"), nodes: nodes.store)
         let addressController = Controller(
-            for: KubeClientListWatch<NodeOverlayIp>(client: client), configuration: configuration, leadership: leadership,
+            for: addresses, filter: AddressController.isRelevant, configuration: configuration, leadership: leadership,
             logger: context.logger, reconcile: counted("addresses", addressLogic.reconcile)
-        ).watches(KubeClientListWatch<Node>(client: client), store: addressNodes) { node in
-            [ObjectKey(name: node.metadata.name)]
+        ).watches(nodes, filter: ChangeFilters.metadataChanged) { change in
+            [ObjectKey(name: change.object.metadata.name)]
         }
 
-        // Route controller: StaticRoutes, re-aggregated when any node or node report changes.
-        let routes = Store<StaticRoute>()
-        let routeNodes = Store<Node>()
-        let routeAddresses = Store<NodeOverlayIp>()
-        let routeLogic = RouteController(context: context.withLogger("routes"), nodes: routeNodes, addresses: routeAddresses)
-        let everyRoute: @Sendable (any KubernetesObject) -> [ObjectKey] = { _ in routes.keys }
+        // Route controller: StaticRoutes, reconciled only when a change touched their counts (route index).
+        let routeLogic = RouteController(context: context.withLogger("routes"), addresses: addresses.store)
+        routes.subscribe(routeLogic.routeChanged)  // before the controller's own trigger, so it reads the new index
         let routeController = Controller(
-            for: KubeClientListWatch<StaticRoute>(client: client), store: routes, configuration: configuration,
-            leadership: leadership, logger: context.logger, reconcile: counted("routes", routeLogic.reconcile)
+            for: routes, configuration: configuration, leadership: leadership, logger: context.logger,
+            reconcile: counted("routes", routeLogic.reconcile)
         )
-        .watches(KubeClientListWatch<Node>(client: client), store: routeNodes, mapper: everyRoute)
-        .watches(KubeClientListWatch<NodeOverlayIp>(client: client), store: routeAddresses, mapper: everyRoute)
+        .watches(nodes, filter: ChangeFilters.metadataChanged, mapper: routeLogic.nodeChanged)
+        .watches(addresses, mapper: routeLogic.reportsChanged)
 
-        recovery = RecoveryLoop(context: context.withLogger("recovery"), leadership: leadership, zones: zones)
+        recovery = RecoveryLoop(
+            context: context.withLogger("recovery"), leadership: leadership, zones: zones, addresses: addresses.store)
         let readiness = CacheReadiness(
             health: health,
-            waits: [
-                { await nodeControllerAddresses.waitUntilReady() }, { await nodeController.store.waitUntilReady() },
-                { await addressNodes.waitUntilReady() }, { await addressController.store.waitUntilReady() },
-                { await routes.waitUntilReady() }, { await routeNodes.waitUntilReady() },
-                { await routeAddresses.waitUntilReady() },
-            ])
+            waits: [{ await nodes.waitUntilReady() }, { await addresses.waitUntilReady() }, { await routes.waitUntilReady() }])
         let leaderGauge = LeaderGauge(leadership: leadership, gauge: metrics.leader)
-        services = [nodeController, addressController, routeController, recovery, readiness, leaderGauge]
+        services = [nodes, addresses, routes, nodeController, addressController, routeController, recovery, readiness, leaderGauge]
     }
 }
 

@@ -12,14 +12,19 @@ import ServiceLifecycle
 ///
 /// Bind first (``bind(host:port:metrics:health:logger:)``) to learn the port, then `run()` it as a
 /// `Service`: it serves until graceful shutdown or cancellation.
+///
+/// It runs on one event-loop thread of its own (not NIO's singleton group, which starts a thread per
+/// core): three small routes for probes and scrapes need no more, and the agent runs on every node.
 public final class OpsServer: Service, Sendable {
     /// The port the server listens on (useful when bound to port 0).
     public let port: Int
     private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
 
-    private init(channel: any Channel, port: Int, logger: Logger) {
+    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, port: Int, logger: Logger) {
         self.channel = channel
+        self.group = group
         self.port = port
         self.logger = logger
     }
@@ -28,33 +33,47 @@ public final class OpsServer: Service, Sendable {
     public static func bind(
         host: String = "0.0.0.0", port: Int, metrics: PrometheusCollectorRegistry, health: HealthState, logger: Logger
     ) async throws -> OpsServer {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(OpsHandler(metrics: metrics, health: health))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 64)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.pipeline.configureHTTPServerPipeline().flatMap {
+                        channel.pipeline.addHandler(OpsHandler(metrics: metrics, health: health))
+                    }
                 }
-            }
-            .bind(host: host, port: port).get()
+                .bind(host: host, port: port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
         let boundPort = channel.localAddress?.port ?? port
         logger.info("operations endpoint listening", metadata: ["address": "\(host):\(boundPort)"])
-        return OpsServer(channel: channel, port: boundPort, logger: logger)
+        return OpsServer(channel: channel, group: group, port: boundPort, logger: logger)
     }
 
-    /// Serves until graceful shutdown or cancellation, then closes the socket.
+    /// Serves until graceful shutdown or cancellation, then closes the socket and stops its thread.
     public func run() async throws {
         let channel = self.channel
-        try await withTaskCancellationOrGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onCancelOrGracefulShutdown: {
-            channel.close(promise: nil)
+        do {
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                try await channel.closeFuture.get()
+            } onCancelOrGracefulShutdown: {
+                channel.close(promise: nil)
+            }
+        } catch {
+            await close()
+            throw error
         }
+        await close()
     }
 
-    /// Closes the listening socket.
+    /// Closes the listening socket and stops the server's thread; closing twice does nothing more.
     public func close() async {
         try? await channel.close()
+        try? await group.shutdownGracefully()
     }
 }
 

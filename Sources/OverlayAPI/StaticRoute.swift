@@ -53,27 +53,43 @@ public struct StaticRouteSpec: Codable, Sendable, Hashable {
     }
 }
 
-/// The aggregated state of a route across nodes (written by the operator only).
+/// The aggregated state of a route across nodes (written by the operator only). Its size does not grow
+/// with the cluster: counts, conditions and at most ``StaticRouteStatus/notAppliedLimit`` example nodes.
+/// The per-node detail is in each NodeOverlayIp's `status.routes`.
 public struct StaticRouteStatus: Codable, Sendable, Hashable {
-    /// One entry per selected node (the original's shape plus `state` and `message`).
-    public var nodeStatus: [NodeRouteStatus]?
+    /// The most nodes listed in ``notApplied``.
+    public static let notAppliedLimit = 5
+
+    /// Live nodes the route selects.
+    public var selectedNodes: Int?
     /// Selected nodes that report the route applied.
     public var appliedNodes: Int?
-    /// Nodes the route selects.
-    public var selectedNodes: Int?
+    /// Selected nodes whose agent refuses the route (it overlaps a protected range).
+    public var refusedNodes: Int?
+    /// Selected nodes where installing the route failed (retried by the agent).
+    public var failedNodes: Int?
+    /// Selected nodes whose agent has not reported the route yet.
+    public var pendingNodes: Int?
     /// `appliedNodes/selectedNodes`, for `kubectl get sr`.
     public var ready: String?
+    /// Up to ``notAppliedLimit`` selected nodes where the route is not applied: refused and failed
+    /// ones first, then pending ones, each by name.
+    public var notApplied: [NodeRouteStatus]?
     public var conditions: [Condition]?
     public var observedGeneration: Int?
 
     public init(
-        nodeStatus: [NodeRouteStatus]? = nil, appliedNodes: Int? = nil, selectedNodes: Int? = nil,
-        ready: String? = nil, conditions: [Condition]? = nil, observedGeneration: Int? = nil
+        selectedNodes: Int? = nil, appliedNodes: Int? = nil, refusedNodes: Int? = nil, failedNodes: Int? = nil,
+        pendingNodes: Int? = nil, ready: String? = nil, notApplied: [NodeRouteStatus]? = nil, conditions: [Condition]? = nil,
+        observedGeneration: Int? = nil
     ) {
-        self.nodeStatus = nodeStatus
-        self.appliedNodes = appliedNodes
         self.selectedNodes = selectedNodes
+        self.appliedNodes = appliedNodes
+        self.refusedNodes = refusedNodes
+        self.failedNodes = failedNodes
+        self.pendingNodes = pendingNodes
         self.ready = ready
+        self.notApplied = notApplied
         self.conditions = conditions
         self.observedGeneration = observedGeneration
     }

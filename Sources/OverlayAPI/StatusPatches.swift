@@ -24,9 +24,19 @@ extension NodeOverlayIpStatus {
 }
 
 extension StaticRouteStatus {
-    /// A JSON merge patch `{"status": {…}}` replacing the whole status (the operator is its only writer).
+    /// A JSON merge patch `{"status": {…}}` replacing the whole status (the operator is its only writer):
+    /// absent keys are deleted, and so is the original controller's per-node `nodeStatus` list.
     public func patch() throws -> JSONValue {
-        let encoded = try KubeJSON.decode(JSONValue.self, from: KubeJSON.encode(self))
-        return .object(["status": encoded])
+        guard case .object(var members) = try KubeJSON.decode(JSONValue.self, from: KubeJSON.encode(self)) else {
+            return .object(["status": .null])
+        }
+        for key in Self.allKeys where members[key] == nil { members[key] = .null }
+        return .object(["status": .object(members)])
     }
+
+    /// Every key the status may hold, plus the original's `nodeStatus`.
+    static let allKeys = [
+        "selectedNodes", "appliedNodes", "refusedNodes", "failedNodes", "pendingNodes", "ready", "notApplied", "conditions",
+        "observedGeneration", "nodeStatus",
+    ]
 }

@@ -9,8 +9,9 @@ struct CheckCommand: ContextCommand {
         abstract: "Compare the IPAM's allocations of this cluster with its NodeOverlayIps.",
         discussion: """
             Leaked: an address held for a node that has no NodeOverlayIp. Missing: an address recorded in a \
-            NodeOverlayIp's status that the IPAM does not hold for that node. Exits 0 when both agree, 2 when \
-            it found drift, 1 when it could not check. `-o json` writes a report for `release --from-report`.
+            NodeOverlayIp's status that the IPAM does not hold for that node. Records of the original controller \
+            are listed as adoptable (the operator takes them over in place) or not (left alone, counted as drift). \
+            Exits 0 when both agree, 2 when it found drift, 1 when it could not check. `-o json` writes a report for `release --from-report`.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -24,7 +25,9 @@ struct CheckCommand: ContextCommand {
     func execute(in context: CommandContext) async throws {
         let (configuration, backend) = try await options.openBackend(in: context)
         let recorded = try await context.listRecordedAddresses(kubeconfig)
-        let report = DriftReport(clusterID: configuration.clusterID, allocations: try await backend.allocations(), recorded: recorded)
+        let report = DriftReport(
+            clusterID: configuration.clusterID, allocations: try await backend.allocations(),
+            legacy: try await backend.legacyAllocations(), recorded: recorded)
         switch output {
         case .table: context.write(.standardOutput, report.text())
         case .json: context.print(try JSONText.encode(report))

@@ -1,6 +1,7 @@
 // What the overlay-ipam commands need from their process: environment, output streams, logging and backends.
 
-import Foundation
+import FoundationEssentials
+import Glibc
 import IPAMBackends
 import IPAMCore
 import Logging
@@ -45,8 +46,7 @@ public struct CommandContext: Sendable {
         CommandContext(
             environment: ProcessInfo.processInfo.environment,
             write: { stream, text in
-                let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
-                handle.write(Data(text.utf8))
+                writeAll(text, to: stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO)
             },
             makeLogger: { level in
                 var logger = Logger(label: "overlay-ipam", factory: { StreamLogHandler.standardError(label: $0) })
@@ -60,4 +60,15 @@ public struct CommandContext: Sendable {
 
     /// Writes `line` and a newline to standard error.
     func printError(_ line: String) { write(.standardError, line + "\n") }
+}
+
+/// Writes every byte of `text` to `descriptor` unbuffered (as `FileHandle.write` did), retrying short writes.
+private func writeAll(_ text: String, to descriptor: Int32) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return }
+        bytes = bytes.dropFirst(written)
+    }
 }

@@ -1,4 +1,5 @@
 // Compares the IPAM's allocations of a cluster with its NodeOverlayIps: leaked and missing addresses.
+import IPAddressing
 import IPAMCore
 
 /// What `overlay-ipam check` finds; also the input of `release --from-report`.
@@ -19,32 +20,105 @@ public struct DriftReport: Codable, Sendable, Hashable {
         public var held: String?
     }
 
+    /// A record the original controller left (see ``LegacyAllocation``), and whether the operator adopts it.
+    public struct Legacy: Codable, Sendable, Hashable {
+        public var address: String
+        public var zone: String
+        /// The owner text as stored, e.g. `"worker-1\n"`.
+        public var recordedOwner: String
+        /// Where it lives, e.g. `phpIPAM address 15`.
+        public var location: String
+        /// True when the NodeOverlayIp of the node it names records this very address: the operator adopts
+        /// it in place. False: it matches only partly and nobody touches it.
+        public var adoptable: Bool
+        /// Why, in words.
+        public var detail: String
+    }
+
     public var clusterID: String
     public var leaked: [Leak]
     public var missing: [Missing]
+    /// Records of the original controller in the configured subnets.
+    public var legacy: [Legacy]
 
-    /// Whether IPAM and cluster agree.
-    public var isClean: Bool { leaked.isEmpty && missing.isEmpty }
+    /// Whether IPAM and cluster agree (records the operator will adopt count as agreeing).
+    public var isClean: Bool { leaked.isEmpty && missing.isEmpty && legacy.allSatisfy(\.adoptable) }
 
-    /// Compares `allocations` (this cluster's) with `recorded`: node name → `status.ipAddr` (nil while
-    /// the operator has not written one) for every NodeOverlayIp.
-    public init(clusterID: String, allocations: [IPAllocation], recorded: [String: String?]) {
+    /// Compares `allocations` (this cluster's) and `legacy` records with `recorded`: node name →
+    /// `status.ipAddr` (nil while the operator has not written one) for every NodeOverlayIp.
+    public init(clusterID: String, allocations: [IPAllocation], legacy: [LegacyAllocation] = [], recorded: [String: String?]) {
         self.clusterID = clusterID
         let byNode = Dictionary(allocations.map { ($0.owner.nodeName, $0) }, uniquingKeysWith: { first, _ in first })
         leaked = allocations.filter { recorded[$0.owner.nodeName] == nil }
             .map { Leak(node: $0.owner.nodeName, address: $0.cidr, zone: $0.zone) }
             .sorted { $0.node < $1.node }
+        let recordedAddresses = recorded.compactMapValues { $0.flatMap { Self.address(fromCIDR: $0) } }
+        self.legacy = legacy.map { Self.classify($0, recordedAddresses: recordedAddresses, hasObject: recorded.keys.contains($0.nodeName)) }
+        let adoptedByNode = Set(zip(legacy, self.legacy).filter { $0.1.adoptable }.map { $0.0.nodeName })
         missing = recorded.compactMap { node, ipAddr -> Missing? in
-            guard let ipAddr = ipAddr ?? nil else { return nil }
+            guard let ipAddr = ipAddr ?? nil, !adoptedByNode.contains(node) else { return nil }
             let held = byNode[node]
             return held?.cidr == ipAddr ? nil : Missing(node: node, recorded: ipAddr, held: held?.cidr)
         }.sorted { $0.node < $1.node }
     }
 
+    private static func classify(_ record: LegacyAllocation, recordedAddresses: [String: IPAddress], hasObject: Bool) -> Legacy {
+        let node = record.nodeName
+        let detail: String
+        let adoptable = record.isAdoptable(byNode: node, recording: recordedAddresses[node])
+        if adoptable {
+            detail = "node \(node)'s NodeOverlayIp records it; the operator adopts it in place"
+        } else if let other = recordedAddresses[node] {
+            detail = "node \(node)'s NodeOverlayIp records \(other) instead; not adopted"
+        } else if let holder = recordedAddresses.first(where: { $0.value == record.address })?.key {
+            detail = "the NodeOverlayIp of \(holder), not of \(node), records it; not adopted"
+        } else if hasObject {
+            detail = "node \(node)'s NodeOverlayIp records no address; not adopted"
+        } else {
+            detail = "no NodeOverlayIp of \(node) exists; not adopted"
+        }
+        return Legacy(
+            address: record.address.description, zone: record.zone, recordedOwner: record.recordedOwner, location: record.location,
+            adoptable: adoptable, detail: detail)
+    }
+
+    private static func address(fromCIDR value: String) -> IPAddress? {
+        IPAddress(value.split(separator: "/", maxSplits: 1).first.map(String.init) ?? value)
+    }
+
+    private enum CodingKeys: String, CodingKey { case clusterID, leaked, missing, legacy }
+
+    /// Reads a report; reports written before `legacy` existed have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clusterID = try container.decode(String.self, forKey: .clusterID)
+        leaked = try container.decode([Leak].self, forKey: .leaked)
+        missing = try container.decode([Missing].self, forKey: .missing)
+        legacy = try container.decodeIfPresent([Legacy].self, forKey: .legacy) ?? []
+    }
+
     /// The human-readable report.
     public func text() -> String {
-        if isClean { return "cluster \(clusterID): IPAM and NodeOverlayIps agree\n" }
-        var lines = ["cluster \(clusterID): \(leaked.count) leaked, \(missing.count) missing"]
+        let adoptable = legacy.filter(\.adoptable)
+        let partial = legacy.filter { !$0.adoptable }
+        var lines: [String] = []
+        if isClean {
+            lines.append("cluster \(clusterID): IPAM and NodeOverlayIps agree")
+        } else {
+            lines.append("cluster \(clusterID): \(leaked.count) leaked, \(missing.count) missing, \(partial.count) legacy records not adoptable")
+        }
+        for record in legacy {
+            lines.append(
+                "\(record.adoptable ? "adopt  " : "legacy ") \(record.address) (zone \(record.zone)) \(record.location), owner "
+                    + "\(record.recordedOwner.debugDescription): \(record.detail)")
+        }
+        if !adoptable.isEmpty {
+            lines.append("The operator re-marks adoptable records of the original controller as this cluster's, keeping their addresses.")
+        }
+        if !partial.isEmpty {
+            lines.append("Records that are not adoptable are never changed; compare them with the nodes and correct or delete them in the IPAM by hand.")
+        }
+        if isClean { return lines.joined(separator: "\n") + "\n" }
         for leak in leaked {
             lines.append("leaked   \(leak.address) (zone \(leak.zone)) held for \(leak.node), which has no NodeOverlayIp")
         }

@@ -1,7 +1,7 @@
 // The options every overlay-ipam subcommand takes, and loading the configuration they name.
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import IPAMBackends
 import IPAMCore
 import Logging

@@ -1,6 +1,6 @@
 // JSON output of the commands: pretty-printed, keys sorted, so scripts and diffs see stable text.
 
-import Foundation
+import FoundationEssentials
 
 /// Encodes command output as JSON text.
 enum JSONText {

@@ -1,5 +1,5 @@
 // Releasing the leaks listed in a `check` report, re-checking each one against the IPAM first.
-import Foundation
+import FoundationEssentials
 import IPAMCore
 
 /// Releases each leak of `report` whose address the IPAM still holds for the same node.

@@ -1,6 +1,6 @@
 // overlay-ipam: runs the command line in OverlayIPAMCommands and exits with its status.
 
-import Foundation
+import Glibc
 import OverlayIPAMCommands
 
 exit(await OverlayIPAM.run(arguments: Array(CommandLine.arguments.dropFirst()), context: .process()))

@@ -1,6 +1,7 @@
 // overlay-ip-controller: parses flags, loads config, opens the IPAM and runs one operator instance.
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import IPAMBackends
 import IPAMCore
 import KubeClient
@@ -21,17 +22,17 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(help: "A kubeconfig file; without it: $KUBECONFIG, else in-cluster, else ~/.kube/config.")
     var kubeconfig: String?
 
-    @Option(help: "Namespace for the leader Lease and Events (default: the service account's namespace, else kube-system).")
+    @Option(help: "Namespace for the leader Lease and Events (default: the pod's namespace; required out of a cluster with leader election).")
     var namespace: String?
 
     @Option(help: "Reconciles running at once per controller.")
-    var workers: Int = 4
+    var workers: Int = 8
 
-    @Option(help: "Client-side API requests per second.")
-    var qps: Double = 50
+    @Option(help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
+    var qps: Double = 0
 
-    @Option(help: "Client-side API request burst.")
-    var burst: Int = 100
+    @Option(help: "Client-side API request burst when --qps is set; 0 = --qps rounded up.")
+    var burst: Int = 0
 
     @Option(name: .customLong("metrics-address"), help: "host:port of /healthz, /readyz and /metrics (\":8080\" = all interfaces).")
     var metricsAddress: String = ":8080"
@@ -45,8 +46,13 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("lease-name"), help: "The leader Lease's name.")
     var leaseName: String = "overlay-ip-controller"
 
-    @Option(name: .customLong("release-timeout"), help: "Seconds a deleted NodeOverlayIp waits for its live node's agent.")
+    @Option(
+        name: .customLong("release-timeout"),
+        help: "Seconds after which a deleted NodeOverlayIp whose live node may still use its address is reported as ReleaseBlocked (the address stays reserved).")
     var releaseTimeout: Int = 60
+
+    @Option(name: .customLong("route-deletion-timeout"), help: "Seconds a deleted StaticRoute waits for live nodes whose agent still reports it.")
+    var routeDeletionTimeout: Int = 60
 
     @Option(name: .customLong("orphan-grace-period"), help: "Seconds an IPAM allocation without a NodeOverlayIp is kept before release.")
     var orphanGracePeriod: Int = 600
@@ -62,8 +68,8 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         guard MetricsAddress(metricsAddress) != nil else {
             throw ValidationError("--metrics-address \(metricsAddress) is not host:port (e.g. :8080 or 127.0.0.1:9090)")
         }
-        guard releaseTimeout >= 0, orphanGracePeriod >= 0 else {
-            throw ValidationError("--release-timeout and --orphan-grace-period must not be negative")
+        guard releaseTimeout >= 0, orphanGracePeriod >= 0, routeDeletionTimeout >= 0 else {
+            throw ValidationError("--release-timeout, --route-deletion-timeout and --orphan-grace-period must not be negative")
         }
     }
 
@@ -77,15 +83,17 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         let logger = Logger(label: "overlay-ip-controller")
         let metrics = ProcessMetrics.bootstrap()
         let overlay = try loadConfiguration()
+        let namespace = try OperatorNamespace.resolve(
+            flag: self.namespace, podNamespace: Self.serviceAccountNamespace(), leaderElection: leaderElect)
         let kube = try KubeConfiguration.detect(kubeconfig: kubeconfig)
-        let namespace = self.namespace ?? Self.serviceAccountNamespace() ?? "kube-system"
         let client = KubeClient(configuration: kube, options: KubeClient.Options(qps: qps, burst: burst), logger: logger)
         let ipam = try await IPAMBackendFactory.makeBackend(for: overlay, logger: logger)
         let address = MetricsAddress(metricsAddress) ?? MetricsAddress(host: "0.0.0.0", port: 8080)
         let settings = OperatorSettings(
             clusterID: overlay.clusterID, workers: workers,
-            releasePolicy: AddressReleasePolicy(timeout: .seconds(releaseTimeout)),
-            orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun, eventNamespace: namespace)
+            releasePolicy: AddressReleasePolicy(blockedAfter: .seconds(releaseTimeout)),
+            routeDeletionTimeout: .seconds(routeDeletionTimeout), orphanGracePeriod: .seconds(orphanGracePeriod), dryRun: dryRun,
+            eventNamespace: namespace)
         let election = leaderElect ? LeaderElectionConfiguration(leaseName: leaseName, leaseNamespace: namespace) : nil
         logger.info(
             "starting", metadata: [
@@ -107,7 +115,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         do {
             text = try String(contentsOfFile: config, encoding: .utf8)
         } catch {
-            throw ConfigurationFileError(message: "cannot read --config \(config): \(error.localizedDescription); check the path and permissions")
+            throw ConfigurationFileError(message: "cannot read --config \(config): \(fileErrorDescription(error)); check the path and permissions")
         }
         do {
             return try OverlayConfiguration.parse(yaml: text)
@@ -116,11 +124,9 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
         }
     }
 
+    /// The pod's namespace from the service-account mount; nil out of a cluster.
     private static func serviceAccountNamespace() -> String? {
-        let path = KubeConfiguration.defaultServiceAccountDirectory + "/namespace"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        try? String(contentsOfFile: KubeConfiguration.defaultServiceAccountDirectory + "/namespace", encoding: .utf8)
     }
 }
 
@@ -143,7 +149,9 @@ struct MetricsAddress {
     init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
         else { return nil }
-        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        self.init(host: host.isEmpty ? "0.0.0.0" : host, port: port)
+        var host = text[..<colon]  // `[::1]:8080`: the brackets are not part of the address
+        while let first = host.first, first == "[" || first == "]" { host = host.dropFirst() }
+        while let last = host.last, last == "[" || last == "]" { host = host.dropLast() }
+        self.init(host: host.isEmpty ? "0.0.0.0" : String(host), port: port)
     }
 }

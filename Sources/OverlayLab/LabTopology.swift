@@ -84,6 +84,28 @@ struct LabTopology: Sendable {
         return yaml
     }
 
+    /// The API token of the lab's NetBox test server (v1: 40 characters).
+    static let netBoxToken = "0ver1ay1ab000000000000000000000000000000"
+
+    /// The operator's configuration for the NetBox test server (zone `index` maps to prefix 100 + index).
+    func netBoxConfiguration(url: String, tokenFile: String) -> String {
+        var yaml = """
+            clusterID: overlay-lab
+            ipam:
+              backend: netbox
+              netbox:
+                url: \(url)
+                credentials: {tokenFile: \(tokenFile)}
+                releaseCooldown: 30s
+                prefixMap:
+
+            """
+        for (index, zone) in zones.enumerated() {
+            yaml += "      \(zone): [\(100 + index)]\n"
+        }
+        return yaml
+    }
+
     /// The Node object of `node`, as JSON.
     func nodeJSON(_ node: LabNode) -> String {
         """

@@ -5,6 +5,7 @@ import Foundation
 import KubeClient
 import KubeEmulator
 import Logging
+import NetBoxEmulator
 import PhpIPAMEmulator
 import UnixSignals
 import Yams
@@ -29,11 +30,13 @@ struct OverlayLabCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for convergence before giving up.") var timeout = 180
     @Flag(help: "Exit after converging (0) or timing out (1) instead of staying up.") var once = false
     @Flag(help: "Draw addresses from the phpIPAM test server instead of the local SQLite backend.") var phpipam = false
+    @Flag(help: "Draw addresses from the NetBox test server instead of the local SQLite backend.") var netbox = false
 
     func validate() throws {
         guard (1...200).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 200") }
         guard (1...26).contains(zones), zones <= nodes else { throw ValidationError("--zones must be between 1 and 26 and at most --nodes") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard !(phpipam && netbox) else { throw ValidationError("--phpipam and --netbox exclude each other; choose one IPAM test server") }
     }
 
     func run() async throws {
@@ -73,7 +76,7 @@ final class LabRun: Sendable {
     let processes: LabProcesses
     /// Without root: no namespaces, agents with `--dry-run`, convergence judged from the API alone.
     let dryRun: Bool
-    private let servers = Mutex<(kube: KubeEmulator?, phpipam: PhpIPAMServer?)>((nil, nil))
+    private let servers = Mutex<(kube: KubeEmulator?, phpipam: PhpIPAMServer?, netbox: NetBoxServer?)>((nil, nil, nil))
 
     init(options: OverlayLabCommand, dryRun: Bool) throws {
         self.options = options
@@ -121,10 +124,13 @@ final class LabRun: Sendable {
         if options.phpipam {
             step("Starting the phpIPAM test server")
             try await writePhpIPAMConfiguration(to: config)
+        } else if options.netbox {
+            step("Starting the NetBox test server")
+            try await writeNetBoxConfiguration(to: config)
         } else {
             try topology.localConfiguration(database: "\(directory)/ipam.db").write(toFile: config, atomically: true, encoding: .utf8)
         }
-        print("   IPAM configuration \(config) (\(options.phpipam ? "phpIPAM" : "local SQLite") backend)")
+        print("   IPAM configuration \(config) (\(options.phpipam ? "phpIPAM" : options.netbox ? "NetBox" : "local SQLite") backend)")
 
         step("Starting the operator (logs: \(directory)/logs/operator.log)")
         try processes.start(
@@ -183,9 +189,10 @@ final class LabRun: Sendable {
         if !dryRun {
             for node in topology.nodes { LabNetwork.delete(node) }
         }
-        let (kube, phpipam) = servers.withLock { servers in defer { servers = (nil, nil) }; return servers }
+        let (kube, phpipam, netbox) = servers.withLock { servers in defer { servers = (nil, nil, nil) }; return servers }
         await kube?.shutdown()
         await phpipam?.shutdown()
+        await netbox?.shutdown()
     }
 
     // MARK: - Steps
@@ -224,6 +231,28 @@ final class LabRun: Sendable {
         try topology.phpIPAMConfiguration(url: server.baseURL, appID: "overlaylab", tokenFile: tokenFile)
             .write(toFile: path, atomically: true, encoding: .utf8)
         print("   \(server.baseURL) (app overlaylab, subnets \(subnets.map { "\($0.id)=\($0.cidr)" }.joined(separator: ", ")))")
+    }
+
+    private func writeNetBoxConfiguration(to path: String) async throws {
+        let token = NetBoxSeed.Token(secret: LabTopology.netBoxToken, username: "overlay-lab")
+        var prefixes: [NetBoxSeed.Prefix] = []
+        var gateways: [NetBoxSeed.Address] = []
+        for index in topology.zones.indices {
+            let (subnet, gateway) = topology.overlaySubnet(zoneIndex: index)
+            prefixes.append(NetBoxSeed.Prefix(id: 100 + index, prefix: subnet, description: "overlay lab \(topology.zones[index])"))
+            gateways.append(NetBoxSeed.Address(id: 1 + index, address: "\(gateway)/24", description: "gateway"))
+        }
+        let seed = NetBoxSeed(
+            tags: [NetBoxSeed.Tag(id: 1, name: "overlay-ip-controller")],
+            customFields: [NetBoxSeed.CustomField(id: 1, name: "overlay_cluster", objectTypes: ["ipam.ipaddress"], filterLogic: .exact)],
+            prefixes: prefixes, addresses: gateways,
+            users: [NetBoxSeed.User(username: "overlay-lab", permissions: NetBoxSeed.exampleUserPermissions)], tokens: [token])
+        let server = try await NetBoxServer.start(emulator: NetBoxEmulator(seed: seed), logger: quietLogger("netbox-emulator"))
+        servers.withLock { $0.netbox = server }
+        let tokenFile = "\(directory)/netbox-token"
+        try LabTopology.netBoxToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        try topology.netBoxConfiguration(url: server.baseURL, tokenFile: tokenFile).write(toFile: path, atomically: true, encoding: .utf8)
+        print("   \(server.baseURL) (prefixes \(prefixes.map { "\($0.id)=\($0.prefix)" }.joined(separator: ", ")))")
     }
 
     private func waitForConvergence(client: KubeClient) async throws -> LabSnapshot {

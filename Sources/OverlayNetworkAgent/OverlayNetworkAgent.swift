@@ -1,7 +1,8 @@
 // The overlay-network-agent executable: flags and environment to an AgentConfiguration, then runs the agent.
 import Agent
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import IPAddressing
 import KubeClient
 import Logging
@@ -72,7 +73,7 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
             throw ValidationError("no node name: set NODE_NAME (downward API: spec.nodeName) or pass --node-name")
         }
         var protected: [IPPrefix] = []
-        for text in protectedCIDRs.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
+        for text in protectedCIDRs.split(separator: ",").map({ $0.trimmingWhitespace() }) where !text.isEmpty {
             guard let prefix = try? IPPrefix(parsing: text, allowHostBits: true) else {
                 throw ValidationError("--protected-cidrs: \"\(text)\" is not a CIDR such as 10.0.0.0/8")
             }

@@ -72,6 +72,32 @@ struct AgentKernelTests {
         }
     }
 
+    @Test("an agent that was down while its StaticRoute was deleted withdraws the route it left when it returns")
+    func routeLeftWhileDownIsWithdrawnOnReturn() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createOverlay()
+            try await harness.createRoute("kept", subnet: "10.7.0.0/16")
+            try await harness.createRoute("deleted-while-down", subnet: "10.8.0.0/16")
+            let first = harness.startAgent()
+            try await harness.waitUntil("both routes") { try await harness.ourRoutes().count == 2 }
+            first.cancel()
+            _ = await first.result
+
+            // The operator finished the deletion without this agent (its wait timed out).
+            _ = try await harness.client.delete(StaticRoute.self, name: "deleted-while-down")
+            #expect(try await harness.ourRoutes().count == 2)
+
+            let second = harness.startAgent()
+            defer { second.cancel() }
+            try await harness.waitUntil("the left-over route withdrawn") {
+                try await harness.ourRoutes().map(\.destination.description) == ["10.7.0.0/16"]
+            }
+            try await harness.waitUntil("the report no longer names it") {
+                try await harness.overlay().status.routes?.map(\.name) == ["kept"]
+            }
+        }
+    }
+
     @Test("a StaticRoute over a protected range is reported Refused with the reason and never installed")
     func protectedRangeIsRefused() async throws {
         try await AgentHarness.with { harness in

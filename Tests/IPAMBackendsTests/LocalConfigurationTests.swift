@@ -120,6 +120,37 @@ struct LocalConfigurationTests {
             ])
     }
 
+    @Test("one subnet written the same under several zones is shared; listed twice in a zone or written differently it is refused")
+    func sharedSubnets() throws {
+        #expect(configurationProblems(localConfiguration(zones: """
+                  dal10:
+                    - {subnet: 192.168.100.0/24, gateway: 192.168.100.1, reserved: [192.168.100.9]}
+                  dal12:
+                    - {subnet: 192.168.100.0/24, gateway: 192.168.100.1, reserved: [192.168.100.9]}
+            """)).isEmpty)
+        #expect(configurationProblems(localConfiguration(zones: """
+                  dal10:
+                    - 192.168.100.0/24
+                    - 192.168.100.0/24
+                  dal12:
+                    - {subnet: 192.168.100.0/24, gateway: 192.168.100.254}
+            """)) == [
+                "ipam.local.zones.dal10[1]: 192.168.100.0/24 is listed twice in zone dal10 (also at ipam.local.zones.dal10[0]); remove one",
+                "ipam.local.zones.dal12[0].subnet: 192.168.100.0/24 is also listed at ipam.local.zones.dal10[0] with another gateway or reserved addresses; a subnet that several zones share is one pool, so write it the same way in each zone",
+            ])
+    }
+
+    @Test("a zone mixing IPv4 and IPv6 subnets is refused at the subnet's path")
+    func mixedFamilies() {
+        #expect(configurationProblems(localConfiguration(zones: """
+                  dal10:
+                    - 192.168.100.0/24
+                    - {subnet: "fd00:100::/64"}
+            """)) == [
+                "ipam.local.zones.dal10[1].subnet: fd00:100::/64 is IPv6 but zone dal10 starts with 192.168.100.0/24 (IPv4); a zone may use one address family until dual stack is supported: put the IPv6 subnets in a zone of their own",
+            ])
+    }
+
     @Test("reports subnets that overlap within and across zones")
     func overlaps() {
         #expect(configurationProblems(localConfiguration(zones: """
@@ -129,8 +160,8 @@ struct LocalConfigurationTests {
                   dal12:
                     - {subnet: 192.168.0.0/16}
             """)) == [
-                "ipam.local.zones.dal10[1].subnet: 192.168.100.128/25 overlaps 192.168.100.0/24 at ipam.local.zones.dal10[0].subnet; every address may belong to one subnet of one zone only",
-                "ipam.local.zones.dal12[0].subnet: 192.168.0.0/16 overlaps 192.168.100.0/24 at ipam.local.zones.dal10[0].subnet; every address may belong to one subnet of one zone only",
+                "ipam.local.zones.dal10[1].subnet: 192.168.100.128/25 overlaps 192.168.100.0/24 at ipam.local.zones.dal10[0].subnet; every address may belong to one subnet only: make them disjoint, or list the very same subnet under each zone that shares it",
+                "ipam.local.zones.dal12[0].subnet: 192.168.0.0/16 overlaps 192.168.100.0/24 at ipam.local.zones.dal10[0].subnet; every address may belong to one subnet only: make them disjoint, or list the very same subnet under each zone that shares it",
             ])
     }
 

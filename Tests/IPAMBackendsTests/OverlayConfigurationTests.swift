@@ -32,10 +32,10 @@ struct OverlayConfigurationTests {
 
     @Test("reports document-level problems with their paths", arguments: [
         ("ipam:\n\(localSection)", ["clusterID: is required; set a name that marks this cluster's allocations, e.g. clusterID: prod-dal"]),
-        ("clusterID: c1", ["ipam: is required; add an ipam section with backend: local or backend: phpipam"]),
-        ("clusterID: c1\nipam: {backend: sqlite}", [#"ipam.backend: unknown backend "sqlite"; use local or phpipam"#]),
+        ("clusterID: c1", ["ipam: is required; add an ipam section with backend: local, backend: phpipam or backend: netbox"]),
+        ("clusterID: c1\nipam: {backend: sqlite}", [#"ipam.backend: unknown backend "sqlite"; use local, phpipam or netbox"#]),
         ("clusterID: c1\nipam: {backend: phpipam}", ["ipam.phpipam: is required; ipam.backend is phpipam, so add a phpipam section with url, appID, credentials and subnetMap"]),
-        ("clusterID: c1\nipam: {}", ["ipam.backend: is required; set it to local or phpipam and add the matching section"]),
+        ("clusterID: c1\nipam: {}", ["ipam.backend: is required; set it to local, phpipam or netbox and add the matching section"]),
         ("clusterID: \"prod/dal\"\nipam:\n\(localSection)", [#"clusterID: "prod/dal" may contain only letters, digits, '-', '_' and '.' and be at most 63 characters long"#]),
         ("clusterId: c1\nipam:\n\(localSection)", [
             "clusterId: unknown key (did you mean clusterID?); allowed keys here: clusterID, ipam, phpIPAM",

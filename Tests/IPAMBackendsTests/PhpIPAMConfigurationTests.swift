@@ -146,7 +146,7 @@ struct PhpIPAMConfigurationTests {
         #expect(problems.first == message)
     }
 
-    @Test("rejects bad subnet ids, duplicates across zones and empty zones")
+    @Test("rejects bad subnet ids, an id repeated within one zone and empty zones")
     func badSubnetMap() {
         #expect(configurationProblems(phpipam("""
                 url: https://phpipam
@@ -154,16 +154,34 @@ struct PhpIPAMConfigurationTests {
                 credentials: {fromEnvironment: true}
                 subnetMap:
                   dal10: [7, seven, -1]
-                  dal12: [7]
+                  dal12: [7, 7]
                   dal13: []
                   wdc04: 9
             """)) == [
                 "ipam.phpipam.subnetMap.dal10[1]: expected a phpIPAM subnet id (a positive number), found seven",
                 "ipam.phpipam.subnetMap.dal10[2]: expected a phpIPAM subnet id (a positive number), found -1",
-                "ipam.phpipam.subnetMap.dal12[0]: subnet 7 is already listed for zone dal10; each subnet id may appear once",
+                "ipam.phpipam.subnetMap.dal12[1]: subnet 7 is listed twice for zone dal12; remove the repeated id",
                 "ipam.phpipam.subnetMap.dal13: has no subnet ids; list at least one, e.g. [7], or remove the zone",
                 "ipam.phpipam.subnetMap.wdc04: expected a list of phpIPAM subnet ids such as [7, 8], found a single value",
             ])
+    }
+
+    @Test("the original ConfigMap mapping two zones to one subnet id parses: one subnet shared by both zones")
+    func originalConfigMapSharesSubnet() throws {
+        let configuration = try parseConfiguration("phpIPAM: {url: http://phpipam, appID: iks, subnetMap: {dal10: [7], dal12: [7, 8]}}")
+        let original = try #require(configuration.ipam.settings as? PhpIPAMConfiguration)
+        #expect(original.subnetMap == [
+            PhpIPAMZoneSubnets(zone: "dal10", subnetIDs: [7]), PhpIPAMZoneSubnets(zone: "dal12", subnetIDs: [7, 8]),
+        ])
+        #expect(original.releaseCooldown == .seconds(300))
+        let tuned = try parsePhpIPAM(phpipam("""
+                url: https://phpipam
+                appID: iks
+                credentials: {fromEnvironment: true}
+                releaseCooldown: 90s
+                subnetMap: {dal10: [7]}
+            """))
+        #expect(tuned?.releaseCooldown == .seconds(90))
     }
 
     @Test("rejects contradictory TLS settings, a zero timeout and a bad owner field")

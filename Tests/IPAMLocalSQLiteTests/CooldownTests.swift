@@ -57,8 +57,8 @@ struct CooldownTests {
         }
     }
 
-    @Test("with no other free address in the zone the address released longest ago is reused early")
-    func fullZoneReusesOldestRelease() async throws {
+    @Test("a full zone fails with zoneExhausted naming the cooling addresses rather than reuse one early")
+    func fullZoneWaitsForCooldown() async throws {
         try await withTemporaryDirectory(prefix: "ipam-cooldown") { directory in
             let clock = ManualWallClock()
             let configuration = localConfiguration(
@@ -72,13 +72,19 @@ struct CooldownTests {
             try await backend.release(owner("b"))
             clock.advance(by: .seconds(1))
             try await backend.release(owner("a"))
+            await #expect(throws: IPAMError.zoneExhausted(
+                zone: "z", subnets: ["10.1.0.0/30 (1 released, cooling down)", "10.1.0.4/30 (1 released, cooling down)"])) {
+                try await backend.reserve(owner("c"), zone: "z")
+            }
+            clock.advance(by: .seconds(299))
             let reused = try await backend.reserve(owner("c"), zone: "z")
             #expect(reused.address == b.address)
+            await #expect(throws: IPAMError.zoneExhausted(zone: "z", subnets: ["10.1.0.0/30 (1 released, cooling down)", "10.1.0.4/30"])) {
+                try await backend.reserve(owner("d"), zone: "z")
+            }
+            clock.advance(by: .seconds(1))
             let next = try await backend.reserve(owner("d"), zone: "z")
             #expect(next.address == a.address)
-            await #expect(throws: IPAMError.zoneExhausted(zone: "z", subnets: ["10.1.0.0/30", "10.1.0.4/30"])) {
-                try await backend.reserve(owner("e"), zone: "z")
-            }
         }
     }
 

@@ -97,12 +97,15 @@ struct ReconciliationTests {
     func growingKeepsAllocations() async throws {
         try await withTemporaryDirectory(prefix: "ipam-reconcile") { directory in
             let database = directory.file("ipam.db")
-            let backend = try await openBackend(localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/30")])]))
+            // No cool-down, so that the /30's only address can go from a to b at once.
+            let backend = try await openBackend(
+                localConfiguration(database: database, cooldown: .zero, zones: [("z", [try subnet("10.2.0.0/30")])]))
             let held = try await backend.reserve(owner("a"), zone: "z")
             try await backend.release(owner("a"))
             _ = try await backend.reserve(owner("b"), zone: "z")
 
-            let grown = try await openBackend(localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/29")])]))
+            let grown = try await openBackend(
+                localConfiguration(database: database, cooldown: .zero, zones: [("z", [try subnet("10.2.0.0/29")])]))
             let kept = try #require(try await grown.allocation(for: owner("b")))
             #expect(kept.address == held.address)
             #expect(kept.prefixLength == 29)

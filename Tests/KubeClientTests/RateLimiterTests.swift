@@ -58,4 +58,32 @@ struct RateLimiterTests {
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
     }
+
+    @Test("--qps 0 and --qps -1 mean no limit: a thousand requests never wait and nothing traps", arguments: [0.0, -1.0, -.infinity, .nan])
+    func nonPositiveQPSIsUnlimited(qps: Double) async throws {
+        var bucket = TokenBucket<Instant>(qps: qps, burst: 0)
+        let start = Instant(offset: .zero)
+        for _ in 0..<1000 { #expect(bucket.reserve(at: start) == .zero) }
+        let clock = ManualTestClock()
+        let limiter = RequestRateLimiter(qps: qps, burst: 0, clock: clock)
+        for _ in 0..<1000 { try await limiter.acquire() }
+        #expect(clock.sleeperDeadlines.isEmpty)
+        let client = KubeClient(
+            configuration: KubeConfiguration(server: "https://127.0.0.1:6443"), options: .init(qps: qps, burst: 0), clock: clock)
+        #expect(client.throttle == nil)
+    }
+
+    @Test("the default options set no client-side limit")
+    func defaultIsUnthrottled() {
+        #expect(!KubeClient.Options().isThrottled)
+        #expect(KubeClient.Options(qps: 50, burst: 100).isThrottled)
+    }
+
+    @Test("a tiny qps waits a very long time instead of trapping")
+    func tinyQPSDoesNotTrap() {
+        var bucket = TokenBucket<Instant>(qps: 1e-300, burst: 1)
+        let start = Instant(offset: .zero)
+        #expect(bucket.reserve(at: start) == .zero)
+        #expect(bucket.reserve(at: start) > .seconds(1_000_000))
+    }
 }

@@ -8,7 +8,7 @@ struct DeployManifestTests {
     @Test(
         "each kustomize overlay applies cleanly, twice, and creates the operator, agent, RBAC and admission policy",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl")),
-        arguments: ["deploy/overlays/local", "deploy/overlays/phpipam"])
+        arguments: ["deploy/overlays/local", "deploy/overlays/phpipam", "deploy/overlays/netbox"])
     func overlayApplies(overlay: String) async throws {
         let path = KubectlTests.repositoryRoot.appendingPathComponent(overlay).path
         let setup = try await KubectlTests.Setup.make()

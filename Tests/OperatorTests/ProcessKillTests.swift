@@ -7,32 +7,7 @@ import OverlayAPI
 import Testing
 import TestSupport
 
-/// The built executable, next to the test bundle (`swift build --build-tests` builds it too).
-private let executable: String? = {
-    let candidates = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
-        .compactMap { $0?.appendingPathComponent("overlay-ip-controller").path }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
-
-/// A started overlay-ip-controller.
-private struct Launched {
-    let child: ChildProcess
-
-    var exitStatus: Int32 {
-        get async { await child.exitStatus() }
-    }
-}
-
-private func launch(_ arguments: [String], output: String) async throws -> Launched {
-    var environment = ProcessInfo.processInfo.environment
-    environment["KUBECONFIG"] = nil
-    let child = try await ChildProcess.launch(
-        executable ?? "/nonexistent", arguments: arguments, environment: environment,
-        standardOutput: .file(output), standardError: .standardOutput)
-    return Launched(child: child)
-}
-
-@Suite("The overlay-ip-controller executable", .enabled(if: executable != nil))
+@Suite("The overlay-ip-controller executable", .enabled(if: controllerExecutable != nil))
 struct ProcessKillTests {
     @Test("a bad configuration exits non-zero with the IPAM core's path and message")
     func badConfigurationExits() async throws {
@@ -48,7 +23,7 @@ struct ProcessKillTests {
                         - {subnet: 192.168.100.0/24, gateway: 10.0.0.1}
                 """, to: "bad.yaml")
             let output = cluster.directory.file("bad.log")
-            let process = try await launch(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
+            let process = try await launchController(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
             #expect(await process.exitStatus != 0)
             let text = try String(contentsOfFile: output, encoding: .utf8)
             #expect(text.contains("ipam.local.zones.dal10[0].gateway: 10.0.0.1 is outside 192.168.100.0/24"))
@@ -72,7 +47,7 @@ struct ProcessKillTests {
                 "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                 "--metrics-address", "127.0.0.1:0", "--log-level", "info",
             ]
-            let first = try await launch(arguments, output: cluster.directory.file("first.log"))
+            let first = try await launchController(arguments, output: cluster.directory.file("first.log"))
             let names = (0..<30).map { "node-\($0)" }
             for name in names { try await cluster.createNode(name, zone: "dal10") }
             try await cluster.waitUntil("some nodes reserved") {
@@ -82,7 +57,7 @@ struct ProcessKillTests {
             #expect(await first.exitStatus != 0)
 
             let secondLog = cluster.directory.file("second.log")
-            let second = try await launch(arguments, output: secondLog)
+            let second = try await launchController(arguments, output: secondLog)
             // SIGTERM is handled once the services run (before that the default action would kill it).
             try await cluster.waitUntil("second process started") {
                 (try? String(contentsOfFile: secondLog, encoding: .utf8))?.contains("controller started") == true

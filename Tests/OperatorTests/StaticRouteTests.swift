@@ -1,8 +1,10 @@
 // StaticRoute status aggregates simulated node reports; deletion finishes even after a reporting node left.
 import Foundation
 import KubeClient
+import KubeRuntime
 import Operator
 import OverlayAPI
+import TestSupport
 import Testing
 
 @Suite("StaticRoute aggregation against the emulator")
@@ -25,7 +27,8 @@ struct StaticRouteTests {
             try await cluster.waitUntil("route selects 2 nodes") { try await route().status.ready == "0/2" }
             var current = try await route()
             #expect(current.metadata.finalizers.contains(Overlay.routeFinalizer))
-            #expect(current.status.nodeStatus?.map(\.state) == ["Pending", "Pending"])
+            #expect(current.status.notApplied?.map(\.state) == ["Pending", "Pending"])
+            #expect(current.status.pendingNodes == 2)
             #expect(current.status.conditions?.condition(ofType: "Ready")?.status == .false)
 
             let applied = RouteReport(name: "onprem", subnet: "10.10.0.0/24", gateway: "192.168.100.1", device: "overlay0", state: .applied)
@@ -34,8 +37,7 @@ struct StaticRouteTests {
             try await cluster.waitUntil("route ready 2/2") { try await route().status.ready == "2/2" }
             current = try await route()
             #expect(current.status.conditions?.isTrue("Ready") == true)
-            #expect(current.status.nodeStatus?.map(\.hostname) == ["node-a", "node-b"])
-            #expect(current.status.nodeStatus?.first?.gateway == "192.168.100.1")
+            #expect(current.status.notApplied == nil)
             #expect(current.status.appliedNodes == 2 && current.status.selectedNodes == 2)
             #expect(current.status.observedGeneration == current.metadata.generation)
 
@@ -53,6 +55,46 @@ struct StaticRouteTests {
                     return true
                 }
             }
+            await running.stop()
+        }
+    }
+
+    @Test("a StaticRoute whose selected node's agent never withdraws it is deleted after the configured wait, with a Warning Event naming the node")
+    func deletionDoesNotWaitForeverForADeadAgent() async throws {
+        try await OperatorHarness.with { cluster in
+            let ipam = try await cluster.backend(try cluster.localConfiguration())
+            let clock = ManualClock()
+            let settings = OperatorSettings(
+                clusterID: "test-cluster", releasePollInterval: .milliseconds(100), routeDeletionTimeout: .seconds(30),
+                eventNamespace: "kube-system")
+            let running = try await cluster.startOperator(ipam: ipam, settings: settings, policyClock: RuntimeClock(clock))
+            try await cluster.createNode("node-a", zone: "dal10")
+            try await cluster.waitUntilReserved("node-a")
+            _ = try await cluster.client.create(StaticRoute(metadata: ObjectMeta(name: "onprem"), spec: StaticRouteSpec(subnet: "10.10.0.0/24")))
+            func route() async throws -> StaticRoute { try await cluster.client.get(StaticRoute.self, name: "onprem") }
+            try await cluster.waitUntil("finalizer set") { try await route().metadata.finalizers.contains(Overlay.routeFinalizer) }
+            let applied = RouteReport(name: "onprem", subnet: "10.10.0.0/24", gateway: "192.168.100.1", device: "overlay0", state: .applied)
+            try await cluster.reportAsAgent("node-a", configuredAddress: nil, routes: [applied])
+            try await cluster.waitUntil("route ready 1/1") { try await route().status.ready == "1/1" }
+
+            // The agent is dead from here on: it never withdraws the route.
+            try await cluster.client.delete(StaticRoute.self, name: "onprem")
+            try await cluster.waitUntil("deletion seen") { try await route().metadata.deletionTimestamp != nil }
+            #expect(try await route().metadata.finalizers.contains(Overlay.routeFinalizer))
+            try await cluster.waitUntil("route gone after the wait") {
+                clock.advance(by: .seconds(31))
+                do {
+                    _ = try await route()
+                    return false
+                } catch let error as KubeAPIError where error.reason == .notFound {
+                    return true
+                }
+            }
+            let events = try await cluster.client.listAll(EventsV1Event.self, namespace: "kube-system").items
+            let warning = try #require(events.first { $0.reason == "WithdrawalTimedOut" })
+            #expect(warning.type == "Warning")
+            #expect(warning.note?.contains("node-a") == true)
+            #expect(warning.regarding.name == "onprem")
             await running.stop()
         }
     }

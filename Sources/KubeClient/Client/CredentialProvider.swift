@@ -1,5 +1,6 @@
 // Bearer credentials: a fixed token, or a token file re-read every minute and after a 401.
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import Synchronization
 
 /// Supplies the `Authorization` header and reacts to a 401.
@@ -86,7 +87,7 @@ public final class TokenFileCredentials<C: Clock>: Sendable, CredentialProvider 
         // after the interval (or at the next 401), not on every request.
         state.readAt = now
         guard let text = try? readFile(path) else { return }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = text.trimmingWhitespaceAndNewlines()
         if !token.isEmpty { state.token = token }
     }
 

@@ -9,7 +9,7 @@ import Logging
 /// decoded from its `Status` body) and `KubeClientError` for everything else (transport, TLS, a request
 /// that cannot be built, a body that does not decode).
 ///
-/// Every non-watch request first passes the client-side rate limit (`Options.qps`/`burst`). With a
+/// Every non-watch request first passes the client-side rate limit when one is set (`Options.qps`/`burst`). With a
 /// token-file credential the token is re-read at least once a minute, and a 401 re-reads it and retries
 /// the request once when the token changed. Each exchange is counted and timed as client-go does
 /// (`rest_client_requests_total`, `rest_client_request_duration_seconds`) through swift-metrics.
@@ -49,7 +49,7 @@ public final class KubeClient: Sendable {
         case .token(let token): credentials = StaticTokenCredentials(token: token)
         case .tokenFile(let path): credentials = TokenFileCredentials(path: path, clock: clock)
         }
-        throttle = options.rateLimited ? RequestRateLimiter(qps: options.qps, burst: options.burst, clock: clock) : nil
+        throttle = options.isThrottled ? RequestRateLimiter(qps: options.qps, burst: options.burst, clock: clock) : nil
     }
 
     /// A client for `configuration` on the continuous clock.

@@ -3,12 +3,14 @@
 extension KubeClient {
     /// Tuning of one client; every field has a documented default.
     public struct Options: Sendable, Hashable {
-        /// Requests per second allowed by the client-side rate limit (watches are exempt). Default 50,
-        /// enough for an operator of a few hundred nodes without hammering the API server.
+        /// Requests per second allowed by the client-side rate limit (watches are exempt). Default 0:
+        /// no client-side limit, the API server's Priority and Fairness protects it (as controller-runtime
+        /// does). 0, a negative or a non-finite value means no limit.
         public var qps: Double
-        /// Requests allowed back to back after a quiet period. Default 100.
+        /// Requests allowed back to back after a quiet period when `qps` is set; below 1 it becomes
+        /// `qps` rounded up. Default 0.
         public var burst: Int
-        /// `false` turns client-side rate limiting off (tests, tools). Default `true`.
+        /// `false` turns client-side rate limiting off whatever `qps` says (tests, tools). Default `true`.
         public var rateLimited: Bool
         /// The longest one non-watch request may take. Default 30 s.
         public var requestTimeout: Duration
@@ -26,7 +28,7 @@ extension KubeClient {
 
         /// Options with the documented defaults.
         public init(
-            qps: Double = 50, burst: Int = 100, rateLimited: Bool = true, requestTimeout: Duration = .seconds(30),
+            qps: Double = 0, burst: Int = 0, rateLimited: Bool = true, requestTimeout: Duration = .seconds(30),
             connectTimeout: Duration = .seconds(10), watchGracePeriod: Duration = .seconds(30),
             userAgent: String = "overlay-ip-controller", maximumResponseBytes: Int = 64 << 20
         ) {
@@ -39,5 +41,8 @@ extension KubeClient {
             self.userAgent = userAgent
             self.maximumResponseBytes = maximumResponseBytes
         }
+
+        /// Whether requests pass a client-side rate limit: `rateLimited` and a positive, finite `qps`.
+        public var isThrottled: Bool { rateLimited && qps > 0 && qps.isFinite }
     }
 }

@@ -1,5 +1,6 @@
 // KubeConfiguration: where the API server is, how to trust it and how to authenticate.
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 import HTTP
 
 /// How the client authenticates with a bearer token (client certificates live in `tls`).
@@ -100,7 +101,7 @@ public struct KubeConfiguration: Sendable, Hashable, CustomStringConvertible {
                     .configuration, "none of the files in KUBECONFIG=\(list) exists; fix KUBECONFIG or unset it")
             }
         } else {
-            let home = environment["HOME"] ?? NSHomeDirectory()
+            let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
             let path = home + "/.kube/config"
             guard FileManager.default.fileExists(atPath: path) else {
                 throw KubeClientError(
@@ -116,7 +117,7 @@ public struct KubeConfiguration: Sendable, Hashable, CustomStringConvertible {
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                throw KubeClientError(.configuration, "cannot read kubeconfig \(path): \(error.localizedDescription)")
+                throw KubeClientError(.configuration, "cannot read kubeconfig \(path): \(fileErrorDescription(error))")
             }
             files.append(try Kubeconfig.parse(yaml: text, path: path))
         }
@@ -144,7 +145,7 @@ public struct KubeConfiguration: Sendable, Hashable, CustomStringConvertible {
         let server = port == "443" ? "https://\(hostPart)" : "https://\(hostPart):\(port)"
         let directory = serviceAccountDirectory.hasSuffix("/") ? String(serviceAccountDirectory.dropLast()) : serviceAccountDirectory
         let tokenPath = directory + "/token"
-        let token = (try? String(contentsOfFile: tokenPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = (try? String(contentsOfFile: tokenPath, encoding: .utf8))?.trimmingWhitespaceAndNewlines()
         guard let token, !token.isEmpty else {
             throw KubeClientError(
                 .configuration,
@@ -156,7 +157,7 @@ public struct KubeConfiguration: Sendable, Hashable, CustomStringConvertible {
         }
         let namespace =
             (try? String(contentsOfFile: directory + "/namespace", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmingWhitespaceAndNewlines()
         return KubeConfiguration(
             server: server, tls: TLSConfiguration(certificateAuthority: .file(caPath)),
             credentials: .tokenFile(tokenPath), namespace: namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default",

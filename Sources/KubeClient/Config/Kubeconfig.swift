@@ -1,7 +1,7 @@
 // Kubeconfig: parsing kubeconfig YAML, merging several files like kubectl, resolving one context.
-import Foundation
+import FoundationEssentials
 import HTTP
-import Yams
+import YAML
 
 /// A parsed kubeconfig (one file or several merged), with relative paths already made absolute.
 struct Kubeconfig: Sendable {
@@ -105,7 +105,7 @@ struct Kubeconfig: Sendable {
         } catch {
             throw KubeClientError(.configuration, "kubeconfig \(path) is not valid YAML: \(error)")
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = Self.directory(of: path)
         func absolute(_ reference: String?) -> String? {
             guard let reference, !reference.isEmpty else { return nil }
             if reference.hasPrefix("/") || directory.isEmpty { return reference }
@@ -130,6 +130,18 @@ struct Kubeconfig: Sendable {
             config.users[named.name] = Entry(value: user, path: path)
         }
         return config
+    }
+
+    /// The directory part of `path` as `NSString.deletingLastPathComponent` gives it: `""` for a bare
+    /// file name, `/` for a file in the root, trailing slashes ignored.
+    static func directory(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        if slash == trimmed.startIndex { return "/" }
+        var directory = trimmed[..<slash]
+        while directory.count > 1, directory.hasSuffix("/") { directory = directory.dropLast() }
+        return String(directory)
     }
 
     /// Merges files in order as kubectl does: the first definition of a name wins, and the first

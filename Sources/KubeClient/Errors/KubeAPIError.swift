@@ -1,5 +1,6 @@
 // KubeAPIError: a non-2xx answer from the API server, decoded from its Status body.
-import Foundation
+import FoundationEssentials
+import FoundationExtras
 
 /// An error answer from the API server (any non-2xx response, or a watch `ERROR` event).
 public struct KubeAPIError: Error, Sendable, CustomStringConvertible {
@@ -56,7 +57,7 @@ public struct KubeAPIError: Error, Sendable, CustomStringConvertible {
     ///
     /// - Parameter retryAfterHeader: the `Retry-After` header value (whole seconds), if any.
     public static func from(statusCode: Int, retryAfterHeader: String?, body: [UInt8]) -> KubeAPIError {
-        let retryAfter = retryAfterHeader.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map {
+        let retryAfter = retryAfterHeader.flatMap { Int($0.trimmingWhitespace()) }.map {
             Duration.seconds($0)
         }
         if let status = try? KubeJSON.decode(Status.self, from: body),
@@ -64,7 +65,7 @@ public struct KubeAPIError: Error, Sendable, CustomStringConvertible {
         {
             return KubeAPIError(code: statusCode, status: status, retryAfter: retryAfter)
         }
-        let text = String(decoding: body.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: body.prefix(512), as: UTF8.self).trimmingWhitespaceAndNewlines()
         let message = text.isEmpty ? "HTTP \(statusCode) with an empty body" : "HTTP \(statusCode): \(text)"
         return KubeAPIError(code: statusCode, status: Status(message: message, code: statusCode), retryAfter: retryAfter)
     }

@@ -38,12 +38,12 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
 
     /// Escapes one reference token (`~` → `~0`, then `/` → `~1`).
     public static func escape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        token.replacing("~", with: "~0").replacing("/", with: "~1")
     }
 
     /// Unescapes one reference token (`~1` → `/`, then `~0` → `~`).
     public static func unescape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        token.replacing("~1", with: "/").replacing("~0", with: "~")
     }
 }
 

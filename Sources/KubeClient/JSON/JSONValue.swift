@@ -1,5 +1,5 @@
 // JSONValue: arbitrary JSON as a Codable enum, for patches and fields this module does not model.
-import Foundation
+import FoundationEssentials
 
 /// Any JSON document: used for merge patches, JSON patch values and fields without a typed model.
 ///

@@ -1,5 +1,5 @@
 // The one JSON encoder/decoder configuration used for every Kubernetes body.
-import Foundation
+import FoundationEssentials
 
 /// Encoding and decoding of Kubernetes JSON bodies with one shared configuration.
 ///

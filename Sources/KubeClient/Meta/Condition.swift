@@ -1,5 +1,5 @@
 // Condition (metav1.Condition) and the helpers that set one while keeping its transition time.
-import Foundation
+import FoundationEssentials
 
 /// The status of a condition.
 public enum ConditionStatus: String, Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
 // Kubernetes timestamps: Time (RFC 3339, whole seconds) and MicroTime (six fractional digits).
-import Foundation
+import FoundationEssentials
 
 /// A Kubernetes timestamp on the wire: an RFC 3339 string in UTC with a fixed number of fractional digits.
 ///

@@ -16,6 +16,10 @@ import ServiceLifecycle
 /// .watches(KubeClientListWatch<Node>(client: client)) { node in [ObjectKey(name: node.metadata.name)] }
 /// ```
 ///
+/// Its sources are either watches of its own (`for: source`, `.owns(source)`, `.watches(source)`) or
+/// shared ``Informer``s that run as services of their own (`for: informer`, `.owns(informer)`,
+/// `.watches(informer)`), optionally with a ``ChangeFilter``.
+///
 /// Rules the controller enforces so reconcilers need not:
 /// - It reconciles nothing until every watched store has its first full list (and, with `leadership`,
 ///   until this process leads).
@@ -26,22 +30,21 @@ import ServiceLifecycle
 ///   reconciles again after the delay; `.awaitChange` after ``ControllerConfiguration/requeueAfterSuccess``.
 /// - Graceful shutdown stops taking keys and lets running reconciles finish.
 public struct Controller<Object: KubernetesObject>: Service {
-    /// Runs one extra watch and schedules the keys it maps to.
-    private typealias Trigger = @Sendable (WorkQueue<ObjectKey>, RuntimeClock, Logger) async -> Void
-
-    /// The cache of the primary resource, filled by this controller's watcher. Read it from reconcilers.
+    /// The cache of the primary resource. Read it from reconcilers.
     public let store: Store<Object>
-    private let source: any ListWatchSource<Object>
+    private let primary: Informer<Object>
+    private let queue: WorkQueue<ObjectKey>
     private let reconcile: @Sendable (Object) async throws -> Action
     private let configuration: ControllerConfiguration
     private let leadership: LeaderElector?
     private let clock: RuntimeClock
     private let logger: Logger
-    private var triggers: [Trigger] = []
+    /// Informers this controller made itself and so runs itself (the primary one included when made here).
+    private var privateInformers: [@Sendable () async -> Void] = []
     private var errorHandler: @Sendable (Object, any Error) async -> Void = { _, _ in }
     private var readinessChecks: [@Sendable () async -> Void] = []
 
-    /// Makes a controller of the objects `source` lists and watches.
+    /// Makes a controller of the objects `source` lists and watches, with its own watch.
     /// - Parameters:
     ///   - source: the primary resource.
     ///   - store: the cache to fill (pass one to share it); default a new one, see ``store``.
@@ -53,8 +56,23 @@ public struct Controller<Object: KubernetesObject>: Service {
         clock: RuntimeClock = .continuous, logger: Logger = Logger(label: "kube-runtime.controller"),
         reconcile: @escaping @Sendable (Object) async throws -> Action
     ) {
-        self.source = source
-        self.store = store
+        let informer = Informer(source: source, store: store, configuration: configuration.watcher, clock: clock, logger: logger)
+        self.init(
+            for: informer, configuration: configuration, leadership: leadership, clock: clock, logger: logger, reconcile: reconcile)
+        privateInformers.append { await informer.runUntilCancelled() }
+    }
+
+    /// Makes a controller of the objects a shared `informer` caches (run the informer as a Service of
+    /// its own, before this controller). Changes that `filter` drops trigger nothing; deletions never do
+    /// (handle them with a finalizer, see ``Finalizer``).
+    public init(
+        for informer: Informer<Object>, filter: @escaping ChangeFilter<Object> = ChangeFilters.all,
+        configuration: ControllerConfiguration = .init(), leadership: LeaderElector? = nil,
+        clock: RuntimeClock = .continuous, logger: Logger = Logger(label: "kube-runtime.controller"),
+        reconcile: @escaping @Sendable (Object) async throws -> Action
+    ) {
+        self.primary = informer
+        self.store = informer.store
         self.configuration = configuration
         self.leadership = leadership
         self.clock = clock
@@ -62,43 +80,72 @@ public struct Controller<Object: KubernetesObject>: Service {
         logger[metadataKey: "controller"] = "\(Object.resource.kind)"
         self.logger = logger
         self.reconcile = reconcile
+        let queue = WorkQueue<ObjectKey>(
+            concurrency: configuration.concurrency, retry: configuration.retry, clock: clock, logger: logger)
+        self.queue = queue
+        informer.subscribe { change in
+            if case .deleted = change { return }
+            if filter(change) { queue.schedule(ObjectKey(change.object)) }
+        }
     }
 
     /// Also reconciles an owner when one of its children changes or goes away: children whose
     /// ownerReferences name an object of this controller's kind trigger that object.
     public func owns<Child: KubernetesObject>(_ source: some ListWatchSource<Child>, store: Store<Child> = Store()) -> Controller {
+        let informer = Informer(source: source, store: store, configuration: configuration.watcher, clock: clock, logger: logger)
+        var copy = owns(informer)
+        copy.privateInformers.append { await informer.runUntilCancelled() }
+        return copy
+    }
+
+    /// Also reconciles an owner when one of its children (cached by a shared `informer`) changes as
+    /// `filter` passes, appears or goes away.
+    public func owns<Child: KubernetesObject>(
+        _ informer: Informer<Child>, filter: @escaping ChangeFilter<Child> = ChangeFilters.all
+    ) -> Controller {
         let ownerAPIVersion = Object.resource.apiVersion
         let ownerKind = Object.resource.kind
         let namespaced = Object.resource.namespaced
-        return watches(source, store: store) { child in
-            child.metadata.ownerReferences
+        return watches(informer, filter: filter) { change in
+            let child = change.object
+            return child.metadata.ownerReferences
                 .filter { $0.apiVersion == ownerAPIVersion && $0.kind == ownerKind }
                 .map { ObjectKey(namespace: namespaced ? child.metadata.namespace : nil, name: $0.name) }
         }
     }
 
     /// Also reconciles the objects that `mapper` names whenever an object of another resource changes or
-    /// goes away (controller-runtime `EnqueueRequestsFromMapFunc`).
+    /// goes away (controller-runtime `EnqueueRequestsFromMapFunc`), with a watch of its own.
     public func watches<Other: KubernetesObject>(
         _ source: some ListWatchSource<Other>, store: Store<Other> = Store(),
         mapper: @escaping @Sendable (Other) -> [ObjectKey]
     ) -> Controller {
-        var copy = self
-        let watcherConfiguration = configuration.watcher
-        copy.triggers.append { queue, clock, logger in
-            let watcher = Watcher(source: source, configuration: watcherConfiguration, clock: clock, logger: logger)
-            await watcher.run { event in
-                store.apply(event)
-                switch event {
-                case .initApply(let object), .apply(let object), .delete(let object):
-                    for key in mapper(object) { queue.schedule(key) }
-                case .initStarted, .initDone:
-                    break
-                }
-            }
-        }
-        copy.readinessChecks.append { await store.waitUntilReady() }
+        let informer = Informer(source: source, store: store, configuration: configuration.watcher, clock: clock, logger: logger)
+        var copy = watches(informer) { change in mapper(change.object) }
+        copy.privateInformers.append { await informer.runUntilCancelled() }
         return copy
+    }
+
+    /// Also reconciles the objects that `mapper` names for each change of a shared `informer` that
+    /// `filter` passes. `mapper` runs on the informer's task, in order: it may also update an index.
+    public func watches<Other: KubernetesObject>(
+        _ informer: Informer<Other>, filter: @escaping ChangeFilter<Other> = ChangeFilters.all,
+        mapper: @escaping @Sendable (ObjectChange<Other>) -> [ObjectKey]
+    ) -> Controller {
+        var copy = self
+        let queue = queue
+        informer.subscribe { change in
+            guard filter(change) else { return }
+            let keys = mapper(change)
+            if !keys.isEmpty { queue.scheduleAll(keys) }
+        }
+        copy.readinessChecks.append { await informer.waitUntilReady() }
+        return copy
+    }
+
+    /// Schedules a reconcile of `key` after `delay` (e.g. from an index that knows what a change touched).
+    public func schedule(_ key: ObjectKey, after delay: Duration = .zero) {
+        queue.schedule(key, after: delay)
     }
 
     /// Also calls `handler` after every failed reconcile, e.g. to publish a Warning event or set a status
@@ -112,24 +159,11 @@ public struct Controller<Object: KubernetesObject>: Service {
 
     /// Runs until graceful shutdown (draining running reconciles) or cancellation.
     public func run() async throws {
-        let queue = WorkQueue<ObjectKey>(
-            concurrency: configuration.concurrency, retry: configuration.retry, clock: clock, logger: logger)
+        let queue = queue
         let store = store
-        let watcher = Watcher(source: source, configuration: configuration.watcher, clock: clock, logger: logger)
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                await watcher.run { event in
-                    store.apply(event)
-                    switch event {
-                    case .initApply(let object), .apply(let object):
-                        queue.schedule(ObjectKey(object))
-                    case .initStarted, .initDone, .delete:
-                        break
-                    }
-                }
-            }
-            for trigger in triggers {
-                group.addTask { [clock, logger] in await trigger(queue, clock, logger) }
+            for informer in privateInformers {
+                group.addTask { await informer() }
             }
             if let interval = configuration.resyncInterval {
                 group.addTask { [clock] in
@@ -161,7 +195,7 @@ public struct Controller<Object: KubernetesObject>: Service {
 
     /// Waits for every store and for leadership; false if shutdown or cancellation came first.
     private func waitUntilStarted() async -> Bool {
-        let checks = [{ [store] in await store.waitUntilReady() }] + readinessChecks
+        let checks = [{ [primary] in await primary.waitUntilReady() }] + readinessChecks
         let leadership = leadership
         let started = try? await cancelWhenGracefulShutdown {
             for check in checks { await check() }

@@ -1,5 +1,5 @@
 // Publishes events.k8s.io/v1 Events about objects; repeats become series updates; never throws.
-import Foundation
+import FoundationEssentials
 import KubeClient
 import Logging
 import Synchronization

@@ -1,5 +1,5 @@
 // Settings of leader election on a Lease, with client-go's defaults and validation.
-import Foundation
+import FoundationEssentials
 
 /// Settings of a ``LeaderElector`` (controller-runtime defaults, client-go validation).
 public struct LeaderElectionConfiguration: Sendable, Equatable {

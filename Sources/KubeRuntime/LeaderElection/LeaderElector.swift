@@ -1,5 +1,5 @@
 // Leader election on a coordination.k8s.io/v1 Lease: acquire, renew, report changes, release on shutdown.
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 import Synchronization

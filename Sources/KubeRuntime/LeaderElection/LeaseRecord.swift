@@ -1,5 +1,5 @@
 // The leader-election fields of a Lease, and the pure decision of what to do with them.
-import Foundation
+import FoundationEssentials
 
 /// The leader-election view of a `coordination.k8s.io/v1` Lease's spec.
 public struct LeaseRecord: Sendable, Equatable {

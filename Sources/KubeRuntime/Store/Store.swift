@@ -90,18 +90,29 @@ public final class Store<Object: KubernetesObject>: Sendable {
 
     /// Applies one watcher event to the cache.
     public func apply(_ event: WatcherEvent<Object>) {
-        let (listed, satisfied) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-            let listed = Self.apply(event, to: &state)
+        _ = applyReportingChanges(event)
+    }
+
+    /// Applies one watcher event to the cache and returns what changed, with previous states: one
+    /// change for `apply` and `delete`, none while a (re)list fills its buffer, and at `initDone` one per
+    /// object listed that is new (`added`) or has another resourceVersion (`modified`), plus a `deleted`
+    /// for every object the list no longer has.
+    public func applyReportingChanges(_ event: WatcherEvent<Object>) -> [ObjectChange<Object>] {
+        let (changes, listed, satisfied) = state.withLock {
+            state -> ([ObjectChange<Object>], Bool, [CheckedContinuation<Void, Never>]) in
+            let (changes, listed) = Self.apply(event, to: &state)
+            guard !state.conditionWaiters.isEmpty else { return (changes, listed, []) }
             let ready = state.conditionWaiters.filter { $0.value.condition(state.objects) }
             for id in ready.keys { state.conditionWaiters[id] = nil }
-            return (listed, ready.values.map(\.continuation))
+            return (changes, listed, ready.values.map(\.continuation))
         }
         if listed { readiness.open() }
         for waiter in satisfied { waiter.resume() }
+        return changes
     }
 
-    /// Applies `event` to `state`; true when it completed a list.
-    private static func apply(_ event: WatcherEvent<Object>, to state: inout State) -> Bool {
+    /// Applies `event` to `state`; returns the changes and whether it completed a list.
+    private static func apply(_ event: WatcherEvent<Object>, to state: inout State) -> ([ObjectChange<Object>], Bool) {
         switch event {
         case .initStarted:
             state.buffer = [:]
@@ -109,14 +120,32 @@ public final class Store<Object: KubernetesObject>: Sendable {
             state.buffer = state.buffer ?? [:]
             state.buffer?[ObjectKey(object)] = object
         case .initDone:
-            state.objects = state.buffer ?? [:]
+            let listed = state.buffer ?? [:]
+            var changes: [ObjectChange<Object>] = []
+            changes.reserveCapacity(listed.count)
+            for (key, object) in listed {
+                guard let old = state.objects[key] else {
+                    changes.append(.added(object))
+                    continue
+                }
+                // Same resourceVersion: the object did not change while the watch was down.
+                let version = object.metadata.resourceVersion
+                if version == nil || version != old.metadata.resourceVersion { changes.append(.modified(old: old, new: object)) }
+            }
+            for (key, object) in state.objects where listed[key] == nil {
+                changes.append(.deleted(object))
+            }
+            state.objects = listed
             state.buffer = nil
-            return true
+            return (changes, true)
         case .apply(let object):
-            state.objects[ObjectKey(object)] = object
+            let key = ObjectKey(object)
+            let old = state.objects.updateValue(object, forKey: key)
+            return ([old.map { .modified(old: $0, new: object) } ?? .added(object)], false)
         case .delete(let object):
             state.objects[ObjectKey(object)] = nil
+            return ([.deleted(object)], false)
         }
-        return false
+        return ([], false)
     }
 }

@@ -8,17 +8,18 @@ import Synchronization
 
 /// Reconciles one NodeOverlayIp against the IPAM (leader only).
 ///
-/// - Live object: make sure the IPAM holds the address recorded in status (re-claim it if the IPAM lost
-///   it), or reserve one in the node's zone; write the operator's status keys when they changed.
+/// - Live object: an address recorded with `Reserved=True` needs no IPAM request; an address recorded
+///   without it is confirmed (or re-claimed) in the IPAM; a node without one gets one reserved in its
+///   zone. The operator's status keys are written only when they changed.
 ///   Reserve is idempotent per owner, so a crash between reserve and status write ends with the same IP.
 /// - Node gone: delete the object (no garbage collector needed); the release follows via the finalizer.
-/// - Deleting: wait (bounded) for the live node's agent to remove the address, release, then remove our
-///   finalizer (and the original controller's).
+/// - Deleting: release once ``AddressReleasePolicy`` has proof that the node no longer holds the address
+///   (else keep it reserved and say so), then remove our finalizer (and the original controller's).
 final class AddressController: Sendable {
     let context: OperatorContext
     let nodes: Store<Node>
-    /// When this process first saw each object deleting, on the policy clock.
-    private let deletionSeen = Mutex<[String: Duration]>([:])
+    /// Per deleting object: when this process first saw it (policy clock) and which Events it published.
+    private let deletionSeen = Mutex<[String: DeletionProgress]>([:])
     /// The last status written per object and the resourceVersion it was written over: while the cache
     /// still shows that version (its watch event has not arrived), compare against what was written,
     /// so a quick second reconcile does not write the same status again.
@@ -27,6 +28,17 @@ final class AddressController: Sendable {
     init(context: OperatorContext, nodes: Store<Node>) {
         self.context = context
         self.nodes = nodes
+    }
+
+    /// Whether a NodeOverlayIp change can matter to this controller: anything but the agent's route
+    /// reports (which only the route controller reads).
+    static func isRelevant(_ change: ObjectChange<NodeOverlayIp>) -> Bool {
+        guard case .modified(var old, var new) = change else { return true }
+        old.status.routes = nil
+        new.status.routes = nil
+        old.metadata.resourceVersion = nil
+        new.metadata.resourceVersion = nil
+        return old != new
     }
 
     func reconcile(_ object: NodeOverlayIp) async throws -> Action {
@@ -92,10 +104,15 @@ final class AddressController: Sendable {
         return .awaitChange
     }
 
-    /// The allocation the node holds: the recorded one (re-claimed if the IPAM lost it) or a new one.
+    /// The allocation the node holds: the one status records with `Reserved=True` (no IPAM request:
+    /// the recovery loop finds addresses the IPAM lost, in bulk), else the recorded one confirmed or
+    /// re-claimed in the IPAM, else a new one.
     private func holdAddress(for object: NodeOverlayIp) async throws -> IPAllocation {
         let name = object.metadata.name
         let owner = context.owner(of: name)
+        if let converged = AddressStatusPlanner.recordedAllocation(in: object.status, owner: owner) {
+            return converged
+        }
         if let recorded = object.status.ipAddr, !recorded.isEmpty {
             guard let address = AddressStatusPlanner.address(fromCIDR: recorded) else {
                 throw ReservationFailure.unreadableAddress(recorded)
@@ -108,12 +125,7 @@ final class AddressController: Sendable {
                 }
                 return held
             }
-            let reclaimed = try await context.ipam.reclaim(owner, address: address)
-            context.metrics.reclaimed.increment()
-            await context.events.publish(
-                .normal, reason: "Reclaimed", action: "ReclaimAddress",
-                note: "the IPAM had lost \(reclaimed.cidr); re-claimed it for node \(name)", regarding: object)
-            return reclaimed
+            return try await RecordedAddressRecovery.restore(address, of: name, regarding: object, context: context)
         }
         let zone = nodes.get(name: name).flatMap { NodeTopology(labels: $0.metadata.labels).zone }
             ?? object.metadata.labels[Overlay.Label.zone]
@@ -149,16 +161,18 @@ final class AddressController: Sendable {
         }
         let now = context.policyClock.now
         let firstSeen = deletionSeen.withLock { seen in
-            if let since = seen[name] { return since }
-            seen[name] = now
+            if let since = seen[name] { return since.firstSeen }
+            seen[name] = DeletionProgress(firstSeen: now)
             return now
         }
-        let step = context.settings.releasePolicy.decide(
-            nodeExists: nodes.get(name: name) != nil, configuredAddress: object.status.configuredAddress, waited: now - firstSeen)
-        switch step {
-        case .waitForAgent(let remaining):
-            context.logger.debug("waiting for the agent to remove the address", metadata: ["node": "\(name)"])
-            return .requeue(after: min(remaining, context.settings.releasePollInterval))
+        let observation = AddressReleasePolicy.Observation(
+            nodeName: name, nodeExists: nodes.get(name: name) != nil, publishedAddress: object.status.ipAddr,
+            agentReported: object.status.interfaceLabel != nil || object.status.interface != nil,
+            configuredAddress: object.status.configuredAddress)
+        switch context.settings.releasePolicy.decide(observation, waited: now - firstSeen) {
+        case .hold(let hold):
+            try await reportHold(hold, of: object)
+            return .requeue(after: min(hold.recheckAfter, context.settings.releasePollInterval))
         case .release(let reason):
             try await context.ipam.release(context.owner(of: name))
             context.logger.info(
@@ -175,8 +189,49 @@ final class AddressController: Sendable {
         }
     }
 
+    /// Says that the deletion keeps the address reserved: the `Reserved` condition's reason and message, an
+    /// Event when the hold starts and a Warning once it counts as blocked (each once per deletion).
+    private func reportHold(_ hold: AddressHold, of object: NodeOverlayIp) async throws {
+        let name = object.metadata.name
+        let current = knownStatus(of: object)
+        var desired = current
+        var conditions = current.conditions ?? []
+        let previous = conditions.condition(ofType: Overlay.ConditionType.reserved)
+        if previous?.reason != hold.reason {
+            conditions.setCondition(Condition(
+                type: Overlay.ConditionType.reserved, status: .true, reason: hold.reason, message: hold.message,
+                observedGeneration: object.metadata.generation, lastTransitionTime: context.now))
+            desired.conditions = conditions
+            try await writeStatus(desired, of: object)
+        }
+        let announce = deletionSeen.withLock { seen -> (start: Bool, blocked: Bool) in
+            guard var progress = seen[name] else { return (false, false) }
+            let start = !progress.announcedHold
+            let blocked = hold.isBlocked && !progress.announcedBlocked
+            progress.announcedHold = true
+            progress.announcedBlocked = progress.announcedBlocked || hold.isBlocked
+            seen[name] = progress
+            return (start, blocked)
+        }
+        if announce.start {
+            context.logger.info("keeping the address of a deleted NodeOverlayIp reserved", metadata: ["node": "\(name)", "why": "\(hold.message)"])
+            await context.events.publish(.normal, reason: "ReleaseWaitingForAgent", action: "HoldAddress", note: hold.message, regarding: object)
+        }
+        if announce.blocked {
+            context.logger.warning("release of a deleted NodeOverlayIp's address is blocked", metadata: ["node": "\(name)", "why": "\(hold.message)"])
+            await context.events.publish(.warning, reason: "ReleaseBlocked", action: "HoldAddress", note: hold.message, regarding: object)
+        }
+    }
+
     private func forgetDeletion(of name: String) {
         _ = deletionSeen.withLock { $0.removeValue(forKey: name) }
         _ = lastWrite.withLock { $0.removeValue(forKey: name) }
     }
+}
+
+/// How far the deletion of one NodeOverlayIp has come, as this process saw it.
+private struct DeletionProgress: Sendable {
+    var firstSeen: Duration
+    var announcedHold = false
+    var announcedBlocked = false
 }

@@ -30,12 +30,16 @@ public final class RecoveryLoop: Service, Sendable {
     private let leadership: LeaderElector?
     private let planner: Mutex<LeakPlanner>
     private let zones: [String]
+    private let addresses: Store<NodeOverlayIp>
 
-    /// Makes the loop; `zones` are the configured zone names (reported as 0 when empty).
-    public init(context: OperatorContext, leadership: LeaderElector?, zones: [String]) {
+    /// Makes the loop; `zones` are the configured zone names (reported as 0 when empty); `addresses` is
+    /// the shared NodeOverlayIp cache the address controller reads too (so a release it made is always
+    /// visible here as a deleting object).
+    public init(context: OperatorContext, leadership: LeaderElector?, zones: [String], addresses: Store<NodeOverlayIp>) {
         self.context = context
         self.leadership = leadership
         self.zones = zones
+        self.addresses = addresses
         self.planner = Mutex(LeakPlanner(clusterID: context.settings.clusterID, gracePeriod: context.settings.orphanGracePeriod))
     }
 
@@ -60,11 +64,15 @@ public final class RecoveryLoop: Service, Sendable {
         }
     }
 
-    /// One pass: read both sides, plan, act (unless dry-run), report.
+    /// One pass: read both sides (one IPAM listing, the NodeOverlayIp cache), plan, act (unless
+    /// dry-run), report. Waits for the cache's first list.
     @discardableResult
     public func runOnce() async throws -> RecoveryReport {
+        await addresses.waitUntilReady()
+        try Task.checkCancellation()
+        // The IPAM first: an allocation made after this listing cannot look like an orphan.
         let allocations = try await context.ipam.allocations()
-        let objects = try await context.client.listAll(NodeOverlayIp.self).items
+        let objects = addresses.objects
         let recorded = objects.map { object in
             LeakPlanner.RecordedAddress(
                 nodeName: object.metadata.name,
@@ -74,6 +82,8 @@ public final class RecoveryLoop: Service, Sendable {
         let now = context.policyClock.now
         let plan = planner.withLock { $0.plan(allocations: allocations, objects: recorded, now: now) }
         var report = RecoveryReport()
+        // What the IPAM holds after this pass, for the per-zone gauge (no second listing).
+        var held = allocations
         report.orphansWaiting = plan.orphansWaiting
         let dryRun = context.settings.dryRun
         let byName = Dictionary(objects.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -86,13 +96,8 @@ public final class RecoveryLoop: Service, Sendable {
                 report.reclaimed.append("\(owner.nodeName)=\(address)")
                 guard !dryRun else { continue }
                 do {
-                    _ = try await context.ipam.reclaim(owner, address: address)
-                    context.metrics.reclaimed.increment()
-                    if let object = byName[owner.nodeName] {
-                        await context.events.publish(
-                            .normal, reason: "Reclaimed", action: "ReclaimAddress",
-                            note: "the IPAM had lost \(address); re-claimed it for node \(owner.nodeName)", regarding: object)
-                    }
+                    held.append(try await RecordedAddressRecovery.restore(
+                        address, of: owner.nodeName, regarding: byName[owner.nodeName], context: context))
                 } catch {
                     context.logger.warning("re-claim failed", metadata: ["node": "\(owner.nodeName)", "error": "\(error)"])
                 }
@@ -104,6 +109,7 @@ public final class RecoveryLoop: Service, Sendable {
                 guard !dryRun else { continue }
                 do {
                     try await context.ipam.release(allocation.owner)
+                    held.removeAll { $0.owner == allocation.owner }
                     planner.withLock { $0.released(allocation.owner) }
                     context.metrics.orphansReleased.increment()
                     await context.events.publish(
@@ -123,7 +129,7 @@ public final class RecoveryLoop: Service, Sendable {
         }
         context.metrics.orphansWaiting.record(plan.orphansWaiting)
         var perZone = Dictionary(zones.map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
-        for allocation in try await context.ipam.allocations() where allocation.owner.clusterID == context.settings.clusterID {
+        for allocation in held where allocation.owner.clusterID == context.settings.clusterID {
             perZone[allocation.zone, default: 0] += 1
         }
         context.metrics.allocations(perZone: perZone)

@@ -1,36 +1,99 @@
-// When a deleted NodeOverlayIp's address may be released: never while a live node may still use it.
-import Foundation
+// When a deleted NodeOverlayIp's address may go back to the IPAM: only when it provably left the node.
 
 /// What to do with the address of a NodeOverlayIp that is being deleted.
 public enum AddressReleaseStep: Sendable, Equatable {
     /// Release the address now; the string says why (for logs and Events).
     case release(because: String)
-    /// The node's agent may still have the address configured: look again after at most `remaining`.
-    case waitForAgent(remaining: Duration)
+    /// Keep the address reserved: the node may still use it.
+    case hold(AddressHold)
+}
+
+/// Why a deleted NodeOverlayIp's address stays reserved, as the condition and Events say it.
+public struct AddressHold: Sendable, Equatable {
+    /// The `Reserved` condition's reason while held: `ReleaseWaitingForAgent`, or `ReleaseBlocked` once the
+    /// wait is longer than ``AddressReleasePolicy/blockedAfter``.
+    public var reason: String
+    /// What holds the release and what unblocks it.
+    public var message: String
+    /// Whether the wait is longer than ``AddressReleasePolicy/blockedAfter`` (a Warning Event is due).
+    public var isBlocked: Bool
+    /// When to look again (besides the watch events an agent report or a node deletion bring).
+    public var recheckAfter: Duration
 }
 
 /// Decides when a deleted NodeOverlayIp's address may go back to the IPAM.
 ///
-/// A released address must never reach another node while the first may still hold it, so while the
-/// node lives the operator waits until its agent clears `status.configuredAddress`, or until `timeout`
-/// (since the operator first saw the deletion) passes — an agent that does not answer must not block
-/// deletion forever. A node that is gone holds no address.
+/// A released address must never reach another node while the first still uses it. The operator releases
+/// only on proof that the node no longer holds it:
+/// - the Node is gone (a node that no longer exists holds no address);
+/// - the address never reached the node: `status.ipAddr` was never written, and the agent learns its
+///   address only from there (e.g. a crash between the IPAM reservation and the status write);
+/// - the agent reported (it has written its status keys) and its latest report no longer shows the
+///   address in `status.configuredAddress`: it removed it. The one window this leaves — an agent that
+///   configured the address and crashed before its first report of it — closes when the kubelet restarts
+///   the agent, which then removes the address of the deleting object; the backends' release cool-down
+///   (default 5 minutes) keeps the address from another node for longer than that restart takes.
+///
+/// There is no time-based release: no waiting period proves that a live node stopped using an address
+/// (a dead, stuck or cut-off agent removes nothing, however long the operator waits). After
+/// ``blockedAfter`` the hold is reported as blocked (condition reason `ReleaseBlocked`, a Warning Event)
+/// so that a person fixes the agent or deletes the Node of a machine that is really gone.
 public struct AddressReleasePolicy: Sendable, Equatable {
-    /// The longest wait for the agent. Default 60 s.
-    public var timeout: Duration
+    /// How long a hold lasts before it is reported as blocked (`--release-timeout`). Default 60 s.
+    public var blockedAfter: Duration
 
-    /// Makes a policy with the given agent timeout.
-    public init(timeout: Duration = .seconds(60)) {
-        self.timeout = timeout
+    /// Makes a policy that reports a hold as blocked after `blockedAfter`.
+    public init(blockedAfter: Duration = .seconds(60)) {
+        self.blockedAfter = blockedAfter
     }
 
-    /// Decides for a node that `nodeExists`, whose agent reports `configuredAddress`, after `waited`.
-    public func decide(nodeExists: Bool, configuredAddress: String?, waited: Duration) -> AddressReleaseStep {
-        if !nodeExists { return .release(because: "the node is gone") }
-        if configuredAddress?.isEmpty ?? true { return .release(because: "the agent removed the address") }
-        if waited >= timeout {
-            return .release(because: "the agent did not remove the address within \(timeout.components.seconds)s")
+    /// What the operator knows about the node and its agent when it decides.
+    public struct Observation: Sendable, Equatable {
+        /// The node name.
+        public var nodeName: String
+        /// Whether the Node exists.
+        public var nodeExists: Bool
+        /// The address published to the agent (`status.ipAddr`), if ever written.
+        public var publishedAddress: String?
+        /// Whether the agent ever reported (it wrote `interface` or `interfaceLabel`).
+        public var agentReported: Bool
+        /// The agent's latest `status.configuredAddress`.
+        public var configuredAddress: String?
+
+        /// Makes an observation.
+        public init(nodeName: String, nodeExists: Bool, publishedAddress: String?, agentReported: Bool, configuredAddress: String?) {
+            self.nodeName = nodeName
+            self.nodeExists = nodeExists
+            self.publishedAddress = publishedAddress
+            self.agentReported = agentReported
+            self.configuredAddress = configuredAddress
         }
-        return .waitForAgent(remaining: timeout - waited)
+    }
+
+    /// Decides for `observation` after the deletion has been waiting `waited`.
+    public func decide(_ observation: Observation, waited: Duration) -> AddressReleaseStep {
+        if !observation.nodeExists { return .release(because: "the node is gone") }
+        guard let published = observation.publishedAddress, !published.isEmpty,
+            let address = AddressStatusPlanner.address(fromCIDR: published)
+        else {
+            return .release(because: "the address was never published to the node")
+        }
+        let node = observation.nodeName
+        let unblock = "it is released when the agent removes it or when the Node is deleted"
+        let cause: String
+        if AddressStatusPlanner.isConfigured(address, reported: observation.configuredAddress) {
+            cause = "the agent on node \(node) still reports \(address) configured"
+        } else if observation.agentReported {
+            return .release(because: "the agent reported the address removed")
+        } else {
+            cause = "the agent on node \(node) has not reported since \(address) was published, so it may have configured it"
+        }
+        let blocked = waited >= blockedAfter
+        return .hold(AddressHold(
+            reason: blocked ? "ReleaseBlocked" : "ReleaseWaitingForAgent",
+            message: blocked
+                ? "\(address) stays reserved: \(cause) after \(waited.components.seconds)s; \(unblock) (check the agent's pod and log on that node)"
+                : "\(address) stays reserved: \(cause); \(unblock)",
+            isBlocked: blocked, recheckAfter: blocked ? .seconds(30) : blockedAfter - waited))
     }
 }

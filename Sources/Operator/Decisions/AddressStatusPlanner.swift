@@ -63,6 +63,19 @@ public enum AddressStatusPlanner {
             || (current.conditions ?? []) != (desired.conditions ?? [])
     }
 
+    /// The allocation `status` records, when it is complete and says `Reserved=True`: then the IPAM
+    /// need not be asked again (the recovery loop compares both sides in bulk). Nil when any key is
+    /// missing or unreadable, or the reservation is not confirmed.
+    public static func recordedAllocation(in status: NodeOverlayIpStatus, owner: IPAMOwner) -> IPAllocation? {
+        guard (status.conditions ?? []).isTrue(Overlay.ConditionType.reserved),
+            let parts = status.ipAddr?.split(separator: "/"), parts.count == 2,
+            let address = IPAddress(String(parts[0])), let prefixLength = Int(parts[1]),
+            let gateway = status.gateway.flatMap(IPAddress.init), let subnet = status.subnet.flatMap(IPPrefix.init),
+            let zone = status.zone, !zone.isEmpty
+        else { return nil }
+        return IPAllocation(owner: owner, address: address, prefixLength: prefixLength, gateway: gateway, subnet: subnet, zone: zone)
+    }
+
     /// The address part of a `status.ipAddr` value (`192.168.100.4/24` → `192.168.100.4`).
     public static func address(fromCIDR value: String) -> IPAddress? {
         let host = value.split(separator: "/", maxSplits: 1).first.map(String.init) ?? value

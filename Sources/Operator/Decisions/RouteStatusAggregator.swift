@@ -1,76 +1,76 @@
-// StaticRoute status from the per-node reports in NodeOverlayIp.status.routes: a pure aggregation.
+// StaticRoute status from a route's tally: counts, the Ready condition and a few not-applied nodes.
 import KubeClient
 import OverlayAPI
 
-/// Aggregates what every node's agent reported about one StaticRoute into its status.
+/// Turns one route's ``RouteIndex/Tally`` into its status, whose size does not depend on the cluster's.
 public enum RouteStatusAggregator {
-    /// What the aggregation needs to know about one node.
-    public struct NodeView: Sendable, Hashable {
-        /// The node's name.
-        public var name: String
-        /// The node's labels (for the route's selector); nil when the Node object is gone.
-        public var labels: [String: String]?
-        /// What the node's agent reports (its NodeOverlayIp `status.routes`), empty when none.
-        public var reports: [RouteReport]
+    /// The longest message copied from an agent's report into the status.
+    public static let messageLimit = 256
 
-        /// Makes a view of one node.
-        public init(name: String, labels: [String: String]?, reports: [RouteReport]) {
-            self.name = name
-            self.labels = labels
-            self.reports = reports
-        }
-    }
-
-    /// The status of `route` given `nodes` (sorted by name in the result): one `nodeStatus` entry per
-    /// selected node (`Pending` until its agent reports) and per live node that still reports the route,
-    /// counts, `ready` as `applied/selected` and the `Ready` condition.
+    /// The status of `route`: counts, `ready` as `applied/selected`, the `Ready` condition and at most
+    /// ``StaticRouteStatus/notAppliedLimit`` not-applied nodes (refused and failed first, then pending,
+    /// each by name). `state` gives the state a node's agent reports for the route; `report` its whole
+    /// report (looked up only for the listed nodes).
     public static func status(
-        of route: StaticRoute, nodes: [NodeView], now: KubeTime
+        of route: StaticRoute, tally: RouteIndex.Tally, state: (_ node: String) -> RouteState?,
+        report: (_ node: String) -> RouteReport?, now: KubeTime
     ) -> StaticRouteStatus {
         let generation = route.metadata.generation
-        var entries: [NodeRouteStatus] = []
-        var selected = 0
-        var applied = 0
-        for node in nodes.sorted(by: { $0.name < $1.name }) {
-            guard let labels = node.labels else { continue }
-            let isSelected = route.selects(nodeLabels: labels)
-            let report = node.reports.first { $0.name == route.metadata.name }
-            if isSelected { selected += 1 }
-            if let report {
-                if isSelected && report.state == .applied { applied += 1 }
-                entries.append(
-                    NodeRouteStatus(
-                        hostname: node.name, gateway: report.gateway, device: report.device, state: report.state.rawValue,
-                        message: report.message))
-            } else if isSelected {
-                entries.append(
-                    NodeRouteStatus(hostname: node.name, state: "Pending", message: "waiting for the node's agent to report"))
+        let limit = StaticRouteStatus.notAppliedLimit
+        var problems: [String] = []
+        var pending: [String] = []
+        for node in tally.notApplied {
+            if state(node) != nil {
+                insert(node, into: &problems, keeping: limit)
+            } else {
+                insert(node, into: &pending, keeping: limit)
             }
         }
-        var conditions = route.status.conditions ?? []
-        let ready = applied == selected
-        let problems = entries.filter { $0.state == RouteState.refused.rawValue || $0.state == RouteState.failed.rawValue }
+        let listed = (problems + pending).prefix(limit).map { node -> NodeRouteStatus in
+            guard let reported = state(node) else {
+                return NodeRouteStatus(hostname: node, state: "Pending", message: "waiting for the node's agent to report")
+            }
+            let report = report(node)
+            return NodeRouteStatus(
+                hostname: node, gateway: report?.gateway, device: report?.device, state: reported.rawValue,
+                message: report?.message.map(truncated))
+        }
+        let selected = tally.selected.count
+        let ready = tally.applied == selected
         let message: String
         if ready {
             message = "applied on all \(selected) selected nodes"
-        } else if let first = problems.first {
-            message = "applied on \(applied) of \(selected) selected nodes; \(first.hostname): \(first.state ?? "") \(first.message ?? "")"
+        } else if let first = listed.first, first.state != "Pending" {
+            message = "applied on \(tally.applied) of \(selected) selected nodes; \(first.hostname): \(first.state ?? "") \(first.message ?? "")"
         } else {
-            message = "applied on \(applied) of \(selected) selected nodes"
+            message = "applied on \(tally.applied) of \(selected) selected nodes"
         }
+        var conditions = route.status.conditions ?? []
         conditions.setCondition(
             Condition(
                 type: Overlay.ConditionType.ready, status: ready ? .true : .false,
                 reason: ready ? "Applied" : (problems.isEmpty ? "Pending" : "NotApplied"), message: message,
                 observedGeneration: generation, lastTransitionTime: now))
         return StaticRouteStatus(
-            nodeStatus: entries, appliedNodes: applied, selectedNodes: selected, ready: "\(applied)/\(selected)",
+            selectedNodes: selected, appliedNodes: tally.applied, refusedNodes: tally.refused, failedNodes: tally.failed,
+            pendingNodes: tally.pending, ready: "\(tally.applied)/\(selected)", notApplied: listed.isEmpty ? nil : Array(listed),
             conditions: conditions, observedGeneration: generation)
     }
 
-    /// Names of live nodes (Node object present) whose agent still reports `routeName`; deletion of the
-    /// route waits for this to be empty. Gone nodes never block.
-    public static func liveReporters(of routeName: String, nodes: [NodeView]) -> [String] {
-        nodes.filter { $0.labels != nil && $0.reports.contains { $0.name == routeName } }.map(\.name).sorted()
+    /// Keeps `names` the `limit` smallest seen so far, sorted (O(limit) per insert).
+    private static func insert(_ name: String, into names: inout [String], keeping limit: Int) {
+        if names.count == limit, let last = names.last, name >= last { return }
+        let index = names.firstIndex { $0 > name } ?? names.endIndex
+        names.insert(name, at: index)
+        if names.count > limit { names.removeLast() }
+    }
+
+    /// `message` cut to ``messageLimit`` Unicode scalars (what the CRD's `maxLength` counts), ending in "…".
+    private static func truncated(_ message: String) -> String {
+        let scalars = message.unicodeScalars
+        guard scalars.count > messageLimit else { return message }
+        var cut = String.UnicodeScalarView()
+        cut.append(contentsOf: scalars.prefix(messageLimit - 1))
+        return String(cut) + "…"
     }
 }

@@ -1,5 +1,5 @@
 // Coalesces status writes per key: at most one write per interval, later changes are deferred.
-import Foundation
+import FoundationEssentials
 
 /// Limits how often one key's status is written, so a burst of triggers (1000 node reports) becomes a
 /// few writes. The reconcile computes the status every time; it writes only when ``decide(_:now:)``

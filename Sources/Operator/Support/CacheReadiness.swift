@@ -1,11 +1,19 @@
-// Flips the `caches` readiness check once every watch cache has its first full list.
+// Flips the `caches` readiness check once every shared informer has delivered its first full list.
 import OpsServer
 import ServiceLifecycle
 
-/// Reports `/readyz` ready once every store is synced; then idles until shutdown.
+/// Reports `/readyz` ready once every informer is synced (one wait per resource); then idles until shutdown.
 struct CacheReadiness: Service {
     let health: HealthState
     let waits: [@Sendable () async -> Void]
+
+    /// Registers the `caches` check as not ready at once, so `/readyz` never answers ready before the
+    /// caches are filled (not even before this service starts).
+    init(health: HealthState, waits: [@Sendable () async -> Void]) {
+        self.health = health
+        self.waits = waits
+        health.set("caches", ready: false, message: "watch caches are filling")
+    }
 
     func run() async throws {
         health.set("caches", ready: false, message: "watch caches are filling")

@@ -1,5 +1,5 @@
 // The dependencies every control loop of the operator shares.
-import Foundation
+import FoundationEssentials
 import IPAMCore
 import KubeClient
 import KubeRuntime

@@ -25,7 +25,7 @@ struct PhpIPAMBackendTests {
         }
     }
 
-    @Test("a new owner costs lookup, create and race check; a cached owner costs one round trip")
+    @Test("a new owner costs two requests, create and one lookup; a cached owner costs one round trip")
     func roundTrips() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
@@ -34,7 +34,7 @@ struct PhpIPAMBackendTests {
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
             _ = try await backend.reserve(owner, zone: "dal10")
             #expect(await fixture.emulator.requestCounts == [
-                "GET addresses/search_hostname/{value}": 2, "POST addresses/first_free/{id}": 1,
+                "POST addresses/first_free/{id}": 1, "GET addresses/search_hostname/{value}": 1,
             ])
             await fixture.emulator.resetRequestCounts()
             _ = try await backend.reserve(owner, zone: "dal10")
@@ -64,8 +64,8 @@ struct PhpIPAMBackendTests {
         }
     }
 
-    @Test("when a race left two rows for one owner, the lowest is kept and the other deleted")
-    func raceKeepsLowest() async throws {
+    @Test("when a race left two rows for one owner, the oldest is kept and the newer deleted")
+    func raceKeepsOldest() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
@@ -162,16 +162,25 @@ struct PhpIPAMBackendTests {
         }
     }
 
-    @Test("release deletes the owner's row and a second release succeeds")
+    @Test("release keeps the row as cooling down, a second release succeeds, and the row goes once the cool-down ended")
     func release() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "n1")
-            _ = try await backend.reserve(owner, zone: "dal10")
+            let held = try await backend.reserve(owner, zone: "dal10")
             try await backend.release(owner)
             try await backend.release(owner)
-            #expect(await fixture.emulator.addresses(inSubnet: 8).count == 2)
             #expect(try await backend.allocation(for: owner) == nil)
+            let row = try #require(await fixture.emulator.addresses(inSubnet: 8).first { $0.ip == held.address.description })
+            #expect(row.hostname == "")
+            #expect(row.owner == "cluster-a")
+            #expect(row.fields["description"] == "overlay cool-down until 2026-11-18T11:11:40Z")
+            #expect(try await backend.allocations().isEmpty)
+            #expect(await fixture.emulator.addresses(inSubnet: 8).count == 3)
+
+            fixture.clock.advance(by: 300)
+            #expect(try await backend.allocations().isEmpty)
+            #expect(await fixture.emulator.addresses(inSubnet: 8).count == 2)
         }
     }
 }

@@ -50,16 +50,31 @@ struct AddressDecisionTests {
         #expect(ReservationFailure(ipamError: IPAMError.zoneExhausted(zone: "dal10", subnets: [])).reason == "ZoneExhausted")
     }
 
-    @Test("release waits for a live node's agent until the timeout; a gone node releases at once")
+    @Test("release needs proof the node no longer holds the address; time alone only reports the hold as blocked")
     func releasePolicy() {
-        let policy = AddressReleasePolicy(timeout: .seconds(60))
-        #expect(policy.decide(nodeExists: true, configuredAddress: "192.168.100.10", waited: .seconds(10)) == .waitForAgent(remaining: .seconds(50)))
-        #expect(policy.decide(nodeExists: true, configuredAddress: nil, waited: .zero) == .release(because: "the agent removed the address"))
-        #expect(policy.decide(nodeExists: false, configuredAddress: "192.168.100.10", waited: .zero) == .release(because: "the node is gone"))
-        guard case .release = policy.decide(nodeExists: true, configuredAddress: "192.168.100.10", waited: .seconds(60)) else {
-            Issue.record("expected a release after the timeout")
+        let policy = AddressReleasePolicy(blockedAfter: .seconds(60))
+        func observe(node: Bool = true, published: String? = "192.168.100.10/24", reported: Bool = true, configured: String?)
+            -> AddressReleasePolicy.Observation
+        {
+            .init(nodeName: "n1", nodeExists: node, publishedAddress: published, agentReported: reported, configuredAddress: configured)
+        }
+        #expect(policy.decide(observe(node: false, configured: "192.168.100.10/24"), waited: .zero) == .release(because: "the node is gone"))
+        #expect(policy.decide(observe(published: nil, reported: false, configured: nil), waited: .zero)
+            == .release(because: "the address was never published to the node"))
+        #expect(policy.decide(observe(configured: nil), waited: .zero) == .release(because: "the agent reported the address removed"))
+        #expect(policy.decide(observe(configured: "192.168.100.99/24"), waited: .zero) == .release(because: "the agent reported the address removed"))
+        guard case .hold(let waiting) = policy.decide(observe(configured: "192.168.100.10/24"), waited: .seconds(10)) else {
+            Issue.record("expected a hold while the agent reports the address")
             return
         }
+        #expect(waiting.reason == "ReleaseWaitingForAgent" && !waiting.isBlocked && waiting.recheckAfter == .seconds(50))
+        #expect(waiting.message.contains("the agent on node n1 still reports 192.168.100.10 configured"))
+        guard case .hold(let silent) = policy.decide(observe(reported: false, configured: nil), waited: .seconds(86_400)) else {
+            Issue.record("expected a hold while the agent never reported")
+            return
+        }
+        #expect(silent.reason == "ReleaseBlocked" && silent.isBlocked)
+        #expect(silent.message.contains("has not reported"))
     }
 
     @Test("the leak planner re-claims lost addresses and releases orphans only after the grace period")

@@ -1,0 +1,223 @@
+// Reads and validates the `ipam.netbox` section, reporting every problem with its YAML path.
+import IPAMCore
+import IPAddressing
+
+/// Turns the `ipam.netbox` YAML section into a ``NetBoxConfiguration``, collecting problems in ``reader``.
+struct NetBoxConfigurationParser {
+    var reader: YAMLReader
+
+    static let keys = [
+        "url", "credentials", "caFile", "insecureSkipTLSVerify", "serverName", "prefixMap", "tag", "clusterField",
+        "releaseCooldown", "requestTimeout",
+    ]
+
+    mutating func parseSection(_ value: YAMLValue) -> NetBoxConfiguration? {
+        guard let section = reader.mapping(value, allowed: Self.keys) else { return nil }
+        let url = parseURL(section)
+        var credentials: NetBoxCredentials? = .environment
+        if let credentialsValue = section["credentials"] {
+            credentials = parseCredentials(credentialsValue)
+        }
+        var caFile: String?
+        if let caValue = section["caFile"] {
+            caFile = reader.string(caValue, describing: "the path of a PEM CA certificate file")
+        }
+        var insecure: Bool? = false
+        if let insecureValue = section["insecureSkipTLSVerify"] {
+            insecure = reader.bool(insecureValue)
+        }
+        if caFile != nil, insecure == true {
+            reader.report(section.value.path(ofKey: "insecureSkipTLSVerify"), "is true, so caFile would be ignored; set either caFile (recommended) or insecureSkipTLSVerify, not both")
+        }
+        var serverName: String?
+        var serverNameValid = true
+        if let nameValue = section["serverName"] {
+            serverName = reader.string(nameValue, describing: "the host name in the server certificate, e.g. netbox.example.com")
+            if let name = serverName, name.contains(where: { $0 == "/" || $0 == ":" || $0.isWhitespace }) {
+                reader.report(nameValue.path, "\"\(name)\" is not a host name; write only the name the certificate was issued for, e.g. netbox.example.com")
+                serverNameValid = false
+            }
+        }
+        let prefixMap = parsePrefixMap(section)
+        let tag = parseName(section, key: "tag", default: NetBoxConfiguration.defaultTag, what: "a tag slug", allowed: "letters, digits, - and _")
+        let clusterField = parseName(
+            section, key: "clusterField", default: NetBoxConfiguration.defaultClusterField, what: "a custom field name",
+            allowed: "letters, digits and _")
+        var releaseCooldown: Duration? = NetBoxConfiguration.defaultReleaseCooldown
+        if let cooldownValue = section["releaseCooldown"] {
+            releaseCooldown = reader.duration(cooldownValue)
+        }
+        var requestTimeout: Duration? = NetBoxConfiguration.defaultRequestTimeout
+        if let timeoutValue = section["requestTimeout"] {
+            requestTimeout = reader.duration(timeoutValue)
+            if requestTimeout == .zero {
+                reader.report(timeoutValue.path, "must be longer than 0s, e.g. 15s")
+                requestTimeout = nil
+            }
+        }
+        guard let url, let credentials, let insecure, serverNameValid, let prefixMap, let tag, let clusterField,
+            let releaseCooldown, let requestTimeout
+        else { return nil }
+        return NetBoxConfiguration(
+            url: url, credentials: credentials, caFile: caFile, insecureSkipTLSVerify: insecure, serverName: serverName,
+            prefixMap: prefixMap, tag: tag, clusterField: clusterField, releaseCooldown: releaseCooldown,
+            requestTimeout: requestTimeout)
+    }
+
+    private mutating func parseURL(_ section: YAMLMapping) -> String? {
+        guard let value = section["url"] else {
+            reader.reportMissing("url", in: section, hint: "set it to the base URL of NetBox, e.g. https://netbox.example.com")
+            return nil
+        }
+        guard var url = reader.string(value, describing: "a URL such as https://netbox.example.com") else { return nil }
+        let lowered = url.lowercased()
+        guard let scheme = ["https://", "http://"].first(where: { lowered.hasPrefix($0) }) else {
+            reader.report(value.path, "\"\(url)\" must start with https:// or http://")
+            return nil
+        }
+        let host = url.dropFirst(scheme.count).prefix { $0 != "/" }
+        guard !host.isEmpty, !url.contains(where: \.isWhitespace), !url.contains("?") else {
+            reader.report(value.path, "\"\(url)\" is not a URL with a host name; write e.g. https://netbox.example.com")
+            return nil
+        }
+        while url.hasSuffix("/") { url.removeLast() }
+        if url.lowercased().hasSuffix("/api") || url.lowercased().contains("/api/") {
+            reader.report(value.path, "\"\(url)\" includes the API path; give the base URL of NetBox (without /api), the client adds it")
+            return nil
+        }
+        return url
+    }
+
+    private mutating func parseCredentials(_ value: YAMLValue) -> NetBoxCredentials? {
+        guard let section = reader.mapping(value, allowed: ["tokenFile", "fromEnvironment"]) else { return nil }
+        let choices = "choose {tokenFile: /path/to/token} or {fromEnvironment: true} (\(NetBoxCredentials.tokenVariable))"
+        var fromEnvironment = false
+        if let environmentValue = section["fromEnvironment"] {
+            guard let flag = reader.bool(environmentValue) else { return nil }
+            fromEnvironment = flag
+            if !flag {
+                reader.report(environmentValue.path, "false selects nothing; \(choices)")
+                return nil
+            }
+        }
+        switch (section["tokenFile"], fromEnvironment) {
+        case (let tokenValue?, false):
+            return reader.string(tokenValue, describing: "the path of a file holding the NetBox API token").map { .tokenFile($0) }
+        case (nil, true):
+            return .environment
+        case (nil, false):
+            reader.report(section.value.path, "selects no credentials; \(choices)")
+            return nil
+        case (.some, true):
+            reader.report(section.value.path, "mixes two kinds of credentials; \(choices)")
+            return nil
+        }
+    }
+
+    /// A slug-like name (`tag`, `clusterField`) made of `allowed` characters, or its default.
+    private mutating func parseName(_ section: YAMLMapping, key: String, default value: String, what: String, allowed: String) -> String? {
+        guard let nameValue = section[key] else { return value }
+        guard let name = reader.string(nameValue, describing: what) else { return nil }
+        let dashAllowed = allowed.contains("-")
+        let valid = name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+                || (dashAllowed && byte == UInt8(ascii: "-"))
+        }
+        guard valid else {
+            reader.report(nameValue.path, "\"\(name)\" is not \(what); use \(allowed)")
+            return nil
+        }
+        return name
+    }
+
+    private mutating func parsePrefixMap(_ section: YAMLMapping) -> [NetBoxZonePrefixes]? {
+        guard let value = section["prefixMap"] else {
+            reader.reportMissing("prefixMap", in: section, hint: "map each zone to its NetBox prefixes (ids or CIDRs), e.g. prefixMap: {dal10: [12, 192.168.110.0/24]}")
+            return nil
+        }
+        guard let entries = reader.namedEntries(value, describing: "zone names to lists of NetBox prefixes") else { return nil }
+        if entries.isEmpty {
+            reader.report(value.path, "has no zones; add at least one, e.g. dal10: [12]")
+            return nil
+        }
+        var zones: [NetBoxZonePrefixes] = []
+        var seen: [NetBoxPrefixReference.Selector: String] = [:]
+        var complete = true
+        for (zone, zoneValue) in entries {
+            guard let items = reader.sequence(zoneValue, describing: "NetBox prefixes such as [12, 192.168.110.0/24]") else {
+                complete = false
+                continue
+            }
+            if items.isEmpty {
+                reader.report(zoneValue.path, "has no prefixes; list at least one, e.g. [12], or remove the zone")
+                complete = false
+                continue
+            }
+            var prefixes: [NetBoxPrefixReference] = []
+            for item in items {
+                guard let reference = parsePrefixReference(item) else {
+                    complete = false
+                    continue
+                }
+                if let other = seen[reference.selector] {
+                    reader.report(item.path, "\(reference.selector) is already listed at \(other); each prefix may appear once")
+                    complete = false
+                    continue
+                }
+                seen[reference.selector] = item.path
+                prefixes.append(reference)
+            }
+            zones.append(NetBoxZonePrefixes(zone: zone, prefixes: prefixes))
+        }
+        return complete ? zones : nil
+    }
+
+    /// `12`, `192.168.110.0/24` or `{prefix: 12, gateway: 192.168.110.1}`.
+    private mutating func parsePrefixReference(_ value: YAMLValue) -> NetBoxPrefixReference? {
+        if value.isScalar {
+            return parseSelector(value).map { NetBoxPrefixReference($0) }
+        }
+        guard let entry = reader.mapping(value, allowed: ["prefix", "gateway"]) else { return nil }
+        var selector: NetBoxPrefixReference.Selector?
+        if let prefixValue = entry["prefix"] {
+            selector = parseSelector(prefixValue)
+        } else {
+            reader.reportMissing("prefix", in: entry, hint: "set it to the NetBox prefix id or the prefix in CIDR form, e.g. 12 or 192.168.110.0/24")
+        }
+        var gateway: IPAddress?
+        var gatewayValid = true
+        if let gatewayValue = entry["gateway"], let text = reader.string(gatewayValue, describing: "an IP address such as 192.168.110.1") {
+            do {
+                gateway = try IPAddress(parsing: text)
+            } catch {
+                reader.report(gatewayValue.path, error.description)
+                gatewayValid = false
+            }
+            if let gateway, case .cidr(let prefix) = selector {
+                if !prefix.contains(gateway) {
+                    reader.report(gatewayValue.path, "\(gateway) is outside \(prefix); use an address inside the prefix, e.g. \(prefix.firstHost)")
+                    gatewayValid = false
+                } else if gateway < prefix.firstHost || gateway > prefix.lastHost {
+                    reader.report(gatewayValue.path, "\(gateway) is the network or broadcast address of \(prefix); use a host address, e.g. \(prefix.firstHost)")
+                    gatewayValid = false
+                }
+            }
+        }
+        guard let selector, gatewayValid else { return nil }
+        return NetBoxPrefixReference(selector, gateway: gateway)
+    }
+
+    private mutating func parseSelector(_ value: YAMLValue) -> NetBoxPrefixReference.Selector? {
+        guard let text = reader.string(value, describing: "a NetBox prefix id or a prefix such as 192.168.110.0/24") else { return nil }
+        if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return reader.positiveInteger(value, describing: "a NetBox prefix id (a positive number)").map { .id($0) }
+        }
+        do {
+            return .cidr(try IPPrefix(parsing: text))
+        } catch {
+            reader.report(value.path, "\(error.description); write a NetBox prefix id such as 12 or a prefix such as 192.168.110.0/24")
+            return nil
+        }
+    }
+}

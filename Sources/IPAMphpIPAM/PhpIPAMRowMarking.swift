@@ -1,0 +1,101 @@
+// What the backend writes into phpIPAM address rows, and how it reads a row back: owned, cooling down, legacy.
+import Foundation
+import IPAMCore
+
+/// The marks the backend writes into phpIPAM address rows, and their reading. Pure: no I/O.
+///
+/// - An **owned** row (an allocation): `hostname` = the node name, the owner field (`owner`, or the
+///   configured custom field) = the cluster id, `description` = `overlay IP of <node>` (cut to 64 characters,
+///   phpIPAM's column size).
+/// - A **cooling-down** row (a released address held back): the owner field keeps the cluster id,
+///   `hostname` is emptied and `description` = `overlay cool-down until 2026-12-05T00:35:00Z`. The row stays,
+///   so phpIPAM's `first_free` never offers the address; the row is deleted after that instant.
+/// - A **legacy** row (written by the original controller): no hostname, a non-empty built-in `owner` (the
+///   original's `<node>\n`), not the gateway, not tagged Reserved, and not marked by this cluster.
+struct PhpIPAMRowMarking: Sendable {
+    /// The start of a cooling-down row's description.
+    static let coolDownPrefix = "overlay cool-down until "
+    /// phpIPAM's tag id for Reserved addresses.
+    static let reservedTag = "3"
+
+    /// How a row reads.
+    enum Kind: Sendable, Equatable {
+        /// An allocation of this cluster for `nodeName`.
+        case owned(nodeName: String)
+        /// A released address of this cluster held back until `until` (nil: unreadable, held for good).
+        case coolingDown(until: Date?)
+        /// A row of the original controller whose owner text is `recordedOwner`.
+        case legacy(recordedOwner: String)
+        /// Anything else: the gateway, reserved addresses, other clusters' or people's rows.
+        case other
+    }
+
+    let clusterID: String
+    /// The field holding the cluster id: `owner` or a custom field.
+    let ownerField: String
+
+    func classify(_ row: PhpIPAMAddressRecord) -> Kind {
+        if row.isGateway || row.fields["tag"] == Self.reservedTag { return .other }
+        let hostname = row.hostname ?? ""
+        if row.fields[ownerField] == clusterID {
+            if let description = row.fields["description"], description.hasPrefix(Self.coolDownPrefix) {
+                return .coolingDown(until: Self.parseInstant(String(description.dropFirst(Self.coolDownPrefix.count))))
+            }
+            return hostname.isEmpty ? .other : .owned(nodeName: hostname)
+        }
+        guard hostname.isEmpty, let owner = row.fields["owner"], !LegacyAllocation.nodeName(fromRecordedOwner: owner).isEmpty
+        else { return .other }
+        return .legacy(recordedOwner: owner)
+    }
+
+    /// Whether `row` is `owner`'s allocation (phpIPAM compares hostnames case-insensitively).
+    func isOwned(_ row: PhpIPAMAddressRecord, by owner: IPAMOwner) -> Bool {
+        guard owner.clusterID == clusterID, case .owned(let nodeName) = classify(row) else { return false }
+        return nodeName.lowercased() == owner.nodeName.lowercased()
+    }
+
+    /// The fields that mark a row as `owner`'s allocation (on create, on adoption and when a reclaim takes
+    /// back a cooling-down row).
+    func ownedFields(for owner: IPAMOwner) -> [String: String] {
+        [
+            "hostname": owner.nodeName,
+            ownerField: owner.clusterID,
+            // phpIPAM's description column is varchar(64); longer values fail the whole request.
+            "description": String("overlay IP of \(owner.nodeName)".prefix(64)),
+        ]
+    }
+
+    /// The fields that turn an allocation into a cooling-down row held until `until`.
+    func coolingDownFields(until: Date) -> [String: String] {
+        ["hostname": "", ownerField: clusterID, "description": Self.coolDownPrefix + Self.formatInstant(until)]
+    }
+
+    // MARK: - Instants (`2026-12-05T00:35:00Z`, UTC, whole seconds)
+
+    static func formatInstant(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.up))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilDate(fromDaysSinceEpoch: days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+
+    static func parseInstant(_ text: String) -> Date? {
+        guard text.hasSuffix("Z") else { return nil }
+        return PhpIPAMTokenLifetime.parse(String(text.dropLast()))
+    }
+
+    /// Howard Hinnant's civil-from-days algorithm (proleptic Gregorian calendar).
+    private static func civilDate(fromDaysSinceEpoch days: Int) -> (Int, Int, Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,28 @@
+// The built overlay-ip-controller executable and a way to launch it with its output in a file.
+import Foundation
+import TestSupport
+
+/// The built executable, next to the test bundle (`swift build --build-tests` builds it too).
+let controllerExecutable: String? = {
+    let candidates = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
+        .compactMap { $0?.appendingPathComponent("overlay-ip-controller").path }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
+
+/// A started overlay-ip-controller.
+struct LaunchedController {
+    let child: ChildProcess
+
+    var exitStatus: Int32 {
+        get async { await child.exitStatus() }
+    }
+}
+
+func launchController(_ arguments: [String], output: String) async throws -> LaunchedController {
+    var environment = ProcessInfo.processInfo.environment
+    environment["KUBECONFIG"] = nil
+    let child = try await ChildProcess.launch(
+        controllerExecutable ?? "/nonexistent", arguments: arguments, environment: environment,
+        standardOutput: .file(output), standardError: .standardOutput)
+    return LaunchedController(child: child)
+}
