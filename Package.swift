@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "KubeRuntime",
             dependencies: [
-                "KubeClient", log, serviceLifecycle,
+                "KubeClient", log, serviceLifecycle, coreMetrics, metrics,
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

@@ -74,7 +74,8 @@ public final class OperatorProcess: Sendable {
     /// Builds an instance and binds its ops endpoint; ``run()`` starts it.
     public init(client: KubeClient, ipam: any IPAMBackend, options: Options, logger: Logger) async throws {
         let registry = options.metrics
-        let metrics = OperatorMetrics(factory: ProcessMetrics.factory(for: registry))
+        let metrics = OperatorMetrics(
+            factory: ProcessMetrics.factory(for: registry), leaseName: options.leaderElection?.leaseName ?? "overlay-ip-controller")
         let health = HealthState()
         let identity = options.leaderElection?.identity ?? LeaderElectionConfiguration.defaultIdentity()
         let events = EventRecorder(

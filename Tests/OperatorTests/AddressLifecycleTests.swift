@@ -57,7 +57,8 @@ struct AddressLifecycleTests {
             #expect(owners == ["node-a", "node-c"])
             let metrics = running.process.metricsRegistry.emitToString()
             #expect(metrics.contains(#"overlay_allocations{zone="dal10"}"#))
-            #expect(metrics.contains(#"overlay_reconciles_total{controller="addresses"}"#))
+            #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="addresses",result="success"}"#))
+            #expect(metrics.contains(#"workqueue_depth{name="addresses"} 0"#))
             #expect(metrics.contains(#"overlay_ipam_request_duration_seconds_bucket{backend="test",operation="reserve""#))
             await running.stop()
         }

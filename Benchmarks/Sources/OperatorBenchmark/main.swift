@@ -238,6 +238,13 @@ struct RunningOperator: Sendable {
     }
 }
 
+/// Reconciles of `controller` so far, whatever their result (controller-runtime's counter).
+func reconcileCount(_ exposition: String, _ controller: String) -> Int {
+    ["success", "error", "requeue_after"].reduce(0) { sum, result in
+        sum + metric(exposition, "controller_runtime_reconcile_total{controller=\"\(controller)\",result=\"\(result)\"}")
+    }
+}
+
 /// Reads one sample from Prometheus text: `name{labels} value`.
 func metric(_ exposition: String, _ series: String) -> Int {
     let prefix = series + " "
@@ -286,7 +293,7 @@ final class ChildOperator: Sendable {
 
     /// Reconciles so far of `controller`.
     func reconciles(_ controller: String) async throws -> Int {
-        metric(try await metrics(), "overlay_reconciles_total{controller=\"\(controller)\"}")
+        reconcileCount(try await metrics(), controller)
     }
 
     /// IPAM calls so far, per operation.
@@ -424,9 +431,9 @@ func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, route
     let ready = seconds(start.duration(to: clock.now))
     try await waitUntil("every object reconciled once") {
         let text = try await restarted.metrics()
-        return metric(text, "overlay_reconciles_total{controller=\"nodes\"}") >= nodes
-            && metric(text, "overlay_reconciles_total{controller=\"addresses\"}") >= nodes
-            && metric(text, "overlay_reconciles_total{controller=\"routes\"}") >= routes
+        return reconcileCount(text, "nodes") >= nodes
+            && reconcileCount(text, "addresses") >= nodes
+            && reconcileCount(text, "routes") >= routes
             && metric(text, "overlay_ipam_request_duration_seconds_count{backend=\"local\",operation=\"allocations\"}") >= 1
     }
     let settled = seconds(start.duration(to: clock.now))

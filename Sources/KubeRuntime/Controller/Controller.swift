@@ -34,6 +34,7 @@ public struct Controller<Object: KubernetesObject>: Service {
     public let store: Store<Object>
     private let primary: Informer<Object>
     private let queue: WorkQueue<ObjectKey>
+    private let metrics: ReconcileMetrics
     private let reconcile: @Sendable (Object) async throws -> Action
     private let configuration: ControllerConfiguration
     private let leadership: LeaderElector?
@@ -80,8 +81,11 @@ public struct Controller<Object: KubernetesObject>: Service {
         logger[metadataKey: "controller"] = "\(Object.resource.kind)"
         self.logger = logger
         self.reconcile = reconcile
+        let name = configuration.name ?? Object.resource.kind.lowercased()
+        metrics = ReconcileMetrics(controller: name, factory: configuration.metricsFactory)
         let queue = WorkQueue<ObjectKey>(
-            concurrency: configuration.concurrency, retry: configuration.retry, clock: clock, logger: logger)
+            concurrency: configuration.concurrency, retry: configuration.retry, clock: clock, logger: logger,
+            metrics: WorkQueueMetrics(name: name, factory: configuration.metricsFactory))
         self.queue = queue
         informer.subscribe { change in
             if case .deleted = change { return }
@@ -211,18 +215,23 @@ public struct Controller<Object: KubernetesObject>: Service {
             logger.debug("object gone from the cache; skipping", metadata: ["key": "\(key)"])
             return .succeeded(requeueAfter: nil)
         }
+        let started = clock.now
         do {
             switch try await reconcile(object) {
             case .requeue(let after):
+                metrics.record(result: "requeue_after", duration: clock.now - started)
                 return .succeeded(requeueAfter: after)
             case .awaitChange:
+                metrics.record(result: "success", duration: clock.now - started)
                 return .succeeded(requeueAfter: configuration.requeueAfterSuccess)
             }
         } catch let error as TerminalError {
+            metrics.record(result: "error", duration: clock.now - started)
             logger.error("reconcile failed; not retrying until the object changes", metadata: ["key": "\(key)", "error": "\(error)"])
             await errorHandler(object, error)
             return .failedTerminally
         } catch {
+            metrics.record(result: "error", duration: clock.now - started)
             logger.warning("reconcile failed; will retry", metadata: ["key": "\(key)", "error": "\(error)"])
             await errorHandler(object, error)
             return .failed

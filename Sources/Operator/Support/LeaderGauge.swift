@@ -1,4 +1,4 @@
-// Mirrors leadership into the `overlay_leader` gauge.
+// Mirrors leadership into the `leader_election_master_status` gauge.
 import KubeRuntime
 import CoreMetrics
 import ServiceLifecycle

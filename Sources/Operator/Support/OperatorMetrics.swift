@@ -1,12 +1,12 @@
 // The operator's own metrics through swift-metrics, created once and shared by every loop.
 import CoreMetrics
 
-/// The operator-specific metrics (names in the README's metrics table); API requests, work queues and
-/// IPAM calls are recorded by KubeClient, KubeRuntime and the metered IPAM backend themselves.
+/// The operator-specific metrics (names in the README's metrics table); API requests, work queues,
+/// reconciles, watches and IPAM calls are recorded by KubeClient, KubeRuntime and the metered IPAM backend.
 public struct OperatorMetrics: Sendable {
     /// Where every metric of this operator goes.
     public let factory: any MetricsFactory
-    /// 1 while this process leads, else 0.
+    /// 1 while this process leads, else 0 (client-go's `leader_election_master_status`).
     public let leader: Gauge
     /// Addresses re-claimed by the recovery loop.
     public let reclaimed: Counter
@@ -15,25 +15,15 @@ public struct OperatorMetrics: Sendable {
     /// Orphan allocations still within their grace period.
     public let orphansWaiting: Gauge
 
-    /// Creates the metrics in `factory` (the process-wide `MetricsSystem` by default).
-    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+    /// Creates the metrics in `factory` (the process-wide `MetricsSystem` by default); `leaseName` labels the leader gauge.
+    public init(factory: any MetricsFactory = MetricsSystem.factory, leaseName: String = "overlay-ip-controller") {
         self.factory = factory
-        leader = Gauge(label: "overlay_leader", factory: factory)
+        leader = Gauge(label: "leader_election_master_status", dimensions: [("name", leaseName)], factory: factory)
         reclaimed = Counter(label: "overlay_recovery_reclaimed_total", factory: factory)
         orphansReleased = Counter(label: "overlay_recovery_orphans_released_total", factory: factory)
         orphansWaiting = Gauge(label: "overlay_recovery_orphans_waiting", factory: factory)
         leader.record(0)
         orphansWaiting.record(0)
-    }
-
-    /// Counts one reconcile of `controller`.
-    public func reconciled(_ controller: String) {
-        Counter(label: "overlay_reconciles_total", dimensions: [("controller", controller)], factory: factory).increment()
-    }
-
-    /// Counts one failed reconcile of `controller`.
-    public func failed(_ controller: String) {
-        Counter(label: "overlay_reconcile_errors_total", dimensions: [("controller", controller)], factory: factory).increment()
     }
 
     /// Adjusts the allocation count of `zone` between two recovery passes (which set exact values).
