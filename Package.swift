@@ -136,16 +136,23 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", log, serviceLifecycle, coreMetrics,
+                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "OpsServer", log, serviceLifecycle, coreMetrics,
                 prometheus,
             ],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "OpsServer", "FoundationExtras", argumentParser], swiftSettings: strict),
+        // The executable opens the configured IPAM backend and hands the Operator library `any IPAMBackend`.
+        .executableTarget(
+            name: "OverlayIPController",
+            dependencies: ["Operator", "IPAMBackends", "IPAMCore", "KubeClient", "KubeRuntime", "OpsServer", "FoundationExtras", log, argumentParser],
+            swiftSettings: strict),
         .target(
             name: "Agent",
             dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle, coreMetrics, metrics],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayNetworkAgent", dependencies: ["Agent", "OpsServer", "FoundationExtras", argumentParser], swiftSettings: strict),
+        .executableTarget(
+            name: "OverlayNetworkAgent",
+            dependencies: ["Agent", "IPAddressing", "KubeClient", "Netlink", "OpsServer", "FoundationExtras", log, serviceLifecycle, argumentParser],
+            swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
