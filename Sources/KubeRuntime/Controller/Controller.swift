@@ -2,6 +2,7 @@
 import KubeClient
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Reconciles objects of one resource (kube-rs `Controller`, controller-runtime's builder).
 ///
@@ -35,6 +36,8 @@ public struct Controller<Object: KubernetesObject>: Service {
     private let primary: Informer<Object>
     private let queue: WorkQueue<ObjectKey>
     private let metrics: ReconcileMetrics
+    /// Failed attempts per key since its last success, so a failure is logged when it starts and when it clears.
+    private let failures = FailureCounts()
     private let reconcile: @Sendable (Object) async throws -> Action
     private let configuration: ControllerConfiguration
     private let leadership: LeaderElector?
@@ -220,21 +223,54 @@ public struct Controller<Object: KubernetesObject>: Service {
             switch try await reconcile(object) {
             case .requeue(let after):
                 metrics.record(result: "requeue_after", duration: clock.now - started)
+                recovered(key)
                 return .succeeded(requeueAfter: after)
             case .awaitChange:
                 metrics.record(result: "success", duration: clock.now - started)
+                recovered(key)
                 return .succeeded(requeueAfter: configuration.requeueAfterSuccess)
             }
         } catch let error as TerminalError {
             metrics.record(result: "error", duration: clock.now - started)
+            failures.clear(key)
             logger.error("reconcile failed; not retrying until the object changes", metadata: ["key": "\(key)", "error": "\(error)"])
             await errorHandler(object, error)
             return .failedTerminally
         } catch {
             metrics.record(result: "error", duration: clock.now - started)
-            logger.warning("reconcile failed; will retry", metadata: ["key": "\(key)", "error": "\(error)"])
+            // Logged when the key starts failing; the retries after it at debug level (the metrics count them).
+            let attempt = failures.failed(key)
+            logger.log(
+                level: attempt == 1 ? .warning : .debug, "reconcile failed; retrying with backoff",
+                metadata: ["key": "\(key)", "error": "\(error)", "attempt": "\(attempt)"])
             await errorHandler(object, error)
             return .failed
         }
+    }
+
+    /// Logs that `key` reconciles again after failing, with the number of failed attempts.
+    private func recovered(_ key: ObjectKey) {
+        if let attempts = failures.clear(key) {
+            logger.info("reconcile succeeded again", metadata: ["key": "\(key)", "failedAttempts": "\(attempts)"])
+        }
+    }
+}
+
+/// Failed attempts per key since its last success or terminal failure.
+private final class FailureCounts: Sendable {
+    private let counts = Mutex<[ObjectKey: Int]>([:])
+
+    /// Counts one more failure of `key`; returns how many in a row.
+    func failed(_ key: ObjectKey) -> Int {
+        counts.withLock { counts in
+            counts[key, default: 0] += 1
+            return counts[key] ?? 1
+        }
+    }
+
+    /// Forgets `key`'s failures; returns how many there were, if any.
+    @discardableResult
+    func clear(_ key: ObjectKey) -> Int? {
+        counts.withLock { $0.removeValue(forKey: key) }
     }
 }

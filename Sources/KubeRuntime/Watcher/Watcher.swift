@@ -88,14 +88,17 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
                 (step, pause) = await watchOnce(
                     from: resourceVersion, machine: &machine, backoff: &backoff, onEvent: onEvent,
                     report: { error in
-                        logger.warning("watch error event", metadata: ["error": "\(error)"])
+                        logger.log(
+                            level: error.isRoutineExpiry ? .debug : .warning, "watch error event", metadata: ["error": "\(error)"])
                         await onError(error)
                     })
             }
             for event in step.events { await onEvent(event) }
             if let error = step.error {
                 if Task.isCancelled { return }
-                logger.warning("watcher error", metadata: ["error": "\(error)", "resourceVersion": "\(machine.resourceVersion ?? "")"])
+                logger.log(
+                    level: error.isRoutineExpiry ? .debug : .warning, "watcher error",
+                    metadata: ["error": "\(error)", "resourceVersion": "\(machine.resourceVersion ?? "")"])
                 await onError(error)
                 let delay = backoff.nextDelay(now: clock.now)
                 do { try await clock.sleep(for: delay) } catch { return }
