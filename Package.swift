@@ -91,7 +91,7 @@ let package = Package(
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
-        .target(name: "IPAMCore", dependencies: ["IPAddressing", "YAML", log, coreMetrics, metrics], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", "FoundationExtras", "YAML", log, coreMetrics, metrics], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
             dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "OpsServer", log, serviceLifecycle, coreMetrics,
+                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "OpsServer", "FoundationExtras", log, serviceLifecycle, coreMetrics,
                 prometheus,
             ],
             swiftSettings: strict),

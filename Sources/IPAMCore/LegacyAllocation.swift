@@ -1,4 +1,5 @@
 // Allocations the original controller left in the IPAM, and how a backend takes them over in place.
+import FoundationExtras
 import IPAddressing
 
 /// An address that a previous controller (the original Go `iks-overlay-ip-controller`) reserved and that
@@ -33,11 +34,7 @@ public struct LegacyAllocation: Hashable, Sendable, Codable {
 
     /// `recordedOwner` without leading and trailing whitespace (spaces, tabs, CR, LF).
     public static func nodeName(fromRecordedOwner text: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(text[first...last])
+        text.trimmingWhitespaceAndNewlines()
     }
 
     /// Whether the record may be adopted for `nodeName` whose NodeOverlayIp records `recordedAddress`:

@@ -15,7 +15,8 @@ import Logging
 ///   many, the rest spill over to the zone's next prefix).
 /// - Reserve is idempotent per owner, also across crashes: the owner is first looked up in a listing of
 ///   the cluster's addresses (one paginated request for up to 1000 addresses, refreshed when older than
-///   10 seconds or after a request whose outcome is unknown); concurrent reserves for one owner share one.
+///   10 seconds or after a request whose outcome is unknown). Calls for one owner run one after another, so
+///   a second concurrent reserve finds the first one's address without a request.
 /// - Released addresses get status `deprecated` and the release time, so NetBox offers them to nobody; they
 ///   are deleted once ``NetBoxConfiguration/releaseCooldown`` is over (a zone whose only free addresses are
 ///   cooling stays exhausted until then).

@@ -1,4 +1,5 @@
 // A configured prefix as resolved in NetBox (id, prefix, gateway, populated ranges) and the addresses it never hands out.
+import FoundationExtras
 import IPAddressing
 
 /// One prefix of the prefix map, resolved once against NetBox.
@@ -50,15 +51,8 @@ struct NetBoxPrefix: Sendable, Equatable {
     /// first-hop role; the lowest address of the first kind found. `nil` when there is none.
     static func gateway(among records: [NetBoxAddressRecord], in prefix: IPPrefix) -> IPAddress? {
         let inside = records.filter { prefix.contains($0.ip) && $0.ip >= prefix.firstHost && $0.ip <= prefix.lastHost }
-        let described = inside.filter { $0.description.trimmingWhitespace().lowercased() == "gateway" }.map(\.ip)
+        let described = inside.filter { $0.description.trimmingWhitespaceAndNewlines().lowercased() == "gateway" }.map(\.ip)
         if let lowest = described.min() { return lowest }
         return inside.filter { $0.role.map(firstHopRoles.contains) ?? false }.map(\.ip).min()
-    }
-}
-
-extension String {
-    /// The string without leading and trailing whitespace.
-    func trimmingWhitespace() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -1,5 +1,5 @@
 // What the backend writes into phpIPAM address rows, and how it reads a row back: owned, cooling down, legacy.
-import Foundation
+import FoundationEssentials
 import IPAMCore
 
 /// The marks the backend writes into phpIPAM address rows, and their reading. Pure: no I/O.
@@ -73,29 +73,10 @@ struct PhpIPAMRowMarking: Sendable {
     // MARK: - Instants (`2026-12-05T00:35:00Z`, UTC, whole seconds)
 
     static func formatInstant(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.up))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civilDate(fromDaysSinceEpoch: days)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up)).formatted(.iso8601)
     }
 
     static func parseInstant(_ text: String) -> Date? {
-        guard text.hasSuffix("Z") else { return nil }
-        return PhpIPAMTokenLifetime.parse(String(text.dropLast()))
-    }
-
-    /// Howard Hinnant's civil-from-days algorithm (proleptic Gregorian calendar).
-    private static func civilDate(fromDaysSinceEpoch days: Int) -> (Int, Int, Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        try? Date(text, strategy: .iso8601)
     }
 }

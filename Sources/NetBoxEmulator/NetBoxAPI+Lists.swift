@@ -116,6 +116,22 @@ extension NetBoxAPI {
         { text in Int(text).flatMap { table[$0] == nil ? nil : $0 } }
     }
 
+    /// The filters prefixes and addresses share: `tag`/`tag_id` (every value required), `tenant`/`tenant_id`,
+    /// `owner`/`owner_id` (4.6 only; 4.4 ignores them) and `vrf_id` (`null` for the global table).
+    private func markFilters<Row>(
+        _ set: inout FilterSet<Row>, tags: (Row) -> [Int], tenant: (Row) -> Int?, owner: (Row) -> Int?, vrf: (Row) -> Int?
+    ) {
+        set.related("tag", conjoined: true, resolve: tagBySlug, tags)
+        set.related("tag_id", conjoined: true, resolve: existing(database.tags), tags)
+        set.related("tenant", resolve: tenantBySlug) { tenant($0).map { [$0] } ?? [] }
+        set.related("tenant_id", resolve: existing(database.tenants)) { tenant($0).map { [$0] } ?? [] }
+        if version.hasOwners {
+            set.related("owner", resolve: ownerByName) { owner($0).map { [$0] } ?? [] }
+            set.related("owner_id", resolve: existing(database.owners)) { owner($0).map { [$0] } ?? [] }
+        }
+        set.related("vrf_id", resolve: existing(database.vrfs)) { vrf($0).map { [$0] } ?? [] }
+    }
+
     /// The filters NetBox's IPAddressFilterSet has that the emulator knows (netbox-api.md §10), in inet order.
     func filteredAddresses(_ query: QueryParameters) throws(NetBoxFailure) -> [AddressRow] {
         var set = FilterSet(database.orderedAddresses(), query: query)
@@ -159,15 +175,7 @@ extension NetBoxAPI {
         set.choice("role", choices: NetBoxChoices.addressRoles) { $0.role }
         set.text("dns_name") { $0.dnsName }
         set.text("description") { $0.description }
-        set.related("tag", conjoined: true, resolve: tagBySlug) { $0.tagIDs }
-        set.related("tag_id", conjoined: true, resolve: existing(database.tags)) { $0.tagIDs }
-        set.related("tenant", resolve: tenantBySlug) { $0.tenantID.map { [$0] } ?? [] }
-        set.related("tenant_id", resolve: existing(database.tenants)) { $0.tenantID.map { [$0] } ?? [] }
-        if version.hasOwners {
-            set.related("owner", resolve: ownerByName) { $0.ownerID.map { [$0] } ?? [] }
-            set.related("owner_id", resolve: existing(database.owners)) { $0.ownerID.map { [$0] } ?? [] }
-        }
-        set.related("vrf_id", resolve: existing(database.vrfs)) { $0.vrfID.map { [$0] } ?? [] }
+        markFilters(&set, tags: \.tagIDs, tenant: \.tenantID, owner: \.ownerID, vrf: \.vrfID)
         if let present = query["present_in_vrf_id"], !present.isEmpty {
             if let id = Int(present), database.vrfs[id] != nil {
                 set.rows = set.rows.filter { $0.vrfID == id }
@@ -225,15 +233,7 @@ extension NetBoxAPI {
         set.text("description") { $0.description }
         set.related("site", resolve: siteBySlug) { $0.siteID.map { [$0] } ?? [] }
         set.related("site_id", resolve: existing(database.sites)) { $0.siteID.map { [$0] } ?? [] }
-        set.related("tag", conjoined: true, resolve: tagBySlug) { $0.tagIDs }
-        set.related("tag_id", conjoined: true, resolve: existing(database.tags)) { $0.tagIDs }
-        set.related("tenant", resolve: tenantBySlug) { $0.tenantID.map { [$0] } ?? [] }
-        set.related("tenant_id", resolve: existing(database.tenants)) { $0.tenantID.map { [$0] } ?? [] }
-        if version.hasOwners {
-            set.related("owner", resolve: ownerByName) { $0.ownerID.map { [$0] } ?? [] }
-            set.related("owner_id", resolve: existing(database.owners)) { $0.ownerID.map { [$0] } ?? [] }
-        }
-        set.related("vrf_id", resolve: existing(database.vrfs)) { $0.vrfID.map { [$0] } ?? [] }
+        markFilters(&set, tags: \.tagIDs, tenant: \.tenantID, owner: \.ownerID, vrf: \.vrfID)
         set.customFields(database.fields(for: "ipam.prefix")) { $0.customFields }
         return try set.result()
     }

@@ -48,9 +48,10 @@ public actor NetBoxEmulator {
     private var allocationWaiters: [CheckedContinuation<Void, Never>] = []
     /// While paused, the allocation holding the lock waits here before it does its work.
     private var allocationsPaused = false
-    private var pausedHolder: CheckedContinuation<Void, Never>?
-    /// Callers of ``waitForAllocations(holding:waiting:)`` until the lock reaches that state.
-    private var lockObservers: [(holding: Int, waiting: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var pausedHolders: [CheckedContinuation<Void, Never>] = []
+    /// Callers of ``waitForAllocations(holding:waiting:)`` until the lock reaches that state, by ticket.
+    private var lockObservers: [Int: (holding: Int, waiting: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+    private var nextObserverTicket = 0
 
     /// Creates a server whose database is `seed`, reading the time for `created`/`last_updated` from `now`.
     public init(seed: NetBoxSeed = .example, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -74,7 +75,7 @@ public actor NetBoxEmulator {
         if let fault = faults.takeFault(for: operation, delay: delay, version: api.version) { return fault }
         guard operation == .allocate else { return .respond(api.handle(request, now: now()), delay: delay) }
         await acquireAllocationLock()
-        if allocationsPaused { await withCheckedContinuation { pausedHolder = $0 } }
+        if allocationsPaused { await withCheckedContinuation { pausedHolders.append($0) } }
         if delay > .zero { try? await Task.sleep(for: delay) }
         let response = api.handle(request, now: now())
         releaseAllocationLock()
@@ -110,10 +111,9 @@ public actor NetBoxEmulator {
     private func notifyLockObservers() {
         let holding = allocationLockHeld ? 1 : 0
         let waiting = allocationWaiters.count
-        lockObservers.removeAll { observer in
-            guard observer.holding == holding && observer.waiting == waiting else { return false }
+        for (ticket, observer) in lockObservers where observer.holding == holding && observer.waiting == waiting {
+            lockObservers[ticket] = nil
             observer.continuation.resume()
-            return true
         }
     }
 
@@ -127,17 +127,34 @@ public actor NetBoxEmulator {
     /// Lets a paused allocation (and every later one) go on.
     public func resumeAllocations() {
         allocationsPaused = false
-        pausedHolder?.resume()
-        pausedHolder = nil
+        for holder in pausedHolders { holder.resume() }
+        pausedHolders = []
     }
 
     /// Allocations queued behind the one holding the global lock.
     public var allocationsWaiting: Int { allocationWaiters.count }
 
-    /// Returns once the lock is held by `holding` (0 or 1) allocations with `waiting` queued behind it.
+    /// Returns once the lock is held by `holding` (0 or 1) allocations with `waiting` queued behind it, or
+    /// when the calling task is cancelled (so a test with a time limit fails instead of hanging).
     public func waitForAllocations(holding: Int, waiting: Int) async {
         if (allocationLockHeld ? 1 : 0) == holding && allocationWaiters.count == waiting { return }
-        await withCheckedContinuation { lockObservers.append((holding, waiting, $0)) }
+        let ticket = nextObserverTicket
+        nextObserverTicket += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    lockObservers[ticket] = (holding, waiting, continuation)
+                }
+            }
+        } onCancel: {
+            Task { await self.stopObserving(ticket) }
+        }
+    }
+
+    private func stopObserving(_ ticket: Int) {
+        lockObservers.removeValue(forKey: ticket)?.continuation.resume()
     }
 
     // MARK: - Faults

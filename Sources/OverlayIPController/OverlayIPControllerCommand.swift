@@ -28,10 +28,13 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
     @Option(help: "Reconciles running at once per controller.")
     var workers: Int = 8
 
-    @Option(help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
+    // `.unconditional`: `--qps -1` is a value, not an unknown flag.
+    @Option(
+        parsing: .unconditional,
+        help: "Client-side limit of API requests per second; 0 or negative = no limit (the default: API Priority and Fairness protects the server).")
     var qps: Double = 0
 
-    @Option(help: "Client-side API request burst when --qps is set; 0 = --qps rounded up.")
+    @Option(parsing: .unconditional, help: "Client-side API request burst when --qps is set; 0 = --qps rounded up.")
     var burst: Int = 0
 
     @Option(name: .customLong("metrics-address"), help: "host:port of /healthz, /readyz and /metrics (\":8080\" = all interfaces).")

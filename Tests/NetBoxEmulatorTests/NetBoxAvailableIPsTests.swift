@@ -283,7 +283,9 @@ struct NetBoxAvailableIPsTests {
         }
     }
 
-    @Test("one lock serialises allocations across prefixes: an allocation on another prefix waits for the one in progress")
+    @Test(
+        "one lock serialises allocations across prefixes: an allocation on another prefix waits for the one in progress",
+        .timeLimit(.minutes(1)))
     func globalAllocationLock() async throws {
         try await NetBoxFixture.with { fixture async throws in
             await fixture.emulator.pauseAllocations()

@@ -12,11 +12,7 @@ struct AdoptionAndLoadTests {
     func legacyObjectIsAdopted() async throws {
         try await OperatorHarness.with { cluster in
             let node = try await cluster.createNode("legacy-1", zone: "dal10", legacyLabels: true)
-            _ = try await cluster.client.create(
-                NodeOverlayIp(metadata: ObjectMeta(name: "legacy-1", labels: ["zone": "dal10"], finalizers: [Overlay.legacyFinalizer])))
-            _ = try await cluster.client.patchStatus(
-                NodeOverlayIp.self, name: "legacy-1",
-                patch: .merge(.object(["status": .object(["ipAddr": .string("192.168.100.77/24"), "gateway": .string("192.168.100.1")])])))
+            try await cluster.createLegacyObject("legacy-1", ipAddr: "192.168.100.77/24")
             let ipam = try await cluster.backend(try cluster.localConfiguration())
             let running = try await cluster.startOperator(ipam: ipam)
             try await cluster.waitUntil("adopted") {

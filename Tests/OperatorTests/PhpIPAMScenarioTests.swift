@@ -14,19 +14,8 @@ struct PhpIPAMScenarioTests {
     func backendDownIsReportedAndRetried() async throws {
         try await OperatorHarness.with { cluster in
             let emulator = PhpIPAMEmulator()
-            let server = try await PhpIPAMServer.start(emulator: emulator)
-            do {
-                let token = try cluster.directory.write("iksnonestatictoken000000", to: "token")
-                let configuration = try OverlayConfiguration.parse(yaml: """
-                    clusterID: test-cluster
-                    ipam:
-                      backend: phpipam
-                      phpipam:
-                        url: \(server.baseURL)
-                        appID: iksnone
-                        credentials: {tokenFile: \(token)}
-                        subnetMap: {dal10: [7]}
-                    """)
+            try await cluster.withPhpIPAM(emulator) { server in
+                let configuration = try cluster.phpIPAMConfiguration(server)
                 let ipam = try await cluster.backend(configuration)
                 await emulator.injectFaults { $0.failNextRequests = 1_000_000 }
                 let running = try await cluster.startOperator(ipam: ipam, zones: ["dal10"])
@@ -43,11 +32,7 @@ struct PhpIPAMScenarioTests {
                 let object = try await cluster.waitUntilReserved("node-a", timeout: .seconds(30))
                 #expect(object.status.ipAddr?.hasPrefix("192.168.100.") == true)
                 await running.stop()
-            } catch {
-                await server.shutdown()
-                throw error
             }
-            await server.shutdown()
         }
     }
 
@@ -55,20 +40,8 @@ struct PhpIPAMScenarioTests {
     func phpIPAMLifecycle() async throws {
         try await OperatorHarness.with { cluster in
             let emulator = PhpIPAMEmulator()
-            let server = try await PhpIPAMServer.start(emulator: emulator)
-            do {
-                // The emulator's `iksnone` app (security none, static token) works over plain HTTP.
-                let token = try cluster.directory.write("iksnonestatictoken000000", to: "token")
-                let configuration = try OverlayConfiguration.parse(yaml: """
-                    clusterID: test-cluster
-                    ipam:
-                      backend: phpipam
-                      phpipam:
-                        url: \(server.baseURL)
-                        appID: iksnone
-                        credentials: {tokenFile: \(token)}
-                        subnetMap: {dal10: [7]}
-                    """)
+            try await cluster.withPhpIPAM(emulator) { server in
+                let configuration = try cluster.phpIPAMConfiguration(server)
                 let ipam = try await cluster.backend(configuration)
                 let running = try await cluster.startOperator(ipam: ipam, zones: ["dal10"])
                 try await cluster.createNode("node-a", zone: "dal10")
@@ -93,11 +66,7 @@ struct PhpIPAMScenarioTests {
                 let row = await emulator.addresses(inSubnet: 7).first { $0.ip == aAddress.description }
                 #expect(row?.hostname == "" && row?.fields["description"]?.hasPrefix("overlay cool-down until ") == true)
                 await running.stop()
-            } catch {
-                await server.shutdown()
-                throw error
             }
-            await server.shutdown()
         }
     }
 }

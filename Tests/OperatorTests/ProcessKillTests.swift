@@ -79,4 +79,32 @@ struct ProcessKillTests {
             }
         }
     }
+
+    @Test("--qps 0 and --qps -1 mean no client-side limit: the executable reserves addresses and exits cleanly", arguments: [["--qps", "0"], ["--qps", "-1"]])
+    func nonPositiveQPSRunsUnthrottled(qps: [String]) async throws {
+        try await OperatorHarness.with { cluster in
+            let config = try cluster.directory.write("""
+                clusterID: test-cluster
+                ipam:
+                  backend: local
+                  local:
+                    database: \(cluster.directory.file("qps.db"))
+                    zones:
+                      dal10:
+                        - {subnet: 192.168.100.0/24}
+                """, to: "config.yaml")
+            let log = cluster.directory.file("qps.log")
+            let process = try await launchController(
+                ["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
+                 "--metrics-address", "127.0.0.1:0"] + qps,
+                output: log)
+            try await cluster.waitUntil("process started") {
+                (try? String(contentsOfFile: log, encoding: .utf8))?.contains("controller started") == true
+            }
+            for index in 0..<5 { try await cluster.createNode("node-\(index)", zone: "dal10") }
+            for index in 0..<5 { try await cluster.waitUntilReserved("node-\(index)") }
+            process.child.terminate(signal: SIGTERM)
+            #expect(await process.exitStatus == 0)
+        }
+    }
 }

@@ -20,21 +20,11 @@ struct TakeoverTests {
         }.compactMap { $0["note"]?.stringValue }
     }
 
-    /// A NodeOverlayIp as the original controller left it: no ownerReference, its finalizer, an address in status.
-    static func createLegacyObject(_ cluster: OperatorHarness, node: String, ipAddr: String) async throws {
-        _ = try await cluster.client.create(
-            NodeOverlayIp(metadata: ObjectMeta(name: node, labels: ["zone": "dal10"], finalizers: [Overlay.legacyFinalizer])))
-        _ = try await cluster.client.patchStatus(
-            NodeOverlayIp.self, name: node,
-            patch: .merge(.object(["status": .object(["ipAddr": .string(ipAddr), "gateway": .string("192.168.100.1")])])))
-    }
-
     @Test("phpIPAM: a row of the original (owner with newline, no hostname) and its NodeOverlayIp keep the address, Reserved=True, one row; deleting the node releases it")
     func phpIPAMLegacyRowIsAdopted() async throws {
         try await OperatorHarness.with { cluster in
             let emulator = PhpIPAMEmulator()
-            let server = try await PhpIPAMServer.start(emulator: emulator)
-            do {
+            try await cluster.withPhpIPAM(emulator) { server in
                 // The original's request: an untyped body, which phpIPAM reads with parse_str (owner keeps its newline).
                 let written = await emulator.answer(PhpIPAMRequest(
                     method: "POST", target: "/api/iksnone/addresses/", headers: [("token", "iksnonestatictoken000000")],
@@ -44,19 +34,8 @@ struct TakeoverTests {
                 #expect(legacyRow.owner == "legacy-1\n" && legacyRow.hostname == nil)
 
                 let node = try await cluster.createNode("legacy-1", zone: "dal10")
-                try await Self.createLegacyObject(cluster, node: "legacy-1", ipAddr: "192.168.100.50/24")
-                let token = try cluster.directory.write("iksnonestatictoken000000", to: "token")
-                let configuration = try OverlayConfiguration.parse(yaml: """
-                    clusterID: test-cluster
-                    ipam:
-                      backend: phpipam
-                      phpipam:
-                        url: \(server.baseURL)
-                        appID: iksnone
-                        credentials: {tokenFile: \(token)}
-                        subnetMap: {dal10: [7]}
-                    """)
-                let ipam = try await cluster.backend(configuration)
+                try await cluster.createLegacyObject("legacy-1", ipAddr: "192.168.100.50/24")
+                let ipam = try await cluster.backend(try cluster.phpIPAMConfiguration(server))
                 let running = try await cluster.startOperator(ipam: ipam, zones: ["dal10"])
                 try await cluster.waitUntil("adopted") {
                     let object = try await cluster.address("legacy-1")
@@ -84,20 +63,14 @@ struct TakeoverTests {
                 #expect(released.fields["description"]?.hasPrefix("overlay cool-down until ") == true)
                 #expect(try await ipam.allocations().isEmpty)
                 await running.stop()
-            } catch {
-                await server.shutdown()
-                throw error
             }
-            await server.shutdown()
         }
     }
 
     @Test("the original ConfigMap with two zones on one phpIPAM subnet id runs: nodes of both zones get addresses from that subnet")
     func originalConfigMapWithSharedSubnet() async throws {
         try await OperatorHarness.with { cluster in
-            let emulator = PhpIPAMEmulator()
-            let server = try await PhpIPAMServer.start(emulator: emulator)
-            do {
+            try await cluster.withPhpIPAM(PhpIPAMEmulator()) { server in
                 let configuration = try OverlayConfiguration.parse(yaml: """
                     phpIPAM:
                       url: \(server.baseURL)
@@ -125,11 +98,7 @@ struct TakeoverTests {
                 #expect(addresses.count == 4)
                 #expect(try await ipam.usage().map(\.zone) == ["dal10,dal12"])
                 await running.stop()
-            } catch {
-                await server.shutdown()
-                throw error
             }
-            await server.shutdown()
         }
     }
 

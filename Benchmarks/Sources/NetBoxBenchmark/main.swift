@@ -19,8 +19,11 @@ let nodes = CommandLine.arguments.dropFirst().compactMap { argument -> Int? in
     argument.hasPrefix("nodes=") ? Int(argument.dropFirst(6)) : nil
 }.first ?? 1000
 let zone = "bench"
-var logger = Logger(label: "netbox-benchmark")
-logger.logLevel = .critical
+let logger: Logger = {
+    var logger = Logger(label: "netbox-benchmark")
+    logger.logLevel = .critical
+    return logger
+}()
 
 struct BenchmarkError: Error, CustomStringConvertible {
     let description: String

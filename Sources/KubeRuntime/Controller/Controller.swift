@@ -150,11 +150,6 @@ public struct Controller<Object: KubernetesObject>: Service {
         return copy
     }
 
-    /// Schedules a reconcile of `key` after `delay` (e.g. from an index that knows what a change touched).
-    public func schedule(_ key: ObjectKey, after delay: Duration = .zero) {
-        queue.schedule(key, after: delay)
-    }
-
     /// Also calls `handler` after every failed reconcile, e.g. to publish a Warning event or set a status
     /// condition (controller-runtime surfaces terminal errors this way). `error is TerminalError` tells
     /// whether the key will be retried. The handler runs before the retry is scheduled; keep it short.

@@ -1,7 +1,6 @@
 // An IPAM backend wrapper that counts calls per operation (benchmarks and tests read the counts).
 import IPAddressing
 import IPAMCore
-import IPAddressing
 import Synchronization
 
 /// Forwards to a backend and counts each call by operation (`reserve`, `reclaim`, `release`,

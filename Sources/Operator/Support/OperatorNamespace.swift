@@ -1,4 +1,5 @@
 // Which namespace holds the leader Lease and the Events: the flag, else the pod's own namespace.
+import FoundationExtras
 
 /// Chooses the namespace of the leader Lease and of Events about cluster-scoped objects.
 ///
@@ -16,8 +17,8 @@ public enum OperatorNamespace {
     ///   - leaderElection: Whether `--leader-elect` is on.
     /// - Throws: ``OperatorNamespaceError`` out of a cluster with leader election and no `--namespace`.
     public static func resolve(flag: String?, podNamespace: String?, leaderElection: Bool) throws(OperatorNamespaceError) -> String {
-        if let flag = flag?.trimmedNamespace, !flag.isEmpty { return flag }
-        if let pod = podNamespace?.trimmedNamespace, !pod.isEmpty { return pod }
+        if let flag = flag?.trimmingWhitespaceAndNewlines(), !flag.isEmpty { return flag }
+        if let pod = podNamespace?.trimmingWhitespaceAndNewlines(), !pod.isEmpty { return pod }
         guard !leaderElection else { throw OperatorNamespaceError() }
         return eventsOnlyDefault
     }
@@ -31,14 +32,5 @@ public struct OperatorNamespaceError: Error, Sendable, Equatable, CustomStringCo
     public var description: String {
         "--namespace is required out of a cluster with leader election on: pass the namespace the deployed operator elects in "
             + "(e.g. --namespace overlay-system) so both compete for one Lease, or --leader-elect false for a lone test run"
-    }
-}
-
-extension String {
-    fileprivate var trimmedNamespace: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
     }
 }

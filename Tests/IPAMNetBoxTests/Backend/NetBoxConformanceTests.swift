@@ -1,4 +1,4 @@
-// Runs the shared IPAM conformance suite against the NetBox backend talking to the emulator over HTTP.
+// Runs the shared IPAM conformance suite (with its cool-down cases) against the NetBox backend over HTTP.
 import IPAMConformance
 import IPAMCore
 import IPAMNetBox
@@ -7,25 +7,13 @@ import Testing
 
 @Suite("NetBox backend: IPAM conformance")
 struct NetBoxConformanceTests {
-    @Test("conformance", arguments: IPAMConformanceSuite.cases)
-    func conformance(_ check: ConformanceCase) async throws {
-        try await NetBoxTestServer.with { server in
-            // Released addresses are deleted at once here: the suite expects a released address to serve the
-            // next owner; the cool-down has its own tests.
-            let configuration = server.configuration(releaseCooldown: .zero)
+    @Test("conformance", arguments: IPAMConformanceSuite.cases + IPAMConformanceSuite.cooldownCases, NetBoxVersion.allCases)
+    func conformance(_ check: ConformanceCase, version: NetBoxVersion) async throws {
+        try await NetBoxTestServer.with(seed: NetBoxTestSeed.seed(version: version)) { server in
+            let configuration = server.configuration(releaseCooldown: .seconds(300))
+            let cooldown = IPAMConformanceSuite.Cooldown(duration: .seconds(300)) { server.clock.advance(by: $0) }
             // Every backend the suite opens (including "reopened" ones) is a new client of the same server.
-            let suite = IPAMConformanceSuite(fixture: .standard) { fixture in
-                try server.backend(configuration, clusterID: fixture.clusterID)
-            }
-            try await suite.run(check)
-        }
-    }
-
-    @Test("conformance on NetBox 4.4", arguments: IPAMConformanceSuite.cases)
-    func conformance44(_ check: ConformanceCase) async throws {
-        try await NetBoxTestServer.with(seed: NetBoxTestSeed.seed(version: .v4_4)) { server in
-            let configuration = server.configuration(releaseCooldown: .zero)
-            let suite = IPAMConformanceSuite(fixture: .standard) { fixture in
+            let suite = IPAMConformanceSuite(fixture: .standard, cooldown: cooldown) { fixture in
                 try server.backend(configuration, clusterID: fixture.clusterID)
             }
             try await suite.run(check)
