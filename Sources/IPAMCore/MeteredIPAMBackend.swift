@@ -58,6 +58,14 @@ public struct MeteredIPAMBackend: IPAMBackend {
         return subnets
     }
 
+    public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
+        try await measured("adopt") { try await backend.adoptLegacyAllocation(owner, address: address) }
+    }
+
+    public func legacyAllocations() async throws -> [LegacyAllocation] {
+        try await measured("legacy_allocations") { try await backend.legacyAllocations() }
+    }
+
     private func measured<T>(_ operation: String, _ call: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now
         let outcome: String

@@ -21,6 +21,9 @@ private struct ScriptedBackend: IPAMBackend {
     func usage() async throws -> [SubnetUsage] {
         [SubnetUsage(zone: "dal10", subnet: subnet, gateway: gateway, assignable: 250, used: 40, coolingDown: 3)]
     }
+    func legacyAllocations() async throws -> [LegacyAllocation] {
+        throw IPAMError.rejected("legacy records asked")
+    }
 }
 
 @Suite("Metered IPAM backend")
@@ -35,11 +38,14 @@ struct MeteredIPAMBackendTests {
         await #expect(throws: IPAMError.self) { try await backend.reserve(owner, zone: "dal10") }
         try await backend.release(owner)
         _ = try await backend.usage()
+        // Every requirement is forwarded, the ones with default implementations included.
+        await #expect(throws: IPAMError.rejected("legacy records asked")) { try await backend.legacyAllocations() }
 
         let text = registry.emitToString()
         #expect(text.contains(#"overlay_ipam_requests_total{backend="scripted",operation="reserve",outcome="unavailable"} 1"#), "\(text)")
         #expect(text.contains(#"overlay_ipam_requests_total{backend="scripted",operation="release",outcome="success"} 1"#))
         #expect(text.contains(#"overlay_ipam_request_duration_seconds_count{backend="scripted",operation="reserve"} 1"#))
+        #expect(text.contains(#"overlay_ipam_requests_total{backend="scripted",operation="legacy_allocations",outcome="rejected"} 1"#))
         let subnet = #"backend="scripted",zone="dal10",subnet="192.168.100.0/24""#
         #expect(text.contains("overlay_ipam_addresses{\(subnet),state=\"allocated\"} 40"))
         #expect(text.contains("overlay_ipam_addresses{\(subnet),state=\"free\"} 207"))
