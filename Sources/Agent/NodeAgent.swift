@@ -30,6 +30,8 @@ public final class NodeAgent: Service, Sendable {
     private let metrics: AgentMetrics
     /// Set when a kernel change made by someone else asks for a pass; the next pass clears it.
     private let driftReported = Atomic<Bool>(false)
+    /// The problems the last pass logged, so an unchanged set is not logged again.
+    private let reportedProblems = Mutex<[String]>([])
     private let onReconcile: @Sendable (ReconcileOutcome) -> Void
     private let overlays = Store<NodeOverlayIp>()
     private let nodes = Store<Node>()
@@ -253,11 +255,28 @@ public final class NodeAgent: Service, Sendable {
         }
         metrics.recordPass(
             writes: writes, duration: started.duration(to: .now), failed: !problems.isEmpty, repairedDrift: followsDrift && writes > 0)
-        if writes > 0 || !problems.isEmpty {
-            logger.info("reconciled", metadata: ["writes": "\(writes)", "problems": "\(problems)"])
+        // A persistent problem (a route that keeps failing) is logged when it appears and when it clears,
+        // not on every retry; the metrics count the failed passes.
+        let previous = reportedProblems.withLock { reported in
+            defer { reported = problems }
+            return reported
+        }
+        if problems != previous {
+            if problems.isEmpty {
+                logger.info("problems cleared", metadata: ["writes": "\(writes)", "previously": "\(previous)"])
+            } else {
+                logger.warning("reconciled with problems; retrying", metadata: ["writes": "\(writes)", "problems": "\(problems)"])
+            }
+        } else if writes > 0 {
+            logger.info("reconciled", metadata: ["writes": "\(writes)"])
         }
         let outcome = ReconcileOutcome(writes: writes, report: report, patchedStatus: patched, problems: problems)
         onReconcile(outcome)
         return outcome
     }
+}
+
+extension NodeAgent: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "node agent of \(configuration.nodeName)" }
 }

@@ -123,3 +123,8 @@ private final class OpsHandler: ChannelInboundHandler, Sendable {
         }
     }
 }
+
+extension OpsServer: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "ops server on port \(port)" }
+}

@@ -138,7 +138,7 @@ struct MetricsScrapeTests {
             #expect(agentScrape.value("overlay_agent_drift_repairs_total") != nil)
             #expect((agentScrape.value("overlay_agent_reconcile_duration_seconds_count") ?? 0) >= 1)
             #expect(agentScrape.value("overlay_agent_routes", #"state="Failed""#) == 0)
-            #expect((agentScrape.value("rest_client_requests_total", #"verb="watch""#, #"resource="staticroutes""#) ?? 0) >= 1)
+            #expect((agentScrape.value("rest_client_requests_total", #"verb="list""#, #"resource="staticroutes""#) ?? 0) >= 1)
         }
     }
 }

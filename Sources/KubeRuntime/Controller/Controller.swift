@@ -269,3 +269,8 @@ private final class FailureCounts: Sendable {
         counts.withLock { $0.removeValue(forKey: key) }
     }
 }
+
+extension Controller: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "controller \(metrics.controller)" }
+}

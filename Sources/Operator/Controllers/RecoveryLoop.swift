@@ -138,3 +138,8 @@ public final class RecoveryLoop: Service, Sendable {
         return report
     }
 }
+
+extension RecoveryLoop: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "recovery loop" }
+}

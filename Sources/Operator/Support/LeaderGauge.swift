@@ -23,3 +23,8 @@ struct LeaderGauge: Service {
         gauge.record(0)
     }
 }
+
+extension LeaderGauge: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    var description: String { "leader gauge" }
+}
