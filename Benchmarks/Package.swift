@@ -38,7 +38,7 @@ let package = Package(
         ], extra: [log, subprocess]),
         benchmark("NetBoxBenchmark", uses: [
             "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
-        ], extra: [log]),
+        ], extra: [log, subprocess]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, subprocess, system]),
     ]
 )

@@ -21,6 +21,7 @@ import Operator
 import OpsServer
 import OverlayAPI
 import PhpIPAMEmulator
+import Subprocess
 import Synchronization
 
 /// Command-line settings (`key=value` arguments).
@@ -120,7 +121,7 @@ final class Cluster: Sendable {
         let emulator = try await KubeEmulator.start(.init(logger: logger))
         let kubeconfig = directory + "/kubeconfig"
         try emulator.writeKubeconfig(to: kubeconfig, token: nil)
-        try applyCRDs(kubeconfig: kubeconfig)
+        try await applyCRDs(kubeconfig: kubeconfig)
         // The benchmark's own client (simulated kubelets and agents) has no client-side limit either.
         let client = KubeClient(
             configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(), logger: logger)
@@ -133,17 +134,16 @@ final class Cluster: Sendable {
     }
 
     /// Loads the project's CRDs into the emulator with kubectl.
-    private static func applyCRDs(kubeconfig: String) throws {
+    private static func applyCRDs(kubeconfig: String) async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-            process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
+            let status = try await Subprocess.run(
+                .path("/usr/bin/kubectl"),
+                arguments: ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path],
+                output: .discarded
+            ).terminationStatus
+            guard status.isSuccess else { throw BenchmarkError(description: "kubectl apply \(crd) failed: \(status)") }
         }
     }
 
