@@ -49,16 +49,7 @@ struct MetricsScrapeTests {
     @Test("the operator and an agent export every documented metric; queue depth returns to 0 and API counts grow with nodes")
     func everyDocumentedMetric() async throws {
         try await OperatorHarness.with { cluster in
-            let config = try cluster.directory.write("""
-                clusterID: test-cluster
-                ipam:
-                  backend: local
-                  local:
-                    database: \(cluster.directory.file("scrape.db"))
-                    zones:
-                      dal10:
-                        - {subnet: 192.168.100.0/24}
-                """, to: "config.yaml")
+            let config = try writeLocalConfiguration(in: cluster, database: "scrape.db")
             let kubeconfig = cluster.directory.file("kubeconfig")
             let operatorLog = cluster.directory.file("operator.log")
             let controller = try await launchController(
@@ -124,8 +115,10 @@ struct MetricsScrapeTests {
             defer { agent.terminate(signal: SIGKILL) }
             let agentPort = try await loggedPort(in: agentLog, cluster: cluster)
             do {
-                try await cluster.waitUntil("the agent applied the route") {
-                    try await Scrape.of(port: agentPort).value("overlay_agent_routes", #"state="Applied""#) == 1
+                try await cluster.waitUntil("the agent applied the route and counted its pass") {
+                    let scrape = try await Scrape.of(port: agentPort)
+                    return scrape.value("overlay_agent_routes", #"state="Applied""#) == 1
+                        && (scrape.value("overlay_agent_netlink_writes_total") ?? 0) >= 3
                 }
             } catch {
                 Issue.record("the agent's log: \((try? String(contentsOfFile: agentLog, encoding: .utf8)) ?? "none")")

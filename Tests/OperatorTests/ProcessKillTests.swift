@@ -33,16 +33,7 @@ struct ProcessKillTests {
     @Test("SIGKILL during a burst of reservations, then a restart: every node keeps one IP, none leaks")
     func killedProcessRestarts() async throws {
         try await OperatorHarness.with { cluster in
-            let config = try cluster.directory.write("""
-                clusterID: test-cluster
-                ipam:
-                  backend: local
-                  local:
-                    database: \(cluster.directory.file("kill.db"))
-                    zones:
-                      dal10:
-                        - {subnet: 192.168.100.0/24}
-                """, to: "config.yaml")
+            let config = try writeLocalConfiguration(in: cluster, database: "kill.db")
             let arguments = [
                 "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                 "--metrics-address", "127.0.0.1:0", "--log-level", "info",

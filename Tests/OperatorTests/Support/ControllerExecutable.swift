@@ -18,6 +18,21 @@ struct LaunchedController {
     }
 }
 
+/// Writes `config.yaml`: cluster `test-cluster` on the local backend (database `database` in the cluster's
+/// directory) with one /24 in zone `dal10`; returns its path.
+func writeLocalConfiguration(in cluster: OperatorHarness, database: String) throws -> String {
+    try cluster.directory.write("""
+        clusterID: test-cluster
+        ipam:
+          backend: local
+          local:
+            database: \(cluster.directory.file(database))
+            zones:
+              dal10:
+                - {subnet: 192.168.100.0/24}
+        """, to: "config.yaml")
+}
+
 func launchController(_ arguments: [String], output: String) async throws -> LaunchedController {
     var environment = ProcessInfo.processInfo.environment
     environment["KUBECONFIG"] = nil
