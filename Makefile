@@ -13,7 +13,7 @@ RELEASE_DIR ?= .build/static
 # from executables; nothing loads symbols from ours): 1.6 MB less per binary, measured on the agent.
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xlinker --no-export-dynamic
 
-.PHONY: deps build-deps build test lab release runtime-packages benchmarks clean docs
+.PHONY: deps build-deps build test lab release runtime-packages benchmarks micro-benchmarks micro-benchmark-thresholds clean docs
 
 # Installs the packages in $(1) (as root, through apt) when any is missing.
 define install-missing
@@ -74,6 +74,24 @@ benchmarks: deps
 	  for b in $${BENCHMARKS:-$$(grep -o 'benchmark("[A-Za-z]*Benchmark"' Package.swift | cut -d'"' -f2)}; do \
 	    echo "== $$b"; "$$bin/$$b" || exit 1; \
 	  done
+	$(MAKE) micro-benchmarks
+
+## micro-benchmarks: package-benchmark tables (wall time, allocations, percentiles); fails on a regression past
+## the p90s checked in under Benchmarks/Thresholds (tolerances in Benchmarks/Benchmarks/MicroBenchmarks).
+MICRO = cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+micro-benchmarks: deps
+	$(MICRO) baseline update current --target MicroBenchmarks --no-progress --quiet
+	$(MICRO) baseline read current --target MicroBenchmarks --no-progress
+	@out="$$($(MICRO) thresholds check current --target MicroBenchmarks --no-progress 2>&1)"; rc=$$?; \
+	  echo "$$out" | grep -v '^\['; \
+	  if [ $$rc -ne 0 ] && ! echo "$$out" | grep -q benchmarkThresholdImprovement; then \
+	    echo "micro-benchmarks: regression past Benchmarks/Thresholds (after an intended change: make micro-benchmark-thresholds)" >&2; \
+	    exit 1; \
+	  fi
+
+## micro-benchmark-thresholds: re-measure and rewrite Benchmarks/Thresholds (commit them with the change that moved them).
+micro-benchmark-thresholds: deps
+	$(MICRO) thresholds update --target MicroBenchmarks --no-progress
 
 clean:
 	rm -rf .build

@@ -104,9 +104,9 @@ public struct IPAMConfiguration: Hashable, Sendable {
     /// A short description of the backend's settings, e.g. `phpipam backend`.
     public var summary: String { settings.summary }
 
-    /// Opens the backend for the cluster `clusterID`.
+    /// Opens the backend for the cluster `clusterID`, metered (``MeteredIPAMBackend``) under its `ipam.backend` name.
     public func makeBackend(clusterID: String, logger: Logger) async throws -> any IPAMBackend {
-        try await settings.makeBackend(clusterID: clusterID, logger: logger)
+        MeteredIPAMBackend(try await settings.makeBackend(clusterID: clusterID, logger: logger), name: backendName)
     }
 
     public static func == (lhs: IPAMConfiguration, rhs: IPAMConfiguration) -> Bool {

@@ -1,4 +1,4 @@
-// IPv4 parsing and subnet arithmetic for the emulator (kept independent of IPAMCore on purpose).
+// IPv4 parsing and subnet arithmetic for the emulator, independent of IPAddressing: an oracle shares no code with what it checks.
 
 /// An IPv4 address as phpIPAM stores it: a 32-bit number.
 struct EmulatorIPv4: Hashable, Comparable, Sendable, CustomStringConvertible {

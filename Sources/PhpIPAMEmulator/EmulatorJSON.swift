@@ -1,6 +1,10 @@
 // An ordered JSON value the emulator answers with, serialised the way PHP's json_encode does.
 
 /// A JSON value whose object keys keep their insertion order, as phpIPAM's answers do.
+///
+/// Deliberately not the phpIPAM backend's record types: the emulator is the independent oracle the backend
+/// is tested against and answers as `phpipam-api.md` records the real server, so it shares no
+/// decoding or encoding code with the client whose mistakes it must catch.
 public enum EmulatorJSON: Sendable, Equatable {
     case null
     case bool(Bool)

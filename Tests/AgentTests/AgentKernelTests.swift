@@ -7,7 +7,7 @@ import OverlayAPI
 import Testing
 import TestSupport
 
-@Suite("Agent on the real kernel", .enabled(if: TestNetworkNamespace.isAvailable, "needs root to create network namespaces"))
+@Suite("Agent on the real kernel", .enabled("needs root to create network namespaces") { await TestNetworkNamespace.isAvailable })
 struct AgentKernelTests {
     @Test("ipAddr in status → macvlan up with the address and status reported; NodeOverlayIp deleted → device gone, configuredAddress cleared")
     func addressLifecycle() async throws {
@@ -54,7 +54,7 @@ struct AgentKernelTests {
             }
 
             let deletedAt = ContinuousClock.now
-            try harness.namespace.ip("route", "del", "10.42.0.0/16", "proto", "197")
+            try await harness.namespace.ip("route", "del", "10.42.0.0/16", "proto", "197")
             try await harness.waitUntil("the deleted route to come back", within: .seconds(5)) {
                 try await harness.ourRoutes().contains { $0.destination == IPPrefix("10.42.0.0/16") }
             }
@@ -154,7 +154,7 @@ struct AgentKernelTests {
             }
             harness.emulator.failNextRequests(1_000_000, status: 503)
             harness.emulator.closeAllWatches()
-            try harness.namespace.ip("route", "del", "10.2.0.0/16", "proto", "197")
+            try await harness.namespace.ip("route", "del", "10.2.0.0/16", "proto", "197")
             try await harness.waitUntil("the route to come back during the outage", within: .seconds(5)) {
                 try await harness.ourRoutes().count == 5
             }

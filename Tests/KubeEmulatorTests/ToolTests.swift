@@ -25,10 +25,10 @@ struct ToolTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let kubeconfig = directory.appendingPathComponent("kubeconfig").path
 
-        let process = try ChildProcess.launch(
+        let process = try await ChildProcess.launch(
             binary, arguments: ["--write-kubeconfig", kubeconfig, "--token", "tool-token"], standardError: .pipe)
         let errors = try #require(process.standardError)
-        defer { process.terminate(signal: SIGKILL); _ = process.waitUntilExit() }
+        defer { process.terminate(signal: SIGKILL) }  // releasing the handle reaps it
 
         // The log line "kubeconfig written" is the event that says the file is complete.
         var logged = ""

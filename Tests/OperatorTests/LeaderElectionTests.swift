@@ -26,8 +26,8 @@ struct LeaderElectionTests {
             try await cluster.waitUntilReserved("node-2")
             #expect(electorA.isLeader)
             #expect(!electorB.isLeader)
-            #expect(b.process.metrics.registry.exposition().contains("overlay_leader 0"))
-            #expect(!b.process.metrics.registry.exposition().contains("overlay_reconciles_total"))
+            #expect(b.process.metricsRegistry.emitToString().contains(#"leader_election_master_status{name="overlay-ip-controller"} 0"#))
+            #expect(!b.process.metricsRegistry.emitToString().contains("controller_runtime_reconcile_total"))
 
             await a.stop()
             await electorB.waitUntilLeader()
@@ -37,7 +37,7 @@ struct LeaderElectionTests {
             #expect(allocations.count == 3)
             #expect(Set(allocations.map(\.address)).count == 3)
             #expect(allocations.first { $0.owner.nodeName == "node-3" }?.cidr == third.status.ipAddr)
-            #expect(b.process.metrics.registry.exposition().contains("overlay_leader 1"))
+            #expect(b.process.metricsRegistry.emitToString().contains(#"leader_election_master_status{name="overlay-ip-controller"} 1"#))
             await b.stop()
         }
     }

@@ -23,7 +23,7 @@ struct ProcessKillTests {
                         - {subnet: 192.168.100.0/24, gateway: 10.0.0.1}
                 """, to: "bad.yaml")
             let output = cluster.directory.file("bad.log")
-            let process = try launchController(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
+            let process = try await launchController(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
             #expect(await process.exitStatus != 0)
             let text = try String(contentsOfFile: output, encoding: .utf8)
             #expect(text.contains("ipam.local.zones.dal10[0].gateway: 10.0.0.1 is outside 192.168.100.0/24"))
@@ -33,21 +33,12 @@ struct ProcessKillTests {
     @Test("SIGKILL during a burst of reservations, then a restart: every node keeps one IP, none leaks")
     func killedProcessRestarts() async throws {
         try await OperatorHarness.with { cluster in
-            let config = try cluster.directory.write("""
-                clusterID: test-cluster
-                ipam:
-                  backend: local
-                  local:
-                    database: \(cluster.directory.file("kill.db"))
-                    zones:
-                      dal10:
-                        - {subnet: 192.168.100.0/24}
-                """, to: "config.yaml")
+            let config = try writeLocalConfiguration(in: cluster, database: "kill.db")
             let arguments = [
                 "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                 "--metrics-address", "127.0.0.1:0", "--log-level", "info",
             ]
-            let first = try launchController(arguments, output: cluster.directory.file("first.log"))
+            let first = try await launchController(arguments, output: cluster.directory.file("first.log"))
             let names = (0..<30).map { "node-\($0)" }
             for name in names { try await cluster.createNode(name, zone: "dal10") }
             try await cluster.waitUntil("some nodes reserved") {
@@ -57,7 +48,7 @@ struct ProcessKillTests {
             #expect(await first.exitStatus != 0)
 
             let secondLog = cluster.directory.file("second.log")
-            let second = try launchController(arguments, output: secondLog)
+            let second = try await launchController(arguments, output: secondLog)
             // SIGTERM is handled once the services run (before that the default action would kill it).
             try await cluster.waitUntil("second process started") {
                 (try? String(contentsOfFile: secondLog, encoding: .utf8))?.contains("controller started") == true
@@ -94,7 +85,7 @@ struct ProcessKillTests {
                         - {subnet: 192.168.100.0/24}
                 """, to: "config.yaml")
             let log = cluster.directory.file("qps.log")
-            let process = try launchController(
+            let process = try await launchController(
                 ["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                  "--metrics-address", "127.0.0.1:0"] + qps,
                 output: log)

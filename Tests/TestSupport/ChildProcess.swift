@@ -1,23 +1,22 @@
-// Starts child processes for tests with posix_spawn, avoiding Foundation.Process's crash on Linux.
+// A handle on a child process started with swift-subprocess, for tests that signal, feed or read a running child.
 import Foundation
-import Synchronization
+import Subprocess
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// A child process started with `posix_spawn`, for tests that run `ip`, `openssl`, `kubectl` or our own tools.
+/// A child process for tests that run `ip`, `openssl`, `kubectl` or our own tools, started by swift-subprocess.
 ///
-/// - Important: Use this instead of `Foundation.Process`. On Linux (Swift 6.3.1) `Process.run()` copies the
-///   whole 256-byte `d_name` of every `/proc/self/fd` entry and crashes the test process with SIGSEGV when an
-///   entry sits at the end of glibc's buffer before an unmapped page (swift-corelibs-foundation PR #5472);
-///   with hundreds of sockets open by parallel tests this happened about one full run in six.
-///
-/// Every descriptor other than the child's stdin, stdout and stderr is closed in the child
-/// (`posix_spawn_file_actions_addclosefrom_np`), so a long-running child never holds a test's sockets or
-/// another test's pipes open.
-public struct ChildProcess: Sendable {
+/// swift-subprocess closes every descriptor above stderr in the child and resets its signal mask and
+/// dispositions (`ChildProcessTests` checks both), so a long-running child never holds a test's sockets and
+/// always obeys ``terminate(signal:)``. What it lacks for tests is a handle that outlives one call: its
+/// `Execution` is valid only inside the `run` closure. This type keeps that closure running until
+/// ``exitStatus()`` is awaited or the handle is released, and forwards ``terminate(signal:)`` to it, so a
+/// signal always reaches our child (through its pidfd) and never a reused pid.
+public final class ChildProcess: Sendable {
     /// Where the child's stdout or stderr goes.
     public enum Output: Sendable {
         /// `/dev/null`.
@@ -38,7 +37,27 @@ public struct ChildProcess: Sendable {
     public let standardError: FileHandle?
     /// The write end of the stdin pipe when started with `standardInput: true` (else stdin is `/dev/null`).
     public let standardInput: FileHandle?
-    private let state: ExitState
+    /// Signals for the `run` closure, which holds the only valid `Execution`; finishing it ends the closure.
+    private let signals: AsyncStream<Int32>.Continuation
+    /// The `run` call: returns the exit status once the closure has ended and the child has exited.
+    private let completion: Task<Int32, any Error>
+
+    fileprivate init(
+        processIdentifier: pid_t, standardOutput: FileHandle?, standardError: FileHandle?, standardInput: FileHandle?,
+        signals: AsyncStream<Int32>.Continuation, completion: Task<Int32, any Error>
+    ) {
+        self.processIdentifier = processIdentifier
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.standardInput = standardInput
+        self.signals = signals
+        self.completion = completion
+    }
+
+    deinit {
+        // Without a handle nobody can signal the child any more: let `run` wait for it and reap it.
+        signals.finish()
+    }
 
     /// Starts `executable` (an absolute path) with `arguments`.
     /// - Parameters:
@@ -48,168 +67,146 @@ public struct ChildProcess: Sendable {
     public static func launch(
         _ executable: String, arguments: [String], environment: [String: String]? = nil,
         standardInput: Bool = false, standardOutput: Output = .discard, standardError: Output = .discard
-    ) throws(ChildProcessError) -> ChildProcess {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // Descriptors the parent closes after the spawn (the child's ends of the pipes).
-        var childEnds: [Int32] = []
-        defer { for descriptor in childEnds { close(descriptor) } }
-
-        var inputWriter: FileHandle?
-        if standardInput {
-            let (read, write) = try makePipe()
-            childEnds.append(read)
-            inputWriter = FileHandle(fileDescriptor: write, closeOnDealloc: true)
-            posix_spawn_file_actions_adddup2(&actions, read, STDIN_FILENO)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+    ) async throws(ChildProcessError) -> ChildProcess {
+        var streams = Streams()
+        do {
+            let input: FileDescriptor
+            if standardInput {
+                let pipe = try FileDescriptor.pipe()
+                input = pipe.readEnd
+                streams.input = FileHandle(fileDescriptor: pipe.writeEnd.rawValue, closeOnDealloc: true)
+            } else {
+                input = try FileDescriptor.open("/dev/null", .readOnly)
+            }
+            let output = try streams.descriptor(for: standardOutput, reader: \.output)
+            let start = Start(
+                executable: executable, arguments: arguments, environment: Self.environment(environment),
+                input: input, output: output)
+            if case .standardOutput = standardError {
+                return try await start.launch(error: .combinedWithOutput, streams: streams)
+            }
+            let error = try streams.descriptor(for: standardError, reader: \.error)
+            return try await start.launch(error: .fileDescriptor(error, closeAfterSpawningProcess: true), streams: streams)
+        } catch let error as ChildProcessError {
+            throw error
+        } catch {
+            throw ChildProcessError(step: "start \(executable)", reason: "\(error)")
         }
-        let outputReader = try redirect(standardOutput, to: STDOUT_FILENO, actions: &actions, childEnds: &childEnds)
-        let errorReader = try redirect(standardError, to: STDERR_FILENO, actions: &actions, childEnds: &childEnds)
-        if let closeFrom = closeFromFunction {
-            _ = closeFrom(&actions, 3)
-        }
-
-        // The spawning thread (a dispatch worker) blocks signals; without resetting the mask and the
-        // dispositions the child would inherit them and ignore `terminate()`'s SIGTERM.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid = pid_t()
-        let status: Int32
-        if let environment {
-            let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { for entry in envp { free(entry) } }
-            status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        } else {
-            status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        }
-        guard status == 0 else {
-            throw ChildProcessError(step: "posix_spawn \(executable)", code: status)
-        }
-        return ChildProcess(
-            processIdentifier: pid, standardOutput: outputReader, standardError: errorReader,
-            standardInput: inputWriter, state: ExitState())
     }
 
-    /// Runs `executable` to completion, blocking this thread, and returns its status and stdout+stderr.
+    /// Runs `executable` to completion and returns its exit status and stdout+stderr (at most 4 MiB).
     public static func run(
         _ executable: String, arguments: [String], environment: [String: String]? = nil
-    ) throws(ChildProcessError) -> (status: Int32, output: String) {
-        let child = try launch(
-            executable, arguments: arguments, environment: environment,
-            standardOutput: .pipe, standardError: .standardOutput)
-        let output = child.standardOutput?.readDataToEndOfFile() ?? Data()
-        return (child.waitUntilExit(), String(decoding: output, as: UTF8.self))
+    ) async throws(ChildProcessError) -> (status: Int32, output: String) {
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(executable)), arguments: Arguments(arguments), environment: Self.environment(environment),
+                output: .string(limit: 4 << 20), error: .combinedWithOutput)
+            return (code(of: result.terminationStatus), result.standardOutput)
+        } catch {
+            throw ChildProcessError(step: "run \(executable)", reason: "\(error)")
+        }
     }
 
-    /// Blocks until the child exits and returns its exit status (128 + N when killed by signal N).
-    public func waitUntilExit() -> Int32 {
-        state.wait(for: processIdentifier)
-    }
-
-    /// Waits for the child to exit without blocking the cooperative pool (a dedicated thread waits).
+    /// Waits for the child to exit and returns its exit status (128 + N when killed by signal N).
+    ///
+    /// From here on ``terminate(signal:)`` does nothing: the child is about to be reaped.
     public func exitStatus() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let waiter = Thread { continuation.resume(returning: waitUntilExit()) }
-            waiter.start()
-        }
+        signals.finish()
+        return (try? await completion.value) ?? -1
     }
 
-    /// Sends `signal` (default SIGTERM) unless the child has already been reaped.
+    /// Sends `signal` (default SIGTERM) unless ``exitStatus()`` has been awaited already.
     public func terminate(signal: Int32 = SIGTERM) {
-        state.signalIfRunning(processIdentifier, signal)
+        signals.yield(signal)
     }
 
-    // MARK: - Spawning helpers
-
-    private static func makePipe() throws(ChildProcessError) -> (read: Int32, write: Int32) {
-        var descriptors: [Int32] = [0, 0]
-        // `pipe2` is not imported (no _GNU_SOURCE); the moment before FD_CLOEXEC is set does not matter
-        // because every child closes all descriptors above stderr anyway.
-        guard pipe(&descriptors) == 0 else { throw ChildProcessError(step: "pipe", code: errno) }
-        for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-        return (descriptors[0], descriptors[1])
+    /// `variables` as the child's whole environment, or this process's environment when `nil`.
+    private static func environment(_ variables: [String: String]?) -> Environment {
+        guard let variables else { return .inherit }
+        return .custom(variables.map { Array("\($0.key)=\($0.value)".utf8) })
     }
 
-    private static func redirect(
-        _ output: Output, to target: Int32, actions: inout posix_spawn_file_actions_t, childEnds: inout [Int32]
-    ) throws(ChildProcessError) -> FileHandle? {
-        switch output {
-        case .discard:
-            posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
-        case .pipe:
-            let (read, write) = try makePipe()
-            childEnds.append(write)
-            posix_spawn_file_actions_adddup2(&actions, write, target)
-            return FileHandle(fileDescriptor: read, closeOnDealloc: true)
-        case .file(let path):
-            posix_spawn_file_actions_addopen(&actions, target, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        case .standardOutput:
-            posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, target)
+    /// The exit status of a terminated child: its code, or 128 + N when killed by signal N.
+    static func code(of status: TerminationStatus) -> Int32 {
+        switch status {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
         }
-        return nil
     }
-
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, looked up at run time because Swift's
-    /// Glibc module imports `spawn.h` without `_GNU_SOURCE`.
-    private static let closeFromFunction: CloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-        else { return nil }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-    }()
 }
 
-/// Reaps the child exactly once and remembers its status, so `terminate()` never signals a reused pid.
-private final class ExitState: Sendable {
-    private let status = Mutex<Int32?>(nil)
+/// The parent's ends of the child's pipes while they are being made.
+private struct Streams {
+    var input: FileHandle?
+    var output: FileHandle?
+    var error: FileHandle?
 
-    func wait(for pid: pid_t) -> Int32 {
-        // Block until the child has exited without reaping it (WNOWAIT), then reap it under the lock: while
-        // the status is unknown the pid still belongs to our child (at worst a zombie), so `kill` is safe.
-        var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
-        return status.withLock { known in
-            if let known { return known }
-            var raw: Int32 = 0
-            let decoded: Int32 = waitpid(pid, &raw, WNOHANG) == pid ? Self.decode(raw) : -1
-            known = decoded
-            return decoded
+    /// The descriptor the child writes `output` to; for a pipe, keeps the read end in `reader`.
+    mutating func descriptor(
+        for output: ChildProcess.Output, reader: WritableKeyPath<Streams, FileHandle?>
+    ) throws -> FileDescriptor {
+        switch output {
+        case .discard, .standardOutput:
+            return try FileDescriptor.open("/dev/null", .writeOnly)
+        case .pipe:
+            let pipe = try FileDescriptor.pipe()
+            self[keyPath: reader] = FileHandle(fileDescriptor: pipe.readEnd.rawValue, closeOnDealloc: true)
+            return pipe.writeEnd
+        case .file(let path):
+            return try FileDescriptor.open(
+                path, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
         }
     }
+}
 
-    func signalIfRunning(_ pid: pid_t, _ signal: Int32) {
-        status.withLock { known in
-            if known == nil { kill(pid, signal) }
+/// One `Subprocess.run` whose closure stays open until the handle lets it go.
+private struct Start: Sendable {
+    let executable: String
+    let arguments: [String]
+    let environment: Environment
+    let input: FileDescriptor
+    let output: FileDescriptor
+
+    func launch<Error: ErrorOutputProtocol>(error: Error, streams: Streams) async throws -> ChildProcess {
+        let (signals, signalInput) = AsyncStream<Int32>.makeStream()
+        let (started, startedInput) = AsyncThrowingStream<pid_t, any Swift.Error>.makeStream()
+        let completion = Task<Int32, any Swift.Error> { [self] in
+            do {
+                let result = try await Subprocess.run(
+                    .path(FilePath(executable)), arguments: Arguments(arguments), environment: environment,
+                    input: .fileDescriptor(input, closeAfterSpawningProcess: true),
+                    output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: error
+                ) { execution in
+                    startedInput.yield(execution.processIdentifier.value)
+                    startedInput.finish()
+                    for await signal in signals {
+                        try? execution.send(signal: Signal(rawValue: signal))
+                    }
+                }
+                return ChildProcess.code(of: result.terminationStatus)
+            } catch {
+                startedInput.finish(throwing: error)
+                throw error
+            }
         }
-    }
-
-    private static func decode(_ raw: Int32) -> Int32 {
-        let signal = raw & 0x7f
-        return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+        var iterator = started.makeAsyncIterator()
+        guard let pid = try await iterator.next() else {
+            throw ChildProcessError(step: "start \(executable)", reason: "the child reported no process id")
+        }
+        return ChildProcess(
+            processIdentifier: pid, standardOutput: streams.output, standardError: streams.error,
+            standardInput: streams.input, signals: signalInput, completion: completion)
     }
 }
 
 /// Starting a child process failed.
 public struct ChildProcessError: Error, CustomStringConvertible {
-    /// The step that failed (`pipe`, `posix_spawn /usr/sbin/ip`).
+    /// The step that failed (`start /usr/sbin/ip`).
     public var step: String
-    /// The errno-style code it returned.
-    public var code: Int32
+    /// What went wrong, as swift-subprocess or the system said it.
+    public var reason: String
 
-    /// `step failed: strerror`.
-    public var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
+    /// `step failed: reason`.
+    public var description: String { "\(step) failed: \(reason)" }
 }

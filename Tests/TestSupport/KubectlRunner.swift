@@ -54,9 +54,9 @@ public struct KubectlRunner: Sendable {
     private func launch(
         _ arguments: [String], standardInput: Bool = false,
         standardOutput: ChildProcess.Output, standardError: ChildProcess.Output
-    ) throws -> ChildProcess {
+    ) async throws -> ChildProcess {
         do {
-            return try ChildProcess.launch(
+            return try await ChildProcess.launch(
                 executable, arguments: ["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDirectory] + arguments,
                 environment: environment, standardInput: standardInput,
                 standardOutput: standardOutput, standardError: standardError)
@@ -72,7 +72,7 @@ public struct KubectlRunner: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("stdout")
         let errURL = directory.appendingPathComponent("stderr")
-        let child = try launch(
+        let child = try await launch(
             arguments, standardInput: stdin != nil, standardOutput: .file(outURL.path), standardError: .file(errURL.path))
         if let input = child.standardInput {
             input.write(Data((stdin ?? "").utf8))
@@ -86,8 +86,8 @@ public struct KubectlRunner: Sendable {
     }
 
     /// Starts a long-running kubectl (e.g. `get -w`); read its stdout line by line, then `terminate()` it.
-    public func start(_ arguments: [String]) throws -> KubectlProcess {
-        let child = try launch(arguments, standardOutput: .pipe, standardError: .standardOutput)
+    public func start(_ arguments: [String]) async throws -> KubectlProcess {
+        let child = try await launch(arguments, standardOutput: .pipe, standardError: .standardOutput)
         guard let output = child.standardOutput else {
             throw KubectlRunnerError(message: "kubectl started without its output pipe")
         }
@@ -126,7 +126,7 @@ public struct KubectlProcess: Sendable {
         self.lines = lines
     }
 
-    /// Stops kubectl (SIGTERM) and reaps it on a background thread.
+    /// Stops kubectl (SIGTERM) and reaps it in the background.
     public func terminate() {
         child.terminate()
         Task { [child] in _ = await child.exitStatus() }

@@ -7,6 +7,8 @@ import KubeClient
 import Logging
 import Netlink
 import OverlayAPI
+import Subprocess
+import SystemPackage
 
 /// How many routes (overridable: `BENCHMARK_ROUTES=2000`; at most 65536).
 let routeCount = min(ProcessInfo.processInfo.environment["BENCHMARK_ROUTES"].flatMap(Int.init) ?? 1000, 65536)
@@ -106,13 +108,12 @@ for round in 0..<rounds {
     }
     started = clock.now
     for index in 0..<routeCount {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
-        process.arguments = ["-n", ipNamespace, "route", "add", destination(index), "via", "192.168.100.1"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            print("ip route add \(destination(index)) failed with status \(process.terminationStatus)")
+        let status = try await Subprocess.run(
+            .path(FilePath(ip)), arguments: ["-n", ipNamespace, "route", "add", destination(index), "via", "192.168.100.1"],
+            output: .discarded
+        ).terminationStatus
+        guard status.isSuccess else {
+            print("ip route add \(destination(index)) failed: \(status)")
             exit(1)
         }
     }

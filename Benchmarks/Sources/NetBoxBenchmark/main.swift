@@ -14,6 +14,7 @@ import Logging
 import NetBoxEmulator
 import Operator
 import OverlayAPI
+import Subprocess
 
 let nodes = CommandLine.arguments.dropFirst().compactMap { argument -> Int? in
     argument.hasPrefix("nodes=") ? Int(argument.dropFirst(6)) : nil
@@ -120,13 +121,12 @@ func operatorScenario(latency: Bool) async throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-        process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
+        let status = try await Subprocess.run(
+            .path("/usr/bin/kubectl"),
+            arguments: ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path],
+            output: .discarded
+        ).terminationStatus
+        guard status.isSuccess else { throw BenchmarkError(description: "kubectl apply \(crd) failed: \(status)") }
     }
     let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(), logger: logger)
     let netbox = try await NetBox.start(latency: latency)

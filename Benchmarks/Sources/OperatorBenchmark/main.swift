@@ -18,8 +18,10 @@ import KubeEmulator
 import KubeRuntime
 import Logging
 import Operator
+import OpsServer
 import OverlayAPI
 import PhpIPAMEmulator
+import Subprocess
 import Synchronization
 
 /// Command-line settings (`key=value` arguments).
@@ -119,7 +121,7 @@ final class Cluster: Sendable {
         let emulator = try await KubeEmulator.start(.init(logger: logger))
         let kubeconfig = directory + "/kubeconfig"
         try emulator.writeKubeconfig(to: kubeconfig, token: nil)
-        try applyCRDs(kubeconfig: kubeconfig)
+        try await applyCRDs(kubeconfig: kubeconfig)
         // The benchmark's own client (simulated kubelets and agents) has no client-side limit either.
         let client = KubeClient(
             configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(), logger: logger)
@@ -132,17 +134,16 @@ final class Cluster: Sendable {
     }
 
     /// Loads the project's CRDs into the emulator with kubectl.
-    private static func applyCRDs(kubeconfig: String) throws {
+    private static func applyCRDs(kubeconfig: String) async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-            process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
+            let status = try await Subprocess.run(
+                .path("/usr/bin/kubectl"),
+                arguments: ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path],
+                output: .discarded
+            ).terminationStatus
+            guard status.isSuccess else { throw BenchmarkError(description: "kubectl apply \(crd) failed: \(status)") }
         }
     }
 
@@ -237,6 +238,13 @@ struct RunningOperator: Sendable {
     }
 }
 
+/// Reconciles of `controller` so far, whatever their result (controller-runtime's counter).
+func reconcileCount(_ exposition: String, _ controller: String) -> Int {
+    ["success", "error", "requeue_after"].reduce(0) { sum, result in
+        sum + metric(exposition, "controller_runtime_reconcile_total{controller=\"\(controller)\",result=\"\(result)\"}")
+    }
+}
+
 /// Reads one sample from Prometheus text: `name{labels} value`.
 func metric(_ exposition: String, _ series: String) -> Int {
     let prefix = series + " "
@@ -285,7 +293,7 @@ final class ChildOperator: Sendable {
 
     /// Reconciles so far of `controller`.
     func reconciles(_ controller: String) async throws -> Int {
-        metric(try await metrics(), "overlay_reconciles_total{controller=\"\(controller)\"}")
+        reconcileCount(try await metrics(), controller)
     }
 
     /// IPAM calls so far, per operation.
@@ -293,7 +301,7 @@ final class ChildOperator: Sendable {
         let text = try await metrics()
         var calls: [String: Int] = [:]
         for operation in ["reserve", "reclaim", "release", "allocation", "allocations", "usage"] {
-            let count = metric(text, "overlay_ipam_call_duration_seconds_count{operation=\"\(operation)\"}")
+            let count = metric(text, "overlay_ipam_request_duration_seconds_count{backend=\"local\",operation=\"\(operation)\"}")
             if count > 0 { calls[operation] = count }
         }
         return calls
@@ -423,10 +431,10 @@ func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, route
     let ready = seconds(start.duration(to: clock.now))
     try await waitUntil("every object reconciled once") {
         let text = try await restarted.metrics()
-        return metric(text, "overlay_reconciles_total{controller=\"nodes\"}") >= nodes
-            && metric(text, "overlay_reconciles_total{controller=\"addresses\"}") >= nodes
-            && metric(text, "overlay_reconciles_total{controller=\"routes\"}") >= routes
-            && metric(text, "overlay_ipam_call_duration_seconds_count{operation=\"allocations\"}") >= 1
+        return reconcileCount(text, "nodes") >= nodes
+            && reconcileCount(text, "addresses") >= nodes
+            && reconcileCount(text, "routes") >= routes
+            && metric(text, "overlay_ipam_request_duration_seconds_count{backend=\"local\",operation=\"allocations\"}") >= 1
     }
     let settled = seconds(start.duration(to: clock.now))
     let calls = try await restarted.ipamCalls()
@@ -483,6 +491,8 @@ func runOperatorChild(arguments: [String]) async throws {
     }
     var logger = Logger(label: "operator-benchmark-child")
     logger.logLevel = .critical
+    // As the executable does: API, IPAM and operator metrics all land in the registry /metrics serves.
+    let metrics = ProcessMetrics.bootstrap()
     let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), logger: logger)
     let configuration = try OverlayConfiguration.parse(yaml: try String(contentsOfFile: path, encoding: .utf8))
     let ipam = try await IPAMBackendFactory.makeBackend(for: configuration, logger: logger)
@@ -491,7 +501,8 @@ func runOperatorChild(arguments: [String]) async throws {
     let process = try await OperatorProcess(
         client: client, ipam: ipam,
         options: .init(
-            settings: settings, zones: configuration.ipam.zoneNames, leaderElection: nil, metricsHost: "127.0.0.1", metricsPort: 0),
+            settings: settings, zones: configuration.ipam.zoneNames, leaderElection: nil, metricsHost: "127.0.0.1", metricsPort: 0,
+            metrics: metrics),
         logger: logger)
     FileHandle.standardOutput.write(Data("port \(process.opsPort)\n".utf8))
     try await process.run()
