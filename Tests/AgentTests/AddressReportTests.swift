@@ -22,16 +22,23 @@ private func deviceAddresses(_ kernel: RefusingKernel) async throws -> [String] 
     return snapshot.addresses(onLinkIndex: device.index).map(\.cidr)
 }
 
+/// Runs `body` once an agent on a refusing kernel has configured and reported `overlayCIDR`.
+private func withConfiguredAgent(_ body: (AgentCluster, RefusingKernel) async throws -> Void) async throws {
+    try await AgentCluster.with(hostIP: "10.77.0.10") { cluster in
+        let kernel = try refusingKernel()
+        try await cluster.createOverlay(ipAddr: overlayCIDR)
+        let agent = cluster.startAgent(on: kernel)
+        defer { agent.cancel() }
+        try await cluster.waitUntil("the address reported") { try await cluster.overlay().status.configuredAddress == overlayCIDR }
+        try await body(cluster, kernel)
+    }
+}
+
 @Suite("Agent address report")
 struct AddressReportTests {
     @Test("a refused device deletion keeps the address reported; configuredAddress clears only once the kernel no longer holds it")
     func refusedDeletionKeepsAddressReported() async throws {
-        try await AgentCluster.with(hostIP: "10.77.0.10") { cluster in
-            let kernel = try refusingKernel()
-            try await cluster.createOverlay(ipAddr: overlayCIDR)
-            let agent = cluster.startAgent(on: kernel)
-            defer { agent.cancel() }
-            try await cluster.waitUntil("the address reported") { try await cluster.overlay().status.configuredAddress == overlayCIDR }
+        try await withConfiguredAgent { cluster, kernel in
 
             kernel.refuse { step in
                 if case .device(.delete) = step { true } else { false }
@@ -54,12 +61,7 @@ struct AddressReportTests {
 
     @Test("a refused removal of a stale address leaves the overlay address on the device and in the report")
     func refusedStaleRemovalKeepsAddressReported() async throws {
-        try await AgentCluster.with(hostIP: "10.77.0.10") { cluster in
-            let kernel = try refusingKernel()
-            try await cluster.createOverlay(ipAddr: overlayCIDR)
-            let agent = cluster.startAgent(on: kernel)
-            defer { agent.cancel() }
-            try await cluster.waitUntil("the address reported") { try await cluster.overlay().status.configuredAddress == overlayCIDR }
+        try await withConfiguredAgent { cluster, kernel in
 
             // Someone adds a second address to the overlay device, and the kernel refuses its removal.
             var stale = NodePlan()
@@ -79,12 +81,7 @@ struct AddressReportTests {
 
     @Test("when the kernel cannot be read back after the device was deleted, the report keeps the address it held before")
     func unreadableKernelKeepsAddressReported() async throws {
-        try await AgentCluster.with(hostIP: "10.77.0.10") { cluster in
-            let kernel = try refusingKernel()
-            try await cluster.createOverlay(ipAddr: overlayCIDR)
-            let agent = cluster.startAgent(on: kernel)
-            defer { agent.cancel() }
-            try await cluster.waitUntil("the address reported") { try await cluster.overlay().status.configuredAddress == overlayCIDR }
+        try await withConfiguredAgent { cluster, kernel in
 
             kernel.failReadsAfterNextChange()
             _ = try await cluster.client.delete(NodeOverlayIp.self, name: cluster.nodeName)  // held: deletionTimestamp set
