@@ -44,6 +44,10 @@ public struct InstrumentedIPAM: IPAMBackend {
         try await timed("usage") { try await backend.usage() }
     }
 
+    public func zones(listing subnet: IPPrefix) async throws -> [String] {
+        try await timed("zones") { try await backend.zones(listing: subnet) }
+    }
+
     public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
         try await timed("adopt") { try await backend.adoptLegacyAllocation(owner, address: address) }
     }
