@@ -1,18 +1,36 @@
 # Entry points: `make lab` (the whole system on this machine) and `make test` (every test).
 SWIFT       ?= swift
 ARGS        ?=
-APT_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libnl-3-dev libnl-route-3-dev pkg-config iproute2 openssl
+# What building the shipped binaries needs; the tests and the lab need the rest.
+BUILD_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libyaml-dev pkg-config binutils
+APT_PACKAGES = $(BUILD_PACKAGES) libnl-3-dev libnl-route-3-dev iproute2 openssl
+# What the image installs at run time (the Dockerfile reads this list through `make runtime-packages`);
+# `make release` checks that the binaries need no shared library from anywhere else.
+RUNTIME_PACKAGES = libcurl4 libsqlite3-0 libyaml-0-2 libstdc++6 ca-certificates tzdata
+RELEASE_PRODUCTS = overlay-ip-controller overlay-network-agent overlay-ipam
+RELEASE_DIR ?= .build/static
+# The static Swift stdlib, and no dynamic symbol table of every Swift symbol (the driver exports them all
+# from executables; nothing loads symbols from ours): 1.6 MB less per binary, measured on the agent.
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xlinker --no-export-dynamic
 
-.PHONY: deps build test lab benchmarks clean docs
+.PHONY: deps build-deps build test lab release runtime-packages benchmarks clean docs
 
-## deps: install the system packages the build needs (as root, through apt) when any is missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the packages in $(1) (as root, through apt) when any is missing.
+define install-missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then echo "missing packages:$$missing; run 'make deps' as root" >&2; exit 1; fi; \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
+
+## deps: install the system packages the build, the tests and the lab need (as root, through apt) when any is missing.
+deps:
+	$(call install-missing,$(APT_PACKAGES))
+
+build-deps:
+	$(call install-missing,$(BUILD_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -32,6 +50,20 @@ lab: deps
 	$(SWIFT) build --product overlay-ip-controller
 	$(SWIFT) build --product overlay-network-agent
 	$$($(SWIFT) build --show-bin-path)/overlay-lab $(ARGS)
+
+## release: the static binaries the image ships (static Swift stdlib, stripped) in $(RELEASE_DIR); prints their
+## sizes and shared libraries, checks each comes from $(RUNTIME_PACKAGES) and that each binary starts (--help).
+release: build-deps
+	@mkdir -p $(RELEASE_DIR)
+	@for p in $(RELEASE_PRODUCTS); do \
+	  $(SWIFT) build $(RELEASE_FLAGS) --product $$p || exit 1; \
+	  strip -o $(RELEASE_DIR)/$$p "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/$$p" || exit 1; \
+	done
+	@scripts/release-check.sh $(RELEASE_DIR) "$(RUNTIME_PACKAGES)" $(RELEASE_PRODUCTS)
+
+## runtime-packages: the Debian packages the image installs for the binaries to run.
+runtime-packages:
+	@echo $(RUNTIME_PACKAGES)
 
 ## benchmarks: the performance measurements under Benchmarks/ (a package of their own), each printing a table.
 ## Only some: make benchmarks BENCHMARKS="LocalIPAMBenchmark PhpIPAMBenchmark"

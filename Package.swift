@@ -107,7 +107,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "OverlayAPI", dependencies: ["KubeClient"], swiftSettings: strict),
-        .target(name: "OpsServer", dependencies: [nio, nioPosix, nioHTTP, log, serviceLifecycle], swiftSettings: strict),
+        .target(name: "OpsServer", dependencies: ["FoundationExtras", log, serviceLifecycle], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
         .target(name: "KubeEmulator", dependencies: ["EmulatorSupport", nio, nioHTTP, nioSSL, log], swiftSettings: strict),

@@ -184,7 +184,8 @@ public final class PhpIPAMBackend: IPAMBackend {
     }
 
     /// This cluster's allocations: one filtered listing per mapped subnet. Rows whose cool-down has ended
-    /// are deleted on the way (the listing already holds them), so each pass also frees those addresses.
+    /// are deleted on the way (the listing already holds them), so each recovery pass also frees those
+    /// addresses; a failed delete (e.g. a read-only app in `overlay-ipam check`) is logged, not thrown.
     public func allocations() async throws -> [IPAllocation] {
         let results = await withTaskGroup(of: Result<[IPAllocation], IPAMError>.self) { group in
             for subnetID in mappedSubnetIDs {
@@ -408,7 +409,13 @@ public final class PhpIPAMBackend: IPAMBackend {
     private func clusterAllocations(inSubnet subnetID: Int) async throws(IPAMError) -> [IPAllocation] {
         let subnet = try await subnet(subnetID)
         let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID, filterBy: configuration.ownerField, value: clusterID))
-        _ = try await deleteEndedCoolDowns(rows)
+        do {
+            _ = try await deleteEndedCoolDowns(rows)
+        } catch {
+            // Housekeeping only (the rows' addresses are free by now): a read-only app or a hiccup must
+            // not fail the listing; the next pass or a reserve in a full zone tries again.
+            logger.notice("could not delete phpIPAM rows whose cool-down ended", metadata: ["subnet": "\(subnetID)", "error": "\(error)"])
+        }
         let zone = zoneName(ofSubnet: subnetID)
         return rows.compactMap { row -> IPAllocation? in
             guard case .owned(let nodeName) = marking.classify(row) else { return nil }
@@ -429,8 +436,31 @@ public final class PhpIPAMBackend: IPAMBackend {
     // MARK: - Subnets
 
     /// The subnet's prefix and gateway, from the cache or `GET /subnets/{id}/`.
+    ///
+    /// Concurrent callers share one request (many new nodes at once would otherwise each ask).
     private func subnet(_ id: Int) async throws(IPAMError) -> PhpIPAMSubnet {
-        if let cached = cache.withLock({ $0.subnets[id] }) { return cached }
+        let fetch = cache.withLock { cache -> Task<Result<PhpIPAMSubnet, IPAMError>, Never>? in
+            if cache.subnets[id] != nil { return nil }
+            if let pending = cache.subnetFetches[id] { return pending }
+            let task = Task { () -> Result<PhpIPAMSubnet, IPAMError> in
+                do throws(IPAMError) { return .success(try await self.fetchSubnet(id)) } catch { return .failure(error) }
+            }
+            cache.subnetFetches[id] = task
+            return task
+        }
+        guard let fetch else {
+            if let cached = cache.withLock({ $0.subnets[id] }) { return cached }
+            return try await subnet(id)
+        }
+        let result = await fetch.value
+        cache.withLock { cache in
+            if case .success(let subnet) = result { cache.subnets[id] = subnet }
+            if cache.subnetFetches[id] == fetch { cache.subnetFetches[id] = nil }
+        }
+        return try result.get()
+    }
+
+    private func fetchSubnet(_ id: Int) async throws(IPAMError) -> PhpIPAMSubnet {
         let answer = try await connection.call(.get, PhpIPAMPath.subnet(id))
         if answer.status == 400 || answer.status == 404 {
             throw IPAMError.invalidConfiguration(
@@ -441,9 +471,7 @@ public final class PhpIPAMBackend: IPAMBackend {
             throw IPAMError.invalidConfiguration(
                 "\(subnetMapPath(id)): phpIPAM subnet \(id) (\(record.prefix)) has no gateway; mark its gateway address with is_gateway in phpIPAM or remove the subnet from the map")
         }
-        let subnet = PhpIPAMSubnet(id: id, prefix: record.prefix, gateway: gateway)
-        cache.withLock { $0.subnets[id] = subnet }
-        return subnet
+        return PhpIPAMSubnet(id: id, prefix: record.prefix, gateway: gateway)
     }
 
     /// Refuses a zone whose phpIPAM subnets mix IPv4 and IPv6 (known only once phpIPAM described them):
@@ -499,5 +527,7 @@ struct PhpIPAMCache: Sendable {
     }
 
     var subnets: [Int: PhpIPAMSubnet] = [:]
+    /// Subnet descriptions being fetched, shared by concurrent callers.
+    var subnetFetches: [Int: Task<Result<PhpIPAMSubnet, IPAMError>, Never>] = [:]
     var owners: [IPAMOwner: OwnerEntry] = [:]
 }

@@ -1,121 +1,228 @@
-// The operations HTTP endpoint: /healthz, /readyz and /metrics on one port.
+// The operations HTTP endpoint: /healthz, /readyz and /metrics on one port, served by one thread.
+import FoundationExtras
+import Glibc
 import Logging
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// Serves `/healthz` (the process is alive), `/readyz` (every ``HealthState`` check passes) and
 /// `/metrics` (Prometheus text from a ``MetricsRegistry``).
 ///
-/// Bind first (``bind(host:port:metrics:health:logger:)``) to learn the port, then `run()` it as a
-/// `Service`: it serves until graceful shutdown or cancellation.
+/// Bind (``bind(host:port:metrics:health:logger:)``) starts serving and tells the port; `run()` it as a
+/// `Service` to close it on graceful shutdown or cancellation, or call ``close()``.
 ///
-/// It runs on one event-loop thread of its own (not NIO's singleton group, which starts a thread per
-/// core): three small routes for probes and scrapes need no more, and the agent runs on every node.
+/// One thread accepts and answers connections one at a time, each request with `Connection: close`
+/// (kubelet probes and Prometheus scrapes open a connection per request anyway). A client gets two
+/// seconds to send its request head. No event-loop library: the agent runs on every node, and SwiftNIO
+/// was about 3 MB of each binary for these three routes.
 public final class OpsServer: Service, Sendable {
     /// The port the server listens on (useful when bound to port 0).
     public let port: Int
-    private let channel: any Channel
-    private let group: MultiThreadedEventLoopGroup
+    private let listener: Int32
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let responder: OpsResponder
     private let logger: Logger
+    private let state = Mutex(State.serving(waiters: []))
 
-    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, port: Int, logger: Logger) {
-        self.channel = channel
-        self.group = group
+    /// The serving thread's life: serving (callers waiting for its end), or ended.
+    private enum State {
+        case serving(waiters: [CheckedContinuation<Void, Never>])
+        case closed
+    }
+
+    private init(listener: Int32, wake: (Int32, Int32), port: Int, responder: OpsResponder, logger: Logger) {
+        self.listener = listener
+        (wakeRead, wakeWrite) = wake
         self.port = port
+        self.responder = responder
         self.logger = logger
     }
 
     /// Binds the listening socket. `host` defaults to all interfaces because probes come from the kubelet.
+    ///
+    /// - Throws: ``OpsServerError`` naming the address and the system's reason (e.g. address in use).
     public static func bind(
         host: String = "0.0.0.0", port: Int, metrics: MetricsRegistry, health: HealthState, logger: Logger
     ) async throws -> OpsServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let channel: any Channel
-        do {
-            channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 64)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { channel in
-                    channel.pipeline.configureHTTPServerPipeline().flatMap {
-                        channel.pipeline.addHandler(OpsHandler(metrics: metrics, health: health))
-                    }
-                }
-                .bind(host: host, port: port).get()
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+        let listener = try listen(host: host, port: port)
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(listener)
+            throw OpsServerError("cannot create the operations endpoint's wake-up pipe: \(reason)")
         }
-        let boundPort = channel.localAddress?.port ?? port
+        for descriptor in pipeEnds { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let boundPort = withUnsafeMutablePointer(to: &address) { storage in
+            storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        } == 0 ? Self.port(of: address) : port
+        let server = OpsServer(
+            listener: listener, wake: (pipeEnds[0], pipeEnds[1]), port: boundPort,
+            responder: OpsResponder(metrics: metrics, health: health), logger: logger)
+        if let failure = startDetachedThread(named: "ops-server", { server.serve() }) {
+            server.finish()
+            throw OpsServerError(failure)
+        }
         logger.info("operations endpoint listening", metadata: ["address": "\(host):\(boundPort)"])
-        return OpsServer(channel: channel, group: group, port: boundPort, logger: logger)
+        return server
     }
 
-    /// Serves until graceful shutdown or cancellation, then closes the socket and stops its thread.
+    /// Serves until graceful shutdown or cancellation, then closes the socket and ends its thread.
     public func run() async throws {
-        let channel = self.channel
-        do {
-            try await withTaskCancellationOrGracefulShutdownHandler {
-                try await channel.closeFuture.get()
-            } onCancelOrGracefulShutdown: {
-                channel.close(promise: nil)
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await waitUntilClosed()
+            } onCancel: {
+                self.wake()
             }
-        } catch {
-            await close()
-            throw error
+        } onGracefulShutdown: {
+            self.wake()
         }
-        await close()
     }
 
-    /// Closes the listening socket and stops the server's thread; closing twice does nothing more.
+    /// Closes the listening socket and ends the serving thread; closing twice does nothing more.
     public func close() async {
-        try? await channel.close()
-        try? await group.shutdownGracefully()
+        wake()
+        await waitUntilClosed()
+    }
+
+    // MARK: - Serving thread
+
+    private func serve() {
+        var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        while true {
+            guard poll(&descriptors, 2, -1) >= 0 || errno == EINTR else { break }
+            if descriptors[1].revents != 0 { break }
+            guard descriptors[0].revents != 0 else { continue }
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { continue }
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
+            answer(connection)
+            Glibc.close(connection)
+        }
+        finish()
+    }
+
+    /// Reads one request head (up to 8 KiB, two seconds) and writes the response.
+    private func answer(_ connection: Int32) {
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        _ = setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        _ = setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var request: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 2048)
+        let terminator: [UInt8] = Array("\r\n\r\n".utf8)
+        while request.count < 8192 {
+            let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            request += chunk[..<count]
+            if let end = request.firstRange(of: terminator) {
+                write(responder.respond(toHead: request[..<end.lowerBound]), to: connection)
+                return
+            }
+        }
+        write(responder.respond(toHead: [UInt8]()), to: connection)
+    }
+
+    private func write(_ bytes: [UInt8], to connection: Int32) {
+        var remaining = bytes[...]
+        while !remaining.isEmpty {
+            let sent = remaining.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 && errno == EINTR { continue }
+            guard sent > 0 else { return }
+            remaining = remaining.dropFirst(sent)
+        }
+    }
+
+    // MARK: - Shutdown
+
+    /// Asks the serving thread to end with a byte on the wake-up pipe. Under the lock, so the pipe cannot
+    /// have been closed (and its descriptor number reused) by ``finish()`` in between.
+    private func wake() {
+        state.withLock { state in
+            guard case .serving = state else { return }
+            var byte: UInt8 = 1
+            _ = Glibc.write(wakeWrite, &byte, 1)
+        }
+    }
+
+    /// Runs once, on the serving thread as it ends: closes the sockets and releases every waiter.
+    private func finish() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard case .serving(let waiters) = state else { return [] }
+            state = .closed
+            closeDescriptors()
+            return waiters
+        }
+        logger.debug("operations endpoint closed")
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func waitUntilClosed() async {
+        await withCheckedContinuation { continuation in
+            let closed = state.withLock { state -> Bool in
+                guard case .serving(let waiters) = state else { return true }
+                state = .serving(waiters: waiters + [continuation])
+                return false
+            }
+            if closed { continuation.resume() }
+        }
+    }
+
+    private func closeDescriptors() {
+        Glibc.close(listener)
+        Glibc.close(wakeRead)
+        Glibc.close(wakeWrite)
+    }
+
+    // MARK: - Socket setup
+
+    /// A listening TCP socket on `host:port` (a numeric address or a name; the first address that binds).
+    private static func listen(host: String, port: Int) throws(OpsServerError) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var results: UnsafeMutablePointer<addrinfo>?
+        let lookup = getaddrinfo(host.isEmpty ? nil : host, String(port), &hints, &results)
+        guard lookup == 0, let first = results else {
+            throw OpsServerError("cannot listen on \(host):\(port): \(String(cString: gai_strerror(lookup)))")
+        }
+        defer { freeaddrinfo(first) }
+        var reason = "no address"
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            let socket = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+            guard socket >= 0 else { reason = String(cString: strerror(errno)); continue }
+            var one: Int32 = 1
+            _ = setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            if Glibc.bind(socket, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0, Glibc.listen(socket, 64) == 0 {
+                return socket
+            }
+            reason = String(cString: strerror(errno))
+            Glibc.close(socket)
+        }
+        throw OpsServerError("cannot listen on \(host):\(port): \(reason)")
+    }
+
+    private static func port(of address: sockaddr_storage) -> Int {
+        var address = address
+        return withUnsafePointer(to: &address) { storage in
+            switch Int32(storage.pointee.ss_family) {
+            case AF_INET: storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            case AF_INET6: storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            default: 0
+            }
+        }
     }
 }
 
-/// Answers one request at a time on a connection; the routes are fixed.
-private final class OpsHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+/// The operations endpoint cannot listen or serve; the message names the address and the system's reason.
+public struct OpsServerError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
 
-    let metrics: MetricsRegistry
-    let health: HealthState
-
-    init(metrics: MetricsRegistry, health: HealthState) {
-        self.metrics = metrics
-        self.health = health
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(let head) = unwrapInboundIn(data) else { return }
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        let (status, contentType, body): (HTTPResponseStatus, String, String)
-        switch (head.method, path) {
-        case (.GET, "/healthz"), (.GET, "/livez"):
-            (status, contentType, body) = (.ok, "text/plain; charset=utf-8", "ok\n")
-        case (.GET, "/readyz"):
-            let ready = health.isReady
-            (status, contentType, body) = (ready ? .ok : .serviceUnavailable, "text/plain; charset=utf-8", health.report() + "\n")
-        case (.GET, "/metrics"):
-            (status, contentType, body) = (.ok, "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
-        case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"):
-            (status, contentType, body) = (.methodNotAllowed, "text/plain; charset=utf-8", "only GET is allowed\n")
-        default:
-            (status, contentType, body) = (.notFound, "text/plain; charset=utf-8", "not found: try /healthz, /readyz or /metrics\n")
-        }
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(body.utf8.count))
-        let keepAlive = head.isKeepAlive
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            done.whenComplete { _ in channel.close(promise: nil) }
-        }
-    }
+    init(_ description: String) { self.description = description }
 }

@@ -96,6 +96,25 @@ struct PhpIPAMTakeoverTests {
         }
     }
 
+    @Test("50 new owners at once ask for the subnet's description once and cost two requests each")
+    func concurrentNewOwnersShareTheSubnetLookup() async throws {
+        try await EmulatorFixture.with { fixture async throws in
+            let backend = try await fixture.backend(fixture.configuration(subnetMap: ["dal10": [7]]))
+            _ = try await backend.allocation(for: IPAMOwner(clusterID: "cluster-a", nodeName: "nobody"))  // logs in
+            await fixture.emulator.resetRequestCounts()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<50 {
+                    group.addTask { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n\(index)"), zone: "dal10") }
+                }
+                try await group.waitForAll()
+            }
+            let counts = await fixture.emulator.requestCounts
+            #expect(counts["GET subnets/{id}"] == 1)
+            #expect(counts["POST addresses/first_free/{id}"] == 50)
+            #expect(counts["GET addresses/search_hostname/{value}"] == 50)
+        }
+    }
+
     @Test("allocations() makes one listing per mapped subnet, and steady use over 12 hours logs in only once")
     func bulkListingAndNoRelogin() async throws {
         try await EmulatorFixture.with { fixture async throws in

@@ -1,0 +1,262 @@
+// Size and memory of the shipped binaries, run as child processes against the in-memory API server.
+//
+// Usage: make release && make benchmarks BENCHMARKS=FootprintBenchmark
+//   BENCHMARK_BINARIES=DIR        the stripped static binaries (default ../.build/static, where `make release` puts them)
+//   BENCHMARK_RESYNC_MINUTES=M    how long the agent runs resyncs at its fastest period, 10 s (default 10)
+//   BENCHMARK_NODES=1000,5000     the operator's node counts
+// Prints the stripped size of each binary, and VmRSS, VmHWM (peak) and threads from /proc/PID/status of the
+// agent converged on 0, 100 and 1000 StaticRoutes and during its resyncs, and of the operator converged on
+// 1000 and 5000 Nodes. The agent configures a real network namespace as root, else runs --dry-run.
+import Foundation
+import IPAddressing
+import KubeClient
+import KubeEmulator
+import Logging
+import Netlink
+import OverlayAPI
+
+/// The benchmark failed to set up or finish.
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+}
+
+let environment = ProcessInfo.processInfo.environment
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+let binaries = environment["BENCHMARK_BINARIES"] ?? packageRoot + "/.build/static"
+let resyncMinutes = environment["BENCHMARK_RESYNC_MINUTES"].flatMap(Double.init) ?? 10
+let nodeCounts = (environment["BENCHMARK_NODES"] ?? "1000,5000").split(separator: ",").compactMap { Int($0) }
+let logger: Logger = {
+    var logger = Logger(label: "footprint-benchmark")
+    logger.logLevel = .error
+    return logger
+}()
+
+/// Writes one line to standard output unbuffered, so lines appear as they are measured, also in a file.
+func report(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+// MARK: - Process memory
+
+/// VmRSS, VmHWM (peak RSS) and thread count of a running process, from /proc/PID/status.
+struct MemorySample: CustomStringConvertible {
+    var residentKB = 0
+    var peakKB = 0
+    var threads = 0
+
+    init(pid: Int32) throws {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        for line in status.split(separator: "\n") {
+            let fields = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
+            guard fields.count >= 2, let value = Int(fields[1]) else { continue }
+            switch fields[0] {
+            case "VmRSS": residentKB = value
+            case "VmHWM": peakKB = value
+            case "Threads": threads = value
+            default: break
+            }
+        }
+    }
+
+    var description: String {
+        String(format: "RSS %6.1f MB   peak %6.1f MB   threads %2d", Double(residentKB) / 1024, Double(peakKB) / 1024, threads)
+    }
+}
+
+/// A child process of one of the binaries; terminated (SIGTERM, then waited for) by ``stop()``.
+final class Child {
+    let process = Process()
+
+    init(binary: String, arguments: [String], environment extra: [String: String], log: String) throws {
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw BenchmarkError(description: "cannot create \(log)") }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    func sample() throws -> MemorySample {
+        guard process.isRunning else { throw BenchmarkError(description: "\(process.executableURL?.lastPathComponent ?? "child") exited early") }
+        return try MemorySample(pid: pid)
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
+/// Polls `condition` every 200 ms until it holds, failing after `timeout`.
+func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+    throw BenchmarkError(description: "timed out after \(timeout) waiting for \(what)")
+}
+
+// MARK: - Emulator
+
+/// A fresh API server with the project's CRDs, a kubeconfig for it and a client.
+func startEmulator(directory: String) async throws -> (KubeEmulator, String, KubeClient) {
+    let emulator = try await KubeEmulator.start(.init(logger: logger))
+    let kubeconfig = directory + "/kubeconfig"
+    try emulator.writeKubeconfig(to: kubeconfig, token: nil)
+    for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+        process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", packageRoot + "/deploy/crds/" + crd]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
+    }
+    let client = KubeClient(
+        configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]),
+        options: .init(rateLimited: false), logger: logger)
+    return (emulator, kubeconfig, client)
+}
+
+func temporaryDirectory(_ name: String) throws -> String {
+    let directory = NSTemporaryDirectory() + "footprint-\(name)-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    return directory
+}
+
+// MARK: - Agent
+
+/// A namespace with a veth `host0` (192.168.100.2/24, up) as the node's NIC.
+func makeNamespace(_ name: String) async throws {
+    try await NetworkNamespace.create(named: name)
+    let netlink = try await NetlinkContext(namespace: name, logger: logger)
+    let (host, _) = try await netlink.createVethPair(named: "host0", peerName: "peer0")
+    try await netlink.setLink(.name("lo"), up: true)
+    try await netlink.setLink(.name("host0"), up: true)
+    try await netlink.setLink(.name("peer0"), up: true)
+    guard let address = IPAddress("192.168.100.2") else { throw BenchmarkError(description: "bad literal") }
+    try await netlink.addAddress(InterfaceAddress(address: address, prefixLength: 24, interfaceIndex: host.index))
+}
+
+/// Runs the agent on `routes` StaticRoutes until it reports all of them applied, prints its memory, and
+/// with `resyncMinutes` keeps it running that long, sampling every minute.
+func measureAgent(routes: Int, resyncMinutes: Double?, useNamespace: Bool) async throws {
+    let directory = try temporaryDirectory("agent-\(routes)")
+    let namespace = "oic-footprint-\(getpid())-\(routes)"
+    defer {
+        try? FileManager.default.removeItem(atPath: directory)
+        if useNamespace { try? NetworkNamespace.delete(named: namespace) }
+    }
+    let (emulator, kubeconfig, client) = try await startEmulator(directory: directory)
+    defer { Task { await emulator.shutdown() } }
+    let node = "footprint-node"
+    var nodeMetadata = ObjectMeta(name: node)
+    nodeMetadata.labels = ["topology.kubernetes.io/zone": "dal10"]
+    _ = try await client.create(Node(metadata: nodeMetadata, status: NodeStatus(addresses: [NodeAddress(type: "InternalIP", address: "192.168.100.2")])))
+    _ = try await client.create(NodeOverlayIp(metadata: ObjectMeta(name: node)))
+    _ = try await client.patchStatus(NodeOverlayIp.self, name: node, patch: .merge(.object(["status": .object([
+        "ipAddr": .string("192.168.100.50/24"), "gateway": .string("192.168.100.1"), "subnet": .string("192.168.100.0/24"),
+        "zone": .string("dal10"),
+    ])])))
+    for index in 0..<routes {
+        let subnet = "10.\(index / 256).\(index % 256).0/24"
+        _ = try await client.create(StaticRoute(metadata: ObjectMeta(name: "route-\(index)"), spec: StaticRouteSpec(subnet: subnet)))
+    }
+    if useNamespace { try await makeNamespace(namespace) }
+    var arguments = ["--kubeconfig", kubeconfig, "--ops-address", "127.0.0.1", "--ops-port", "0", "--log-level", "warning"]
+    arguments += useNamespace ? ["--netns", namespace] : ["--dry-run"]
+    if resyncMinutes != nil { arguments += ["--resync-seconds", "10"] }
+    let agent = try Child(
+        binary: binaries + "/overlay-network-agent", arguments: arguments,
+        environment: ["NODE_NAME": node, "INTERFACE": useNamespace ? "host0" : ""], log: directory + "/agent.log")
+    defer { agent.stop() }
+    try await waitUntil("the agent to apply \(routes) routes", timeout: .seconds(300)) {
+        let overlay = try await client.get(NodeOverlayIp.self, name: node)
+        let reported = overlay.status.routes ?? []
+        return overlay.status.configuredAddress != nil && reported.count == routes && reported.allSatisfy { $0.state == .applied }
+    }
+    try await Task.sleep(for: .seconds(2))  // let the last status write and its watch event settle
+    report("agent, \(String(routes).padding(toLength: 4, withPad: " ", startingAt: 0)) StaticRoutes, converged:       \(try agent.sample())")
+    guard let resyncMinutes else { return }
+    var samples: [MemorySample] = []
+    let minutes = Int(resyncMinutes.rounded(.up))
+    for minute in 1...max(minutes, 1) {
+        try await Task.sleep(for: .seconds(60 * min(1, resyncMinutes - Double(minute - 1))))
+        let sample = try agent.sample()
+        samples.append(sample)
+        report("agent, \(routes) StaticRoutes, after \(minute) min of resyncs every 10 s: \(sample)")
+    }
+    if let first = samples.first, let last = samples.last {
+        report(String(format: "agent RSS change over the resyncs (minute 1 to %d): %+.1f MB", samples.count, Double(last.residentKB - first.residentKB) / 1024))
+    }
+}
+
+// MARK: - Operator
+
+/// Runs the operator (local SQLite backend) on `nodes` Nodes until every NodeOverlayIp has an address.
+func measureOperator(nodes: Int) async throws {
+    let directory = try temporaryDirectory("operator-\(nodes)")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let (emulator, kubeconfig, _) = try await startEmulator(directory: directory)
+    defer { Task { await emulator.shutdown() } }
+    try """
+        clusterID: footprint
+        ipam:
+          backend: local
+          local:
+            database: \(directory)/ipam.db
+            zones:
+              bench:
+                - {subnet: 10.64.0.0/16, gateway: 10.64.0.1}
+        """.write(toFile: directory + "/config.yaml", atomically: true, encoding: .utf8)
+    for index in 0..<nodes {
+        _ = try emulator.create(json: """
+            {"apiVersion":"v1","kind":"Node","metadata":{"name":"node-\(index)","labels":{"topology.kubernetes.io/zone":"bench"}},
+             "status":{"addresses":[{"type":"InternalIP","address":"10.1.\(index / 256).\(index % 256)"}]}}
+            """)
+    }
+    let controller = try Child(
+        binary: binaries + "/overlay-ip-controller",
+        arguments: [
+            "--config", directory + "/config.yaml", "--kubeconfig", kubeconfig, "--namespace", "default",
+            "--leader-elect", "false", "--metrics-address", "127.0.0.1:0", "--log-level", "warning",
+        ],
+        environment: [:], log: directory + "/operator.log")
+    defer { controller.stop() }
+    try await waitUntil("the operator to reserve \(nodes) addresses", timeout: .seconds(900)) {
+        let objects = emulator.objects(apiVersion: "iks.ibm.com/v1alpha1", kind: "NodeOverlayIp")
+        return objects.count == nodes && objects.allSatisfy { $0["status"]?["ipAddr"]?.stringValue != nil }
+    }
+    try await Task.sleep(for: .seconds(2))
+    report("operator, \(String(nodes).padding(toLength: 5, withPad: " ", startingAt: 0)) Nodes, converged:           \(try controller.sample())")
+}
+
+// MARK: - Run
+
+let products = ["overlay-network-agent", "overlay-ip-controller", "overlay-ipam"]
+for product in products where !FileManager.default.isExecutableFile(atPath: binaries + "/" + product) {
+    report("no \(binaries)/\(product): run `make release` first (or set BENCHMARK_BINARIES)")
+    exit(2)
+}
+report("binaries from \(binaries) (stripped, static Swift stdlib)")
+for product in products {
+    let size = (try FileManager.default.attributesOfItem(atPath: binaries + "/" + product)[.size] as? NSNumber)?.doubleValue ?? 0
+    report(product.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%6.1f MB", size / 1_000_000))
+}
+let useNamespace = geteuid() == 0
+report(useNamespace ? "agent: real network namespace (root)" : "agent: --dry-run (simulated kernel; run as root for a real namespace)")
+do {
+    try await measureAgent(routes: 0, resyncMinutes: nil, useNamespace: useNamespace)
+    try await measureAgent(routes: 100, resyncMinutes: resyncMinutes, useNamespace: useNamespace)
+    try await measureAgent(routes: 1000, resyncMinutes: nil, useNamespace: useNamespace)
+    for nodes in nodeCounts { try await measureOperator(nodes: nodes) }
+} catch {
+    report("footprint benchmark failed: \(error)")
+    exit(1)
+}
