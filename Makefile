@@ -3,7 +3,7 @@ SWIFT       ?= swift
 ARGS        ?=
 # What building the shipped binaries needs; the tests and the lab need the rest.
 BUILD_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libyaml-dev pkg-config binutils
-APT_PACKAGES = $(BUILD_PACKAGES) libnl-3-dev libnl-route-3-dev iproute2 openssl
+APT_PACKAGES = $(BUILD_PACKAGES) iproute2 openssl
 # What the image installs at run time (the Dockerfile reads this list through `make runtime-packages`);
 # `make release` checks that the binaries need no shared library from anywhere else.
 RUNTIME_PACKAGES = libcurl4 libsqlite3-0 libyaml-0-2 libstdc++6 ca-certificates tzdata

@@ -122,11 +122,13 @@ let package = Package(
         .target(name: "OpsServer", dependencies: ["FoundationExtras", log, serviceLifecycle, coreMetrics, prometheus], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
-        .target(name: "KubeEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log, subprocess], swiftSettings: strict),
+        .target(name: "KubeEmulator", dependencies: ["EmulatorSupport", nio, nioHTTP, nioSSL, log, subprocess], swiftSettings: strict),
         .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
-        .target(name: "PhpIPAMEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
+        // What the emulators share: the swift-nio listener and request loop, TLS, the IPAM emulators' JSON writer.
+        .target(name: "EmulatorSupport", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
+        .target(name: "PhpIPAMEmulator", dependencies: ["EmulatorSupport", log], swiftSettings: strict),
         .executableTarget(name: "PhpIPAMEmulatorTool", dependencies: ["PhpIPAMEmulator", argumentParser], swiftSettings: strict),
-        .target(name: "NetBoxEmulator", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
+        .target(name: "NetBoxEmulator", dependencies: ["EmulatorSupport", log], swiftSettings: strict),
         .executableTarget(name: "NetBoxEmulatorTool", dependencies: ["NetBoxEmulator", argumentParser], swiftSettings: strict),
 
         // MARK: - Netlink

@@ -8,7 +8,8 @@ public struct AgentReport: Sendable, Hashable {
     public var interface: String?
     /// The overlay device's name.
     public var interfaceLabel: String?
-    /// The configured overlay address (CIDR form); `nil` when none is configured.
+    /// The overlay address the device holds, read back from the kernel (CIDR form); `nil` only when the
+    /// device or address is absent (see ``KernelSnapshot/overlayAddress(onDevice:published:)``).
     public var configuredAddress: String?
     /// One report per selected StaticRoute, sorted by name; empty when there are none.
     public var routes: [RouteReport]

@@ -36,4 +36,26 @@ public struct KernelSnapshot: Sendable, Hashable {
 
     /// The routes the agent owns (marked ``RouteProtocol/overlayAgent``).
     public var ownRoutes: [Route] { routes.filter { $0.protocol == .overlayAgent } }
+
+    /// The overlay address the device `deviceName` holds, as the agent reports it in `configuredAddress`:
+    /// an address equal to `published` when the device holds one, else the first other address on it
+    /// (the kernel's own IPv6 link-local addresses aside); `nil` only when the device is absent or holds
+    /// no such address.
+    ///
+    /// The operator releases an address once the report stops showing it, so this says what the kernel
+    /// holds, whatever the agent meant to do (a failed removal leaves the address reported).
+    public func overlayAddress(onDevice deviceName: String, published: IPAddress?) -> OverlayAddress? {
+        guard let device = link(named: deviceName) else { return nil }
+        let held = addresses(onLinkIndex: device.index).filter { !Self.isKernelManaged($0.address) }
+        let chosen = held.first { $0.address == published } ?? held.first
+        return chosen.map { OverlayAddress(address: $0.address, prefixLength: $0.prefixLength) }
+    }
+
+    private static let ipv6LinkLocal = IPPrefix("fe80::/10")
+
+    /// Whether the kernel adds and removes `address` on its own (IPv6 link-local): the agent neither
+    /// removes nor reports such addresses.
+    static func isKernelManaged(_ address: IPAddress) -> Bool {
+        ipv6LinkLocal?.contains(address) ?? false
+    }
 }

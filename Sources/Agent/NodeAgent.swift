@@ -13,7 +13,9 @@ import Synchronization
 /// Configures one node: its overlay device and address, and the routes of the StaticRoutes that select it.
 ///
 /// Every pass is level-based: read the three caches and the kernel, compute a ``NodePlan``, execute it,
-/// then merge-patch the agent's status keys if they changed. Passes are triggered by watch events,
+/// read back what the overlay device holds, then merge-patch the agent's status keys if they changed
+/// (`configuredAddress` is what the kernel holds, also after a failed step: never `nil` for an address
+/// that is still there, since the operator then releases it). Passes are triggered by watch events,
 /// netlink events on what the agent owns (debounced by ``AgentConfiguration/repairDelay``), retries after
 /// failures, and a periodic resync.
 ///
@@ -211,18 +213,20 @@ public final class NodeAgent: Service, Sendable {
         var report = AgentReport(
             interface: configuration.parentInterface, interfaceLabel: configuration.deviceName, configuredAddress: nil, routes: [])
         do throws(NetlinkError) {
-            let plan = NodePlan.compute(desired: desired, kernel: try await kernel.snapshot())
+            let before = try await kernel.snapshot()
+            let plan = NodePlan.compute(desired: desired, kernel: before)
             problems += plan.problems
             let execution = plan.isEmpty ? PlanExecution() : await kernel.execute(plan, deviceName: configuration.deviceName)
             writes = execution.writes
             problems += execution.failures
             let reports = plan.reports(failures: execution.routeFailures)
             problems += reports.filter { $0.state == .failed }.map { "\($0.name): \($0.message ?? "failed")" }
+            let published = overlay?.status.ipAddr.flatMap { OverlayAddress(cidr: $0)?.address }
+            let held = await heldAddress(after: plan, before: before, published: published, problems: &problems)
             report = AgentReport(
                 interface: plan.parentName ?? configuration.parentInterface, interfaceLabel: configuration.deviceName,
-                configuredAddress: execution.failures.isEmpty ? plan.configuredAddress?.description : nil, routes: reports)
+                configuredAddress: held?.description, routes: reports)
             metrics.recordRoutes(reports)
-            health.set("netlink", ready: true)
         } catch {
             problems.append("reading the kernel state failed: \(error)")
             health.set("netlink", ready: false, message: error.description)
@@ -273,6 +277,30 @@ public final class NodeAgent: Service, Sendable {
         let outcome = ReconcileOutcome(writes: writes, report: report, patchedStatus: patched, problems: problems)
         onReconcile(outcome)
         return outcome
+    }
+
+    /// The overlay address the device holds once `plan` ran, read back from the kernel: a failed or
+    /// refused step can leave an address in place, and the operator releases an address as soon as the
+    /// report stops showing it. When the kernel cannot be read back, what the device may hold: the
+    /// address the plan added, else the one it held before (never `nil` for an address that may be there).
+    private func heldAddress(
+        after plan: NodePlan, before: KernelSnapshot, published: IPAddress?, problems: inout [String]
+    ) async -> OverlayAddress? {
+        let deviceName = configuration.deviceName
+        guard !plan.isEmpty else {
+            health.set("netlink", ready: true)
+            return before.overlayAddress(onDevice: deviceName, published: published)
+        }
+        do throws(NetlinkError) {
+            let after = try await kernel.snapshot()
+            health.set("netlink", ready: true)
+            return after.overlayAddress(onDevice: deviceName, published: published)
+        } catch {
+            problems.append("reading the kernel state back after the changes failed: \(error)")
+            health.set("netlink", ready: false, message: error.description)
+            logger.error("reading the kernel state back after the changes failed", metadata: ["error": "\(error)"])
+            return plan.addedAddress ?? before.overlayAddress(onDevice: deviceName, published: published)
+        }
     }
 }
 

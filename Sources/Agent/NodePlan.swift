@@ -50,6 +50,13 @@ public struct NodePlan: Sendable, Hashable {
     /// Problems that block part of the configuration (e.g. no parent interface); reported and retried.
     public var problems: [String] = []
 
+    /// The address the plan adds to the overlay device, if it adds one.
+    public var addedAddress: OverlayAddress? {
+        addressActions.lazy.compactMap { action -> OverlayAddress? in
+            if case .add(let address) = action { address } else { nil }
+        }.first
+    }
+
     /// Whether the plan makes no netlink write.
     public var isEmpty: Bool { deviceActions.isEmpty && addressActions.isEmpty && routeChanges.isEmpty }
 
@@ -144,17 +151,11 @@ public struct NodePlan: Sendable, Hashable {
         for address in present {
             if address.address == wanted.address && address.prefixLength == wanted.prefixLength {
                 holdsWanted = true
-            } else if !Self.isKernelManaged(address.address) {
+            } else if !KernelSnapshot.isKernelManaged(address.address) {
                 addressActions.append(.remove(address))
             }
         }
         if !holdsWanted { addressActions.append(.add(wanted)) }
-    }
-
-    private static let ipv6LinkLocal = IPPrefix("fe80::/10")
-
-    private static func isKernelManaged(_ address: IPAddress) -> Bool {
-        ipv6LinkLocal?.contains(address) ?? false
     }
 
     // MARK: - Routes

@@ -110,6 +110,13 @@ public protocol IPAMBackend: Sendable {
     /// Usage per zone and subnet, in configuration order.
     func usage() async throws -> [SubnetUsage]
 
+    /// The zones whose subnet lists name `subnet`, in configuration order; empty when none does.
+    ///
+    /// A subnet several zones list is one pool, so its addresses suit nodes of each of these zones;
+    /// ``IPAllocation/zone`` names the first of them.
+    /// - Throws: ``IPAMError/backendUnavailable(_:)`` (retryable) when the backend must ask its server and cannot.
+    func zones(listing subnet: IPPrefix) async throws -> [String]
+
     /// Takes over the record holding `address` when a previous controller wrote it for `owner.nodeName`
     /// (see ``LegacyAllocation``): re-marks it in place as `owner`'s, so the address is never free meanwhile.
     ///

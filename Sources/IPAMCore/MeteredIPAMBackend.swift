@@ -58,6 +58,10 @@ public struct MeteredIPAMBackend: IPAMBackend {
         return subnets
     }
 
+    public func zones(listing subnet: IPPrefix) async throws -> [String] {
+        try await measured("zones") { try await backend.zones(listing: subnet) }
+    }
+
     public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
         try await measured("adopt") { try await backend.adoptLegacyAllocation(owner, address: address) }
     }

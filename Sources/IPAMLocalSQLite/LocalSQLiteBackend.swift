@@ -32,6 +32,8 @@ public final class LocalSQLiteBackend: IPAMBackend {
     private let subnets: [Subnet]
     /// Per subnet key, the zones listing it joined with commas (`dal10,dal12` for a shared subnet).
     private let zoneLabels: [String: String]
+    /// Per subnet key, the zones listing it in configuration order.
+    private let zoneLists: [String: [String]]
     private let zoneNames: [String]
     private let cooldownMilliseconds: Int64
     private let now: @Sendable () -> Date
@@ -106,6 +108,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
         self.zones = zones
         self.subnets = subnets
         self.zoneLabels = zoneLabels.mapValues { $0.joined(separator: ",") }
+        self.zoneLists = zoneLabels
         logger.info("opened local IPAM database", metadata: [
             "database": "\(configuration.database)", "schema": "\(Schema.currentVersion)",
             "subnets": "\(subnets.count)", "added": "\(summary.added)", "relaidOut": "\(summary.relaidOut)",
@@ -215,6 +218,10 @@ public final class LocalSQLiteBackend: IPAMBackend {
         return try await DatabaseAccess.read(pool, "list the allocations of cluster \(clusterID)") { db in
             try AddressTables.allocations(db, clusterID: clusterID).map { try Self.allocation(db, $0) }
         }.sorted { $0.address < $1.address }
+    }
+
+    public func zones(listing subnet: IPPrefix) async throws -> [String] {
+        zoneLists[subnet.description] ?? []
     }
 
     public func usage() async throws -> [SubnetUsage] {

@@ -136,6 +136,11 @@ public actor NetBoxBackend: IPAMBackend {
         }.sorted { ($0.address, $0.owner.nodeName) < ($1.address, $1.owner.nodeName) }
     }
 
+    /// The zones of the configured prefixes equal to `subnet` (prefixes never overlap across zones, so at most one).
+    public func zones(listing subnet: IPPrefix) async throws -> [String] {
+        try await resolvedPrefixes().filter { $0.prefix == subnet }.map(\.zone)
+    }
+
     public func usage() async throws -> [SubnetUsage] {
         let prefixes = try await resolvedPrefixes()
         let snapshot = try await currentSnapshot(force: true)

@@ -225,6 +225,19 @@ public final class PhpIPAMBackend: IPAMBackend {
         return usages
     }
 
+    /// The zones whose `subnetMap` lists a phpIPAM subnet with this prefix (described once, then cached).
+    public func zones(listing subnet: IPPrefix) async throws -> [String] {
+        var zones: [String] = []
+        for zone in configuration.subnetMap {
+            for id in zone.subnetIDs {
+                guard try await self.subnet(id).prefix == subnet else { continue }
+                zones.append(zone.zone)
+                break
+            }
+        }
+        return zones
+    }
+
     public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
         let subnet = try await mappedSubnet(containing: address)
         return try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> AdoptedAllocation? in

@@ -1,14 +1,14 @@
 // The swift-nio HTTP/1.1 shell: accepts connections (optionally TLS), reads requests, writes responses and watch streams.
+import EmulatorSupport
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import NIOSSL
 import Synchronization
 
 /// Serves an `EmulatorCore` over HTTP/1.1 with keep-alive; watches are streamed with chunked encoding.
 final class HTTPServer: Sendable {
-    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, IOData>>
+    private typealias Connection = EmulatorHTTPConnection
 
     private let core: EmulatorCore
     private let serverChannel: any Channel
@@ -26,17 +26,7 @@ final class HTTPServer: Sendable {
     }
 
     static func start(core: EmulatorCore, host: String, port: Int, tls: NIOSSLContext?) async throws -> HTTPServer {
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try Connection(wrappingChannelSynchronously: channel)
-                }
-            }
+        let listener = try await EmulatorListener.bind(host: host, port: port, tls: tls, backlog: 256)
         let boundPort = listener.channel.localAddress?.port ?? port
         let connections = ConnectionRegistry()
         let logger = core.logger
@@ -75,42 +65,31 @@ final class HTTPServer: Sendable {
     private static func serve(_ connection: Connection, core: EmulatorCore) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body = []
-                        // curl sends `Expect: 100-continue` for larger bodies and waits a second unless told to go on.
-                        if requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-                            try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .continue)))
-                        }
-                    case .body(var buffer):
-                        body += buffer.readBytes(length: buffer.readableBytes) ?? []
-                    case .end:
-                        guard let requestHead = head else { continue }
-                        var headers: [String: String] = [:]
-                        for (name, value) in requestHead.headers { headers[name.lowercased()] = value }
-                        let request = APIRequest(method: requestHead.method.rawValue, target: requestHead.uri, headers: headers, body: body)
-                        let response = await core.handle(request)
-                        let keepAlive = requestHead.isKeepAlive
-                        switch response {
-                        case .full(let status, let contentType, let responseBody, let extraHeaders):
-                            var responseHeaders = HTTPHeaders([("Content-Type", contentType),
-                                                               ("Content-Length", String(responseBody.count))])
-                            for (name, value) in extraHeaders { responseHeaders.add(name: name, value: value) }
-                            if !keepAlive { responseHeaders.add(name: "Connection", value: "close") }
-                            try await outbound.write(.head(HTTPResponseHead(
-                                version: requestHead.version, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)))
-                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: responseBody))))
-                            try await outbound.write(.end(nil))
-                        case .watch(let session):
-                            try await stream(session, version: requestHead.version, outbound: outbound, channel: connection.channel)
-                        }
-                        if !keepAlive { return }
-                        head = nil
+                try await HTTPRequestReader.forEachRequest(in: inbound) { requestHead in
+                    // curl sends `Expect: 100-continue` for larger bodies and waits a second unless told to go on.
+                    if requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                        try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .continue)))
                     }
+                } handle: { requestHead, body in
+                    var headers: [String: String] = [:]
+                    for (name, value) in requestHead.headers { headers[name.lowercased()] = value }
+                    let request = APIRequest(method: requestHead.method.rawValue, target: requestHead.uri, headers: headers, body: body)
+                    let response = await core.handle(request)
+                    let keepAlive = requestHead.isKeepAlive
+                    switch response {
+                    case .full(let status, let contentType, let responseBody, let extraHeaders):
+                        var responseHeaders = HTTPHeaders([("Content-Type", contentType),
+                                                           ("Content-Length", String(responseBody.count))])
+                        for (name, value) in extraHeaders { responseHeaders.add(name: name, value: value) }
+                        if !keepAlive { responseHeaders.add(name: "Connection", value: "close") }
+                        try await outbound.write(.head(HTTPResponseHead(
+                            version: requestHead.version, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)))
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: responseBody))))
+                        try await outbound.write(.end(nil))
+                    case .watch(let session):
+                        try await stream(session, version: requestHead.version, outbound: outbound, channel: connection.channel)
+                    }
+                    return keepAlive ? .readNext : .close
                 }
             }
         } catch {

@@ -1,4 +1,5 @@
 // The public face of the emulator: start/stop, seeding and inspection, fault injection and request counters.
+import EmulatorSupport
 import Foundation
 import Logging
 import NIOSSL
@@ -107,9 +108,7 @@ public final class KubeEmulator: Sendable {
         var context: NIOSSLContext?
         if let tls = configuration.tls {
             do {
-                let chain = try NIOSSLCertificate.fromPEMBytes(tls.certificatePEM).map { NIOSSLCertificateSource.certificate($0) }
-                let key = try NIOSSLPrivateKey(bytes: tls.privateKeyPEM, format: .pem)
-                context = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+                context = try EmulatorTLS(certificateChainPEM: tls.certificatePEM, privateKeyPEM: tls.privateKeyPEM).makeContext()
             } catch {
                 throw KubeEmulatorError.tls("the certificate or key is not usable PEM: \(error)")
             }

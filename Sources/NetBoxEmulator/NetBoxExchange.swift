@@ -1,7 +1,8 @@
 // The request and response values the emulator's logic works on, free of any networking type.
+import EmulatorSupport
 
 /// An HTTP request as the emulated NetBox sees it.
-public struct NetBoxRequest: Sendable {
+public struct NetBoxRequest: Sendable, EmulatorHeaderFields {
     /// The method in upper case (`GET`, `POST`, …).
     public var method: String
     /// The request target: path plus optional query, e.g. `/api/ipam/prefixes/?site=dal10`.
@@ -27,12 +28,6 @@ public struct NetBoxRequest: Sendable {
         self.serverPort = serverPort
     }
 
-    /// The first value of the header `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
-    }
-
     /// `http://HOST` or `https://HOST` as Django's `build_absolute_uri` would write it.
     var origin: String {
         let host = header("Host") ?? "127.0.0.1:\(serverPort)"
@@ -41,33 +36,12 @@ public struct NetBoxRequest: Sendable {
 }
 
 /// An HTTP response of the emulated NetBox.
-public struct NetBoxResponse: Sendable {
-    /// The HTTP status code.
-    public var status: Int
-    /// The header fields (the server adds `Content-Length`).
-    public var headers: [(name: String, value: String)]
-    /// The body bytes.
-    public var body: [UInt8]
+public typealias NetBoxResponse = EmulatorResponse
 
-    /// Creates a response.
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-
-    /// The first value of the header `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
-    }
-
-    /// The body as text.
-    public var text: String { String(decoding: body, as: UTF8.self) }
-
+extension NetBoxResponse {
     /// A JSON answer (`Content-Type: application/json`).
     static func json(_ status: Int, _ value: NetBoxJSON) -> Self {
-        NetBoxResponse(status: status, headers: [("Content-Type", "application/json")], body: value.serialized())
+        NetBoxResponse(status: status, headers: [("Content-Type", "application/json")], body: value.serialized(.djangoREST))
     }
 
     /// `{"detail": message}`, the shape of every non-validation error.

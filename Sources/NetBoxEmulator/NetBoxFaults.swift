@@ -1,4 +1,5 @@
 // Faults and latencies the emulator can inject, as a plain value the emulator actor consumes request by request.
+import EmulatorSupport
 
 /// What kind of work a request is: the unit of request counts and of per-operation latency.
 public enum NetBoxOperation: String, Sendable, Hashable, CaseIterable, Codable {
@@ -57,15 +58,8 @@ public struct NetBoxFaults: Sendable, Equatable {
     ]
 }
 
-/// What the network layer does with one request.
-public enum NetBoxDisposition: Sendable {
-    /// Wait `delay`, then send `response`.
-    case respond(NetBoxResponse, delay: Duration)
-    /// Wait `delay`, then reset the connection without answering.
-    case resetConnection(delay: Duration)
-    /// Never answer; keep the connection open until the client closes it.
-    case noAnswer
-}
+/// What the network layer does with one request: answer, reset the connection, or never answer.
+public typealias NetBoxDisposition = EmulatorDisposition
 
 extension NetBoxFaults {
     /// The delay for one request of `operation`, consuming ``firstRequestDelay``.

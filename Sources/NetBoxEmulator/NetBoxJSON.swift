@@ -1,54 +1,18 @@
-// The emulator's own JSON value: ordered objects, Django REST framework's compact output, Python's parse errors.
+// NetBox's side of the emulators' JSON value: Django REST framework's compact output, Python's names and parse errors.
 //
 // The emulators keep their JSON handling independent of the client's (the IPAMNetBox backend): an
 // emulator is an oracle for the backend's tests, so it must not share the code it is checking.
+import EmulatorSupport
 
 /// A JSON value whose object members keep their order, as NetBox's serializers emit them.
-enum NetBoxJSON: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case array([NetBoxJSON])
-    case object([(String, NetBoxJSON)])
+typealias NetBoxJSON = EmulatorJSON
 
-    /// A string value, or `null` when `value` is nil.
-    static func optional(_ value: String?) -> NetBoxJSON {
-        value.map(NetBoxJSON.string) ?? .null
-    }
+extension EmulatorJSON.Style {
+    /// Compact UTF-8 JSON (`separators=(',', ':')`, non-ASCII kept), as DRF's JSONRenderer writes it.
+    static let djangoREST = EmulatorJSON.Style(escapesSolidus: false, formatDouble: { "\($0)" })
+}
 
-    /// An integer value, or `null` when `value` is nil.
-    static func optional(_ value: Int?) -> NetBoxJSON {
-        value.map(NetBoxJSON.int) ?? .null
-    }
-
-    /// The member named `key` of an object.
-    subscript(key: String) -> NetBoxJSON? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
-
-    /// The object's members, or nil for any other value.
-    var members: [(String, NetBoxJSON)]? {
-        if case .object(let members) = self { return members }
-        return nil
-    }
-
-    static func == (lhs: NetBoxJSON, rhs: NetBoxJSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.int(let a), .int(let b)): a == b
-        case (.double(let a), .double(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)):
-            a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: false
-        }
-    }
-
+extension NetBoxJSON {
     /// Python's name for the type of the value (`str`, `int`, …), as DRF puts it into error messages.
     var pythonTypeName: String {
         switch self {
@@ -76,63 +40,6 @@ enum NetBoxJSON: Sendable, Equatable {
         case .object(let members):
             "{" + members.map { "'\($0.0)': \($0.1.pythonRepr)" }.joined(separator: ", ") + "}"
         }
-    }
-
-    // MARK: - Serialising
-
-    /// Compact UTF-8 JSON (`separators=(',', ':')`, non-ASCII kept), as DRF's JSONRenderer writes it.
-    func serialized() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        write(to: &out)
-        return out
-    }
-
-    private func write(to out: inout [UInt8]) {
-        switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .int(let value): out.append(contentsOf: String(value).utf8)
-        case .double(let value): out.append(contentsOf: "\(value)".utf8)
-        case .string(let value): Self.writeString(value, to: &out)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(member.0, to: &out)
-                out.append(UInt8(ascii: ":"))
-                member.1.write(to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-    }
-
-    private static func writeString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out.append(contentsOf: "\\\"".utf8)
-            case "\\": out.append(contentsOf: "\\\\".utf8)
-            case "\n": out.append(contentsOf: "\\n".utf8)
-            case "\r": out.append(contentsOf: "\\r".utf8)
-            case "\t": out.append(contentsOf: "\\t".utf8)
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-                } else {
-                    out.append(contentsOf: String(scalar).utf8)
-                }
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     // MARK: - Parsing

@@ -1,4 +1,5 @@
 // Splits a request target into an API endpoint (resource, object id, action) and its query parameters.
+import EmulatorSupport
 
 /// A kind of object the emulated API serves under `/api/{app}/{collection}/`.
 enum NetBoxResource: String, Sendable, CaseIterable {
@@ -109,7 +110,7 @@ struct NetBoxRoute: Sendable {
         }
         path = String(pathPart)
         hasTrailingSlash = pathPart.hasSuffix("/")
-        let segments = pathPart.split(separator: "/").map { QueryParameters.percentDecode(String($0), plusAsSpace: false) }
+        let segments = pathPart.split(separator: "/").map { PercentDecoding.decode(String($0), plusAsSpace: false) }
         endpoint = Self.endpoint(segments, version: version)
     }
 
@@ -159,10 +160,10 @@ struct QueryParameters: Sendable {
     init(_ query: String) {
         pairs = query.split(separator: "&").map { pair in
             let text = String(pair)
-            guard let equals = text.firstIndex(of: "=") else { return (Self.percentDecode(text, plusAsSpace: true), "") }
+            guard let equals = text.firstIndex(of: "=") else { return (PercentDecoding.decode(text, plusAsSpace: true), "") }
             return (
-                Self.percentDecode(String(text[..<equals]), plusAsSpace: true),
-                Self.percentDecode(String(text[text.index(after: equals)...]), plusAsSpace: true)
+                PercentDecoding.decode(String(text[..<equals]), plusAsSpace: true),
+                PercentDecoding.decode(String(text[text.index(after: equals)...]), plusAsSpace: true)
             )
         }
     }
@@ -209,33 +210,6 @@ struct QueryParameters: Sendable {
             }
         }
         return out
-    }
-
-    /// Decodes `%XX` escapes (and `+` as a space in a query).
-    static func percentDecode(_ text: String, plusAsSpace: Bool) -> String {
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%"), index + 2 < utf8.count, let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

@@ -41,10 +41,17 @@ public struct OverlayOperator: Sendable {
         // One list+watch and one cache per resource, shared by every controller (services start in
         // order and stop in reverse: the informers start first and stop last).
         let watcher = configuration.watcher
-        let nodes = Informer(source: KubeClientListWatch<Node>(client: client), configuration: watcher, logger: context.logger)
+        // The caches keep only what the controllers read: of a Node its metadata without annotations
+        // (no kubelet status), of the others everything but annotations.
+        let nodes = Informer(
+            source: KubeClientListWatch<Node>(client: client), configuration: watcher, transform: Transforms.nodeMetadataOnly,
+            logger: context.logger)
         let addresses = Informer(
-            source: KubeClientListWatch<NodeOverlayIp>(client: client), configuration: watcher, logger: context.logger)
-        let routes = Informer(source: KubeClientListWatch<StaticRoute>(client: client), configuration: watcher, logger: context.logger)
+            source: KubeClientListWatch<NodeOverlayIp>(client: client), configuration: watcher,
+            transform: Transforms.withoutAnnotations, logger: context.logger)
+        let routes = Informer(
+            source: KubeClientListWatch<StaticRoute>(client: client), configuration: watcher,
+            transform: Transforms.withoutAnnotations, logger: context.logger)
 
         // Node controller: Nodes, and the NodeOverlayIps they own. Kubelet status heartbeats pass no filter.
         let nodeLogic = NodeController(context: context.withLogger("nodes"), addresses: addresses.store)

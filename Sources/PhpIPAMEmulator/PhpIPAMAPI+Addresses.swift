@@ -1,4 +1,5 @@
 // The `addresses` controller: lookups, searches, first_free, create, update, delete, tags and custom fields.
+import EmulatorSupport
 
 extension PhpIPAMAPI {
     static let addressKeys: Set<String> = [

@@ -1,4 +1,5 @@
 // The `subnets` controller: read, create, flag full, delete; first_free, usage and the addresses of a subnet.
+import EmulatorSupport
 
 extension PhpIPAMAPI {
     static let subnetKeys: Set<String> = [

@@ -1,4 +1,5 @@
 // The emulated phpIPAM request pipeline: app and TLS checks, body parsing, auth, then the controllers.
+import EmulatorSupport
 import Foundation
 
 /// A successful answer before it is wrapped in phpIPAM's envelope.

@@ -1,4 +1,5 @@
 // The emulated phpIPAM server state as an actor: answers requests, injects faults, counts requests per route.
+import EmulatorSupport
 import Foundation
 
 /// An in-memory phpIPAM v1.8 API that answers like the real server documented in `phpipam-api.md`.

@@ -1,7 +1,8 @@
 // The request and response values the emulator's logic works on, free of any networking type.
+import EmulatorSupport
 
 /// An HTTP request as the emulated phpIPAM sees it.
-public struct PhpIPAMRequest: Sendable {
+public struct PhpIPAMRequest: Sendable, EmulatorHeaderFields {
     /// The method in upper case (`GET`, `POST`, …).
     public var method: String
     /// The request target: path plus optional query, e.g. `/api/iks/subnets/7/?a=b`.
@@ -27,38 +28,18 @@ public struct PhpIPAMRequest: Sendable {
         self.isTLS = isTLS
         self.serverPort = serverPort
     }
-
-    /// The first value of the header `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
-    }
 }
 
 /// An HTTP response of the emulated phpIPAM.
-public struct PhpIPAMResponse: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+public typealias PhpIPAMResponse = EmulatorResponse
 
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-
-    /// The first value of the header `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
-    }
-
+extension PhpIPAMResponse {
     /// A JSON answer with phpIPAM's content type.
     static func json(_ status: Int, _ value: EmulatorJSON, extraHeaders: [(name: String, value: String)] = []) -> Self {
         PhpIPAMResponse(
             status: status,
             headers: [("Content-Type", "application/json; charset=utf-8")] + extraHeaders,
-            body: value.serialized())
+            body: value.serialized(.phpJSONEncode))
     }
 
     /// An HTML answer (PHP fatal errors, proxies in trouble).

@@ -1,4 +1,5 @@
 // Faults the emulator can inject, as a plain value the emulator actor consumes request by request.
+import EmulatorSupport
 
 /// Injected misbehaviour: latency, HTTP 5xx, connection resets and unreadable bodies.
 public struct PhpIPAMFaults: Sendable, Equatable {
@@ -16,13 +17,8 @@ public struct PhpIPAMFaults: Sendable, Equatable {
     public init() {}
 }
 
-/// What the network layer does with one request.
-public enum PhpIPAMDisposition: Sendable {
-    /// Wait `delay`, then send `response`.
-    case respond(PhpIPAMResponse, delay: Duration)
-    /// Wait `delay`, then reset the connection without answering.
-    case resetConnection(delay: Duration)
-}
+/// What the network layer does with one request: answer or reset the connection (phpIPAM never stays silent).
+public typealias PhpIPAMDisposition = EmulatorDisposition
 
 extension PhpIPAMFaults {
     /// Consumes one injected fault for the next request, if any is pending.

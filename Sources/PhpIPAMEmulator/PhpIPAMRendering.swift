@@ -1,4 +1,5 @@
 // Renders rows as phpIPAM's JSON objects: key names, key order and value types as a real server sends them.
+import EmulatorSupport
 
 extension PhpIPAMAPI {
     /// An address object. `decimalIP` reproduces the rows of `search_linked` and `tags/{id}/addresses`

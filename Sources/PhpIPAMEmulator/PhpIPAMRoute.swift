@@ -1,4 +1,5 @@
 // Splits a phpIPAM API request target into app id, controller, ids and query parameters.
+import EmulatorSupport
 
 /// Where a request goes: `/api/{app}/{controller}/{id}/{id2}/{id3}/?query`.
 struct PhpIPAMRoute: Sendable, Equatable {
@@ -23,7 +24,7 @@ struct PhpIPAMRoute: Sendable, Equatable {
         } else {
             pathPart = target[...]
         }
-        var segments = pathPart.split(separator: "/").map { FormDecoding.percentDecode(String($0), plusAsSpace: false) }
+        var segments = pathPart.split(separator: "/").map { PercentDecoding.decode(String($0), plusAsSpace: false) }
         guard segments.first == "api" else { return nil }
         segments.removeFirst()
         if segments.isEmpty {
@@ -60,7 +61,7 @@ struct PhpIPAMRoute: Sendable, Equatable {
     }
 }
 
-/// PHP's `parse_str` and URL decoding.
+/// PHP's `parse_str`.
 enum FormDecoding {
     /// Splits on `&` only (a newline does not separate pairs) and URL-decodes names and values.
     static func parse(_ bytes: [UInt8]) -> [String: String] {
@@ -76,36 +77,9 @@ enum FormDecoding {
                 name = text
                 value = ""
             }
-            let key = percentDecode(name, plusAsSpace: true)
-            if !key.isEmpty { result[key] = percentDecode(value, plusAsSpace: true) }
+            let key = PercentDecoding.decode(name, plusAsSpace: true)
+            if !key.isEmpty { result[key] = PercentDecoding.decode(value, plusAsSpace: true) }
         }
         return result
-    }
-
-    /// Decodes `%XX` escapes (and `+` as a space in form data).
-    static func percentDecode(_ text: String, plusAsSpace: Bool) -> String {
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%"), index + 2 < utf8.count, let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -1,15 +1,6 @@
-// Serves a PhpIPAMEmulator over HTTP/1.1 (optionally TLS) on a local port with swift-nio.
+// Serves a PhpIPAMEmulator over HTTP/1.1 (optionally TLS) on a local port, through EmulatorSupport's server.
+import EmulatorSupport
 import Logging
-import NIOCore
-import NIOHTTP1
-import NIOPosix
-import NIOSSL
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A running HTTP(S) endpoint in front of a ``PhpIPAMEmulator``.
 ///
@@ -20,40 +11,22 @@ import Darwin
 /// ```
 public final class PhpIPAMServer: Sendable {
     /// The certificate chain and private key the server presents when serving TLS.
-    public struct TLS: Sendable {
-        public var certificateChainPEM: [UInt8]
-        public var privateKeyPEM: [UInt8]
+    public typealias TLS = EmulatorTLS
 
-        public init(certificateChainPEM: [UInt8], privateKeyPEM: [UInt8]) {
-            self.certificateChainPEM = certificateChainPEM
-            self.privateKeyPEM = privateKeyPEM
-        }
-
-        func makeContext() throws -> NIOSSLContext {
-            let chain = try NIOSSLCertificate.fromPEMBytes(certificateChainPEM)
-            let key = try NIOSSLPrivateKey(bytes: privateKeyPEM, format: .pem)
-            let configuration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-            return try NIOSSLContext(configuration: configuration)
-        }
-    }
-
+    /// The emulator the server answers from.
     public let emulator: PhpIPAMEmulator
+    private let server: EmulatorHTTPServer
+
     /// The port the server listens on.
-    public let port: Int
-    public let isTLS: Bool
-    private let serverChannel: any Channel
-    private let acceptLoop: Task<Void, Never>
-
+    public var port: Int { server.port }
+    /// Whether the server speaks TLS.
+    public var isTLS: Bool { server.isTLS }
     /// `http://127.0.0.1:PORT` (or `https://…`): prepend to `/api/{app}/…`.
-    public var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    public var baseURL: String { server.baseURL }
 
-    private init(emulator: PhpIPAMEmulator, port: Int, isTLS: Bool, serverChannel: any Channel, acceptLoop: Task<Void, Never>) {
+    private init(emulator: PhpIPAMEmulator, server: EmulatorHTTPServer) {
         self.emulator = emulator
-        self.port = port
-        self.isTLS = isTLS
-        self.serverChannel = serverChannel
-        self.acceptLoop = acceptLoop
+        self.server = server
     }
 
     /// Starts listening on `host:port` (port 0 picks a free one) and serving `emulator`.
@@ -61,101 +34,21 @@ public final class PhpIPAMServer: Sendable {
         emulator: PhpIPAMEmulator, host: String = "127.0.0.1", port: Int = 0, tls: TLS? = nil,
         logger: Logger = Logger(label: "phpipam-emulator")
     ) async throws -> PhpIPAMServer {
-        let sslContext = try tls?.makeContext()
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                    }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let boundPort = listener.channel.localAddress?.port ?? port
-        let isTLS = sslContext != nil
-        let acceptLoop = Task {
-            do {
-                try await listener.executeThenClose { connections in
-                    await withDiscardingTaskGroup { group in
-                        do {
-                            for try await connection in connections {
-                                group.addTask {
-                                    await serve(connection, emulator: emulator, isTLS: isTLS, port: boundPort, logger: logger)
-                                }
-                            }
-                        } catch {
-                            logger.debug("phpIPAM emulator stopped accepting", metadata: ["error": "\(error)"])
-                        }
-                        group.cancelAll()
-                    }
-                }
-            } catch {
-                logger.debug("phpIPAM emulator listener closed", metadata: ["error": "\(error)"])
-            }
+        // phpIPAM's PHP session cookie, sent with every answer.
+        let cookie = [(name: "Set-Cookie", value: "phpipam=emulatorsession; path=/; Secure; HttpOnly")]
+        let server = try await EmulatorHTTPServer.start(
+            host: host, port: port, tls: tls, name: "phpIPAM emulator", logger: logger, extraResponseHeaders: cookie
+        ) {
+            await emulator.dispose(
+                PhpIPAMRequest(
+                    method: $0.method, target: $0.target, headers: $0.headers, body: $0.body,
+                    clientAddress: $0.clientAddress, isTLS: $0.isTLS, serverPort: $0.serverPort))
         }
-        logger.debug("phpIPAM emulator listening", metadata: ["port": "\(boundPort)", "tls": "\(isTLS)"])
-        return PhpIPAMServer(emulator: emulator, port: boundPort, isTLS: isTLS, serverChannel: listener.channel, acceptLoop: acceptLoop)
+        return PhpIPAMServer(emulator: emulator, server: server)
     }
 
     /// Stops listening and closes every open connection.
     public func shutdown() async {
-        try? await serverChannel.close()
-        acceptLoop.cancel()
-        await acceptLoop.value
-    }
-
-    private static func serve(
-        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, emulator: PhpIPAMEmulator,
-        isTLS: Bool, port: Int, logger: Logger
-    ) async {
-        let channel = connection.channel
-        let client = channel.remoteAddress?.ipAddress ?? "127.0.0.1"
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body = []
-                    case .body(var buffer):
-                        body += buffer.readBytes(length: buffer.readableBytes) ?? []
-                    case .end:
-                        guard let requestHead = head else { continue }
-                        let request = PhpIPAMRequest(
-                            method: requestHead.method.rawValue, target: requestHead.uri,
-                            headers: requestHead.headers.map { ($0.name, $0.value) }, body: body,
-                            clientAddress: client, isTLS: isTLS, serverPort: port)
-                        switch await emulator.dispose(request) {
-                        case .resetConnection(let delay):
-                            if delay > .zero { try await Task.sleep(for: delay) }
-                            // SO_LINGER 0 makes close() send a TCP RST instead of a FIN.
-                            if let socket = channel as? any SocketOptionProvider {
-                                try await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
-                            }
-                            return
-                        case .respond(let response, let delay):
-                            if delay > .zero { try await Task.sleep(for: delay) }
-                            var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
-                            headers.add(name: "Content-Length", value: String(response.body.count))
-                            headers.add(name: "Set-Cookie", value: "phpipam=emulatorsession; path=/; Secure; HttpOnly")
-                            if !requestHead.isKeepAlive { headers.add(name: "Connection", value: "close") }
-                            let status = HTTPResponseStatus(statusCode: response.status)
-                            try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: status, headers: headers)))
-                            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-                            try await outbound.write(.end(nil))
-                            if !requestHead.isKeepAlive { return }
-                        }
-                        head = nil
-                    }
-                }
-            }
-        } catch {
-            logger.trace("phpIPAM emulator connection ended", metadata: ["error": "\(error)"])
-        }
+        await server.shutdown()
     }
 }

@@ -36,6 +36,29 @@ struct AgentKernelTests {
         }
     }
 
+    @Test("a new address the kernel refuses after the old one was really removed → configuredAddress cleared, as the device holds none")
+    func refusedChangeAfterRealRemovalReportsNone() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createOverlay()
+            let agent = harness.startAgent()
+            defer { agent.cancel() }
+            try await harness.waitUntil("the address reported") {
+                try await harness.overlay().status.configuredAddress == "192.168.100.50/24"
+            }
+            // The kernel refuses any IPv6 address on tmp0; the operator's new address is IPv6.
+            try await harness.namespace.exec(["sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/tmp0/disable_ipv6"])
+            let moved: JSONValue = .object(["status": .object(["ipAddr": .string("fd00:100::50/64")])])
+            _ = try await harness.client.patchStatus(NodeOverlayIp.self, name: harness.nodeName, patch: .merge(moved))
+            try await harness.waitUntil("a pass whose new address was refused") {
+                guard let outcome = harness.outcome else { return false }
+                return !outcome.problems.isEmpty && outcome.report.configuredAddress == nil
+            }
+            #expect(try await harness.netlink.addresses(on: .name("tmp0"), family: .v4).isEmpty, "the old address was removed")
+            #expect(try await harness.netlink.addresses(on: .name("tmp0"), family: .v6).isEmpty)
+            try await harness.waitUntil("configuredAddress cleared") { try await harness.overlay().status.configuredAddress == nil }
+        }
+    }
+
     @Test("100 StaticRoutes → 100 routes via the gateway; a route deleted outside returns within a second; a deleted StaticRoute's route goes")
     func routesAndRepair() async throws {
         try await AgentHarness.with { harness in

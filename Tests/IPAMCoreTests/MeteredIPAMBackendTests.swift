@@ -21,6 +21,7 @@ private struct ScriptedBackend: IPAMBackend {
     func usage() async throws -> [SubnetUsage] {
         [SubnetUsage(zone: "dal10", subnet: subnet, gateway: gateway, assignable: 250, used: 40, coolingDown: 3)]
     }
+    func zones(listing subnet: IPPrefix) async throws -> [String] { ["dal10"] }
     func legacyAllocations() async throws -> [LegacyAllocation] {
         throw IPAMError.rejected("legacy records asked")
     }
@@ -38,7 +39,6 @@ struct MeteredIPAMBackendTests {
         await #expect(throws: IPAMError.self) { try await backend.reserve(owner, zone: "dal10") }
         try await backend.release(owner)
         _ = try await backend.usage()
-        // Every requirement is forwarded, the ones with default implementations included.
         await #expect(throws: IPAMError.rejected("legacy records asked")) { try await backend.legacyAllocations() }
 
         let text = registry.emitToString()

@@ -28,6 +28,9 @@ struct SharedSubnetTests {
             let usage = try await backend.usage()
             #expect(usage.map(\.zone) == ["dal10,dal12", "dal12"])
             #expect(usage.first?.used == 5)
+            #expect(try await backend.zones(listing: shared.subnet) == ["dal10", "dal12"])
+            #expect(try await backend.zones(listing: try #require(IPPrefix("10.6.0.0/30"))) == ["dal12"])
+            #expect(try await backend.zones(listing: try #require(IPPrefix("10.7.0.0/30"))).isEmpty)
             // Reopening with the same configuration keeps the one pool.
             let reopened = try await openBackend(configuration)
             #expect(try await reopened.allocations().count == 6)

@@ -93,10 +93,12 @@ struct TakeoverTests {
                 for name in nodes.keys {
                     let object = try await cluster.waitUntilReserved(name)
                     #expect(object.status.subnet == "192.168.100.0/24")
+                    #expect(object.status.zone == nodes[name], "status.zone is the node's own zone")
                     addresses.insert(object.status.ipAddr ?? "")
                 }
                 #expect(addresses.count == 4)
                 #expect(try await ipam.usage().map(\.zone) == ["dal10,dal12"])
+                #expect(try await ipam.zones(listing: try #require(IPPrefix("192.168.100.0/24"))) == ["dal10", "dal12"])
                 await running.stop()
             }
         }

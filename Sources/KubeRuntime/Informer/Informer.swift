@@ -16,6 +16,10 @@ import Synchronization
 /// // ServiceGroup(services: [nodes, addresses, controller, ...]): informers before their users.
 /// ```
 ///
+/// A `transform` (client-go's `SetTransform`) trims every listed or watched object before it is
+/// stored or handed to a subscriber, so the cache holds only the fields the process reads: for
+/// example ``Transforms/nodeMetadataOnly(_:)``. Filters and subscribers see the transformed objects.
+///
 /// Subscribers are called one change at a time, in order, on the informer's task: keep them short and
 /// non-blocking (schedule work, update an index), and never subscribe from inside one. A subscriber
 /// added after the first list first gets every cached object as `added`, so subscribers must treat a
@@ -26,13 +30,17 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
     private let watcher: Watcher<Object>
     private let subscribers = Mutex<[@Sendable (ObjectChange<Object>) -> Void]>([])
     private let delivered = ReadinessGate()
+    private let transform: (@Sendable (Object) -> Object)?
 
-    /// Makes an informer of `source` into `store` (default a new one).
+    /// Makes an informer of `source` into `store` (default a new one); `transform`, when given, trims
+    /// every object before it is stored.
     public init(
         source: some ListWatchSource<Object>, store: Store<Object> = Store(), configuration: WatcherConfiguration = .init(),
+        transform: (@Sendable (Object) -> Object)? = nil,
         clock: RuntimeClock = .continuous, logger: Logger = Logger(label: "kube-runtime.informer")
     ) {
         self.store = store
+        self.transform = transform
         self.watcher = Watcher(source: source, configuration: configuration, clock: clock, logger: logger)
     }
 
@@ -68,7 +76,8 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
         await watcher.run { event in self.deliver(event) }
     }
 
-    private func deliver(_ event: WatcherEvent<Object>) {
+    private func deliver(_ received: WatcherEvent<Object>) {
+        let event = transform.map { received.map($0) } ?? received
         let changes = store.applyReportingChanges(event)
         if !changes.isEmpty {
             // Delivered under the lock so a subscriber added meanwhile misses nothing (it may see an object twice).

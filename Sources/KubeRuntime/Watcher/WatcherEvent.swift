@@ -20,4 +20,15 @@ public enum WatcherEvent<Object: Sendable>: Sendable {
         case .initStarted, .initDone: nil
         }
     }
+
+    /// The same event with its object replaced by `transform(object)`.
+    public func map(_ transform: (Object) -> Object) -> WatcherEvent<Object> {
+        switch self {
+        case .initStarted: .initStarted
+        case .initApply(let object): .initApply(transform(object))
+        case .initDone: .initDone
+        case .apply(let object): .apply(transform(object))
+        case .delete(let object): .delete(transform(object))
+        }
+    }
 }

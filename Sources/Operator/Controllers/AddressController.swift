@@ -73,7 +73,7 @@ final class AddressController: Sendable {
     private func ensureAddress(_ object: NodeOverlayIp) async throws -> Action {
         let name = object.metadata.name
         let generation = object.metadata.generation
-        let allocation: IPAllocation
+        var allocation: IPAllocation
         do {
             allocation = try await holdAddress(for: object)
         } catch {
@@ -89,6 +89,7 @@ final class AddressController: Sendable {
             throw failure
         }
         try await context.crashHook(.afterReserve, name)
+        allocation.zone = try await recordedZone(of: allocation, nodeZone: nodeZone(of: object))
         let current = knownStatus(of: object)
         let desired = AddressStatusPlanner.reserved(allocation, current: current, generation: generation, now: context.now)
         if AddressStatusPlanner.needsWrite(current: current, desired: desired) {
@@ -127,10 +128,23 @@ final class AddressController: Sendable {
             }
             return try await RecordedAddressRecovery.restore(address, of: name, regarding: object, context: context)
         }
-        let zone = nodes.get(name: name).flatMap { NodeTopology(labels: $0.metadata.labels).zone }
-            ?? object.metadata.labels[Overlay.Label.zone]
-        guard let zone, !zone.isEmpty else { throw ReservationFailure.missingZone(node: name) }
+        guard let zone = nodeZone(of: object) else { throw ReservationFailure.missingZone(node: name) }
         return try await context.ipam.reserve(owner, zone: zone)
+    }
+
+    /// The node's zone: its Node's topology label, else the object's zone label; nil when neither says one.
+    private func nodeZone(of object: NodeOverlayIp) -> String? {
+        let zone = nodes.get(name: object.metadata.name).flatMap { NodeTopology(labels: $0.metadata.labels).zone }
+            ?? object.metadata.labels[Overlay.Label.zone]
+        return zone?.isEmpty == false ? zone : nil
+    }
+
+    /// The zone `status.zone` records (see ``AddressStatusPlanner/statusZone(of:nodeZone:subnetZones:)``);
+    /// asks the IPAM which zones list the subnet only when the node's zone is not the allocation's.
+    private func recordedZone(of allocation: IPAllocation, nodeZone: String?) async throws -> String {
+        guard let nodeZone, nodeZone != allocation.zone else { return allocation.zone }
+        let subnetZones = try await context.ipam.zones(listing: allocation.subnet)
+        return AddressStatusPlanner.statusZone(of: allocation, nodeZone: nodeZone, subnetZones: subnetZones)
     }
 
     /// The object's status, or what this controller last wrote over exactly this version of it.

@@ -27,8 +27,12 @@ struct NodeController: Sendable {
         // A deleting object is re-created after it is gone (its DELETED event triggers this node again).
         guard !existing.metadata.isBeingDeleted else { return .awaitChange }
         if let patch = NodeOverlayIpTemplate.metadataPatch(for: existing, node: node) {
+            // Decided before the patch: once the labels match, a retry would no longer look.
+            let mismatch = try await NodeOverlayIpTemplate.zoneMismatch(for: existing, node: node) { subnet in
+                try await context.ipam.zones(listing: subnet)
+            }
             _ = try await client.patch(NodeOverlayIp.self, name: existing.metadata.name, patch: .merge(patch))
-            if let note = NodeOverlayIpTemplate.zoneMismatch(for: existing, node: node) {
+            if let note = mismatch {
                 await context.events.publish(.warning, reason: "ZoneChanged", action: "KeepAddress", note: note, regarding: existing)
             }
         }

@@ -130,7 +130,11 @@ public final class RecoveryLoop: Service, Sendable {
         context.metrics.orphansWaiting.record(plan.orphansWaiting)
         var perZone = Dictionary(zones.map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
         for allocation in held where allocation.owner.clusterID == context.settings.clusterID {
-            perZone[allocation.zone, default: 0] += 1
+            // Counted under the zone the node's status records (its own zone in a subnet several zones
+            // share), as the address controller counts it.
+            let status = byName[allocation.owner.nodeName]?.status
+            let recordedZone = status?.ipAddr.flatMap(AddressStatusPlanner.address(fromCIDR:)) == allocation.address ? status?.zone : nil
+            perZone[recordedZone.flatMap { $0.isEmpty ? nil : $0 } ?? allocation.zone, default: 0] += 1
         }
         context.metrics.allocations(perZone: perZone)
         // A metered backend turns the answer into the per-subnet `overlay_ipam_addresses` gauges.

@@ -36,6 +36,15 @@ public enum AddressStatusPlanner {
         return status
     }
 
+    /// The zone `status.zone` records for `allocation` held by a node of `nodeZone`: the node's own zone
+    /// when the allocation's subnet is listed under it too (a subnet several zones share, whose allocations
+    /// name the first zone listing it), else the allocation's zone.
+    /// - Parameter subnetZones: the zones listing the allocation's subnet (``IPAMBackend/zones(listing:)``).
+    public static func statusZone(of allocation: IPAllocation, nodeZone: String?, subnetZones: [String]) -> String {
+        guard let nodeZone, subnetZones.contains(nodeZone) else { return allocation.zone }
+        return nodeZone
+    }
+
     /// The status when no address could be reserved: the address keys stay as they were (an address
     /// already recorded is never dropped by a failure), `Reserved=False` and `Ready=False` say why.
     public static func failed(

@@ -1,4 +1,5 @@
 // What the NodeOverlayIp of a Node must look like (labels, owner, finalizer): pure functions.
+import IPAddressing
 import KubeClient
 import OverlayAPI
 
@@ -52,12 +53,20 @@ public enum NodeOverlayIpTemplate {
         return changes.isEmpty ? nil : .object(changes)
     }
 
-    /// A note for the Event when `node` now says a different zone than the one its address was reserved
-    /// in: the address stays (moving it would break the node's overlay), the mismatch is reported.
-    public static func zoneMismatch(for object: NodeOverlayIp, node: Node) -> String? {
+    /// A note for the Event when `node` now says a zone whose subnets do not hold its address: the address
+    /// stays (moving it would break the node's overlay), the mismatch is reported. A subnet several zones
+    /// list suits each of them, so a node moving between those zones keeps a fitting address: no note.
+    /// - Parameter zonesListing: the zones listing a subnet (``IPAMBackend/zones(listing:)``); asked only
+    ///   when the node's zone differs from `status.zone`.
+    public static func zoneMismatch(
+        for object: NodeOverlayIp, node: Node, zonesListing: (IPPrefix) async throws -> [String]
+    ) async rethrows -> String? {
         guard let reservedZone = object.status.zone, object.status.ipAddr != nil,
             let nodeZone = NodeTopology(labels: node.metadata.labels).zone, nodeZone != reservedZone
         else { return nil }
+        if let subnet = object.status.subnet.flatMap({ IPPrefix($0) }), try await zonesListing(subnet).contains(nodeZone) {
+            return nil
+        }
         return "node \(node.metadata.name) moved to zone \(nodeZone) but keeps \(object.status.ipAddr ?? "") from zone "
             + "\(reservedZone); delete its NodeOverlayIp to get an address in the new zone"
     }

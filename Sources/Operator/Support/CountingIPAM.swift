@@ -54,6 +54,10 @@ public final class CountingIPAM: IPAMBackend {
         try await counted("usage") { try await backend.usage() }
     }
 
+    public func zones(listing subnet: IPPrefix) async throws -> [String] {
+        try await counted("zones") { try await backend.zones(listing: subnet) }
+    }
+
     public func adoptLegacyAllocation(_ owner: IPAMOwner, address: IPAddress) async throws -> AdoptedAllocation? {
         try await counted("adopt") { try await backend.adoptLegacyAllocation(owner, address: address) }
     }

@@ -1,7 +1,10 @@
 // Pure tests: the NodeOverlayIp template, label/owner patches and guarded finalizer edits.
+import IPAddressing
+import IPAMCore
 import KubeClient
 import Operator
 import OverlayAPI
+import Synchronization
 import Testing
 
 @Suite("NodeOverlayIp template and finalizer edits")
@@ -41,12 +44,36 @@ struct NodeOverlayIpTemplateTests {
     }
 
     @Test("a zone change on a node with an address is reported, not acted on")
-    func zoneMismatchIsReported() {
+    func zoneMismatchIsReported() async {
         var object = NodeOverlayIpTemplate.newObject(for: node(["topology.kubernetes.io/zone": "dal10"]))
-        object.status = NodeOverlayIpStatus(ipAddr: "192.168.100.10/24", zone: "dal10")
-        #expect(NodeOverlayIpTemplate.zoneMismatch(for: object, node: node(["topology.kubernetes.io/zone": "dal10"])) == nil)
-        let note = NodeOverlayIpTemplate.zoneMismatch(for: object, node: node(["topology.kubernetes.io/zone": "dal12"]))
+        object.status = NodeOverlayIpStatus(ipAddr: "192.168.100.10/24", zone: "dal10", subnet: "192.168.100.0/24")
+        let onlyDal10: (IPPrefix) async -> [String] = { _ in ["dal10"] }
+        #expect(await NodeOverlayIpTemplate.zoneMismatch(for: object, node: node(["topology.kubernetes.io/zone": "dal10"]), zonesListing: onlyDal10) == nil)
+        let note = await NodeOverlayIpTemplate.zoneMismatch(for: object, node: node(["topology.kubernetes.io/zone": "dal12"]), zonesListing: onlyDal10)
         #expect(note?.contains("keeps 192.168.100.10/24 from zone dal10") == true)
+    }
+
+    @Test("a node moving between zones that share its address's subnet is no zone mismatch")
+    func sharedSubnetIsNoMismatch() async {
+        var object = NodeOverlayIpTemplate.newObject(for: node(["topology.kubernetes.io/zone": "dal10"]))
+        object.status = NodeOverlayIpStatus(ipAddr: "192.168.100.10/24", zone: "dal10", subnet: "192.168.100.0/24")
+        let asked = Mutex<[String]>([])
+        let note = await NodeOverlayIpTemplate.zoneMismatch(for: object, node: node(["topology.kubernetes.io/zone": "dal12"])) { subnet in
+            asked.withLock { $0.append(subnet.description) }
+            return ["dal10", "dal12"]
+        }
+        #expect(note == nil)
+        #expect(asked.withLock { $0 } == ["192.168.100.0/24"])
+    }
+
+    @Test("status.zone is the node's own zone when the subnet is listed under it, else the allocation's zone")
+    func statusZoneOfSharedSubnet() throws {
+        let allocation = IPAllocation(
+            owner: IPAMOwner(clusterID: "c", nodeName: "n"), address: try #require(IPAddress("192.168.100.10")), prefixLength: 24,
+            gateway: try #require(IPAddress("192.168.100.1")), subnet: try #require(IPPrefix("192.168.100.0/24")), zone: "dal10")
+        #expect(AddressStatusPlanner.statusZone(of: allocation, nodeZone: "dal12", subnetZones: ["dal10", "dal12"]) == "dal12")
+        #expect(AddressStatusPlanner.statusZone(of: allocation, nodeZone: "dal13", subnetZones: ["dal10", "dal12"]) == "dal10")
+        #expect(AddressStatusPlanner.statusZone(of: allocation, nodeZone: nil, subnetZones: ["dal10", "dal12"]) == "dal10")
     }
 
     @Test("adoption replaces the legacy finalizer with ours behind a test of the current list")
