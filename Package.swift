@@ -169,7 +169,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL, subprocess, system], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
-        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing", prometheus], swiftSettings: strict),
+        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing", "IPAMConformance", prometheus], swiftSettings: strict),
         .testTarget(
             name: "IPAMBackendsTests", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "IPAMLocalSQLite", "IPAMphpIPAM"],
             swiftSettings: strict),

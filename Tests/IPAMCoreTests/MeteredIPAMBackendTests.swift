@@ -1,5 +1,6 @@
 // The metered wrapper every backend gets: requests by operation and outcome, latency, and usage as gauges.
 import IPAddressing
+import IPAMConformance
 import IPAMCore
 import Prometheus
 import Testing
@@ -50,5 +51,15 @@ struct MeteredIPAMBackendTests {
         #expect(text.contains("overlay_ipam_addresses{\(subnet),state=\"allocated\"} 40"))
         #expect(text.contains("overlay_ipam_addresses{\(subnet),state=\"free\"} 207"))
         #expect(text.contains("overlay_ipam_addresses{\(subnet),state=\"cooling\"} 3"))
+    }
+
+    @Test("every requirement reaches the wrapped backend, the ones with default implementations included")
+    func forwardsEveryRequirement() async throws {
+        let registry = PrometheusCollectorRegistry()
+        try await IPAMWrapperForwarding.check { MeteredIPAMBackend($0, name: "probe", factory: PrometheusMetricsFactory(registry: registry)) }
+        let text = registry.emitToString()
+        for operation in ["zones", "adopt", "legacy_allocations"] {
+            #expect(text.contains(#"overlay_ipam_requests_total{backend="probe",operation="\#(operation)",outcome="success"} 1"#), "\(text)")
+        }
     }
 }
