@@ -52,14 +52,26 @@ struct ChildProcessTests {
     func pipes() async throws {
         let child = try await ChildProcess.launch(
             "/bin/sh", arguments: ["-c", "read line; echo out-$line; echo err-$line >&2"],
-            standardInput: true, standardOutput: .pipe, standardError: .pipe)
+            standardInput: .pipe, standardOutput: .pipe, standardError: .pipe)
         let input = try #require(child.standardInput)
-        input.write(Data("x\n".utf8))
+        input.write(Data("x\n".utf8))  // two bytes: the pipe takes them without blocking
         try input.close()
-        let output = child.standardOutput?.readDataToEndOfFile() ?? Data()
-        let errors = child.standardError?.readDataToEndOfFile() ?? Data()
+        // Read on the reader's own thread: a blocking read here would hold a Swift concurrency thread until the child exits.
+        let output = ChildProcess.lines(of: try #require(child.standardOutput))
+        let errors = ChildProcess.lines(of: try #require(child.standardError))
+        #expect(await output.reduce(into: []) { $0.append($1) } == ["out-x"])
+        #expect(await errors.reduce(into: []) { $0.append($1) } == ["err-x"])
         #expect(await child.exitStatus() == 0)
-        #expect(String(decoding: output, as: UTF8.self) == "out-x\n")
-        #expect(String(decoding: errors, as: UTF8.self) == "err-x\n")
+    }
+
+    @Test("a file as stdin is read from its start")
+    func fileAsStandardInput() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("child-stdin-\(UUID().uuidString)")
+        try Data("first\nsecond\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let child = try await ChildProcess.launch("/bin/cat", arguments: [], standardInput: .file(file.path), standardOutput: .pipe)
+        let output = ChildProcess.lines(of: try #require(child.standardOutput))
+        #expect(await output.reduce(into: []) { $0.append($1) } == ["first", "second"])
+        #expect(await child.exitStatus() == 0)
     }
 }

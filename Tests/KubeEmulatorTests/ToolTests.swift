@@ -32,7 +32,7 @@ struct ToolTests {
 
         // The log line "kubeconfig written" is the event that says the file is complete.
         var logged = ""
-        for await line in KubectlRunner.lines(of: errors) {
+        for await line in ChildProcess.lines(of: errors) {
             logged += line + "\n"
             if logged.contains("kubeconfig written") { break }
         }

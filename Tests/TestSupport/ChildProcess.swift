@@ -17,6 +17,16 @@ import Musl
 /// ``exitStatus()`` is awaited or the handle is released, and forwards ``terminate(signal:)`` to it, so a
 /// signal always reaches our child (through its pidfd) and never a reused pid.
 public final class ChildProcess: Sendable {
+    /// Where the child's stdin comes from.
+    public enum Input: Sendable {
+        /// `/dev/null`.
+        case none
+        /// A pipe whose write end is ``ChildProcess/standardInput``.
+        case pipe
+        /// A file, read from its start (the way to feed a child more than a pipe holds without blocking a thread).
+        case file(String)
+    }
+
     /// Where the child's stdout or stderr goes.
     public enum Output: Sendable {
         /// `/dev/null`.
@@ -35,7 +45,7 @@ public final class ChildProcess: Sendable {
     public let standardOutput: FileHandle?
     /// The read end of the stderr pipe when stderr is ``Output/pipe``.
     public let standardError: FileHandle?
-    /// The write end of the stdin pipe when started with `standardInput: true` (else stdin is `/dev/null`).
+    /// The write end of the stdin pipe when started with `standardInput: .pipe`.
     public let standardInput: FileHandle?
     /// Signals for the `run` closure, which holds the only valid `Execution`; finishing it ends the closure.
     private let signals: AsyncStream<Int32>.Continuation
@@ -62,21 +72,24 @@ public final class ChildProcess: Sendable {
     /// Starts `executable` (an absolute path) with `arguments`.
     /// - Parameters:
     ///   - environment: The child's environment; `nil` passes this process's environment.
-    ///   - standardInput: Whether to give the child a stdin pipe (``standardInput``); else `/dev/null`.
+    ///   - standardInput: Where the child's stdin comes from; a pipe's write end is ``standardInput``.
     /// - Throws: ``ChildProcessError`` naming the step that failed.
     public static func launch(
         _ executable: String, arguments: [String], environment: [String: String]? = nil,
-        standardInput: Bool = false, standardOutput: Output = .discard, standardError: Output = .discard
+        standardInput: Input = .none, standardOutput: Output = .discard, standardError: Output = .discard
     ) async throws(ChildProcessError) -> ChildProcess {
         var streams = Streams()
         do {
             let input: FileDescriptor
-            if standardInput {
+            switch standardInput {
+            case .none:
+                input = try FileDescriptor.open("/dev/null", .readOnly)
+            case .pipe:
                 let pipe = try FileDescriptor.pipe()
                 input = pipe.readEnd
                 streams.input = FileHandle(fileDescriptor: pipe.writeEnd.rawValue, closeOnDealloc: true)
-            } else {
-                input = try FileDescriptor.open("/dev/null", .readOnly)
+            case .file(let path):
+                input = try FileDescriptor.open(path, .readOnly)
             }
             let output = try streams.descriptor(for: standardOutput, reader: \.output)
             let start = Start(
