@@ -66,9 +66,8 @@ public actor NetBoxBackend: IPAMBackend {
     private var journal: [NetBoxSnapshot.Change]?
     private var queues: [Int: [Pending]] = [:]
     private var flushing: Set<Int> = []
-    /// Tests waiting in ``waitUntilQueued(_:)``: the count each waits for.
-    private var queueObservers: [Int: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
-    private var nextQueueObserver = 0
+    /// Tests waiting in ``waitUntilQueued(_:)``, each told every new count of queued reservations.
+    private var queueWatchers: [AsyncStream<Int>.Continuation] = []
 
     /// Opens the backend: reads the token and prepares the HTTP client. No request is sent yet, so a NetBox
     /// that is down at start does not prevent it; the prefix map is resolved on first use.
@@ -240,24 +239,11 @@ public actor NetBoxBackend: IPAMBackend {
     /// Returns once `count` reservations wait for their prefix's next list POST, or when the calling task is
     /// cancelled (so a test with a time limit fails instead of hanging). For tests that stage a batch.
     func waitUntilQueued(_ count: Int) async {
-        if queuedReservations >= count { return }
-        let ticket = nextQueueObserver
-        nextQueueObserver += 1
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                if Task.isCancelled {
-                    continuation.resume()
-                } else {
-                    queueObservers[ticket] = (count, continuation)
-                }
-            }
-        } onCancel: {
-            Task { await self.stopObservingQueue(ticket) }
-        }
-    }
-
-    private func stopObservingQueue(_ ticket: Int) {
-        queueObservers.removeValue(forKey: ticket)?.continuation.resume()
+        let (counts, watcher) = AsyncStream<Int>.makeStream()
+        watcher.yield(queuedReservations)
+        queueWatchers.append(watcher)
+        for await queued in counts where queued >= count { break }
+        watcher.finish()
     }
 
     private func enqueue(_ owner: IPAMOwner, in prefix: NetBoxPrefix) async -> Outcome {
@@ -267,9 +253,8 @@ public actor NetBoxBackend: IPAMBackend {
                 Task { await self.flush(prefix) }
             }
             let queued = queuedReservations
-            for (ticket, observer) in queueObservers where observer.count <= queued {
-                queueObservers[ticket] = nil
-                observer.continuation.resume()
+            queueWatchers.removeAll { watcher in
+                if case .terminated = watcher.yield(queued) { true } else { false }
             }
         }
     }
