@@ -43,6 +43,8 @@ let package = Package(
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
         .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
         .library(name: "NetBoxEmulator", targets: ["NetBoxEmulator"]),
+        // The one handle on a running child process (swift-subprocess), for the tests and Benchmarks/.
+        .library(name: "ChildProcessSupport", targets: ["ChildProcessSupport"]),
         // The agent's core (and, through it, Netlink and OverlayAPI) for Benchmarks/AgentBenchmark and the lab.
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "Operator", targets: ["Operator"]),
@@ -166,7 +168,11 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL, subprocess, system], path: "Tests/TestSupport", swiftSettings: strict),
+        // A running child process to signal, feed and read (never in the shipped binaries).
+        .target(name: "ChildProcessSupport", dependencies: [subprocess, system], swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: ["ChildProcessSupport", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport",
+            swiftSettings: strict),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
         .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing", "IPAMConformance", prometheus], swiftSettings: strict),
@@ -186,7 +192,8 @@ let package = Package(
             dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "NetBoxEmulator", "TestSupport", "HTTP", log],
             swiftSettings: strict),
         .testTarget(
-            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "TestSupport", log],
+            name: "OverlayIPAMCommandsTests",
+            dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "ChildProcessSupport", "TestSupport", log],
             swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
         .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP", coreMetrics, prometheus], swiftSettings: strict),
@@ -194,7 +201,7 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport", prometheus], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeEmulator", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
+            name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "ChildProcessSupport", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
             swiftSettings: strict),
         .testTarget(name: "NetBoxEmulatorTests", dependencies: ["NetBoxEmulator", "TestSupport", "HTTP"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "IPAddressing", "TestSupport"], swiftSettings: strict),
@@ -202,7 +209,7 @@ let package = Package(
             name: "OperatorTests",
             dependencies: [
                 "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
-                "IPAMConformance", "TestSupport", "OpsServer", prometheus,
+                "IPAMConformance", "ChildProcessSupport", "TestSupport", "OpsServer", prometheus,
             ],
             swiftSettings: strict),
         .testTarget(

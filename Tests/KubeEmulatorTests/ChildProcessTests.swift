@@ -1,4 +1,5 @@
 // What the tests rely on from swift-subprocess and the ChildProcess handle: descriptors, signals, exit status.
+import ChildProcessSupport
 import Foundation
 import Testing
 import TestSupport
@@ -35,6 +36,14 @@ struct ChildProcessTests {
         let ignored = try #require(mask("SigIgn"))
         #expect(blocked & standard == 0, "blocked in the child: \(String(blocked, radix: 16))")
         #expect(ignored & standard == 0, "ignored in the child: \(String(ignored, radix: 16))")
+    }
+
+    @Test("a given environment reaches the child exactly, and is all it gets")
+    func childGetsExactlyTheGivenEnvironment() async throws {
+        let variables = ["NODE_NAME": "footprint-node", "EMPTY": "", "SPACED": "a b=c"]
+        let (status, output) = try await ChildProcess.run("/usr/bin/env", arguments: [], environment: variables)
+        #expect(status == 0)
+        #expect(output.split(separator: "\n").sorted() == ["EMPTY=", "NODE_NAME=footprint-node", "SPACED=a b=c"], "\(output)")
     }
 
     @Test("the exit status comes back, and a signalled child reports 128 plus the signal")

@@ -1,4 +1,5 @@
 // The server shell: bearer-token auth, TLS, discovery, injected failures, latency and request counters.
+import ChildProcessSupport
 import Foundation
 import KubeEmulator
 import NIOSSL

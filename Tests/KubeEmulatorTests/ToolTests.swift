@@ -1,4 +1,5 @@
 // The kube-emulator executable: serves HTTPS with a generated certificate, writes a kubeconfig kubectl uses, stops on SIGTERM.
+import ChildProcessSupport
 import Foundation
 import Testing
 import TestSupport

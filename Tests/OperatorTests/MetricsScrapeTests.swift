@@ -1,4 +1,5 @@
 // The real overlay-ip-controller and overlay-network-agent processes export every documented metric on /metrics.
+import ChildProcessSupport
 import Foundation
 import HTTP
 import KubeClient

@@ -1,5 +1,6 @@
 // Several overlay-ipam processes reserving on one database file at once (real inter-process SQLite locking).
 
+import ChildProcessSupport
 import Foundation
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
 // Runs the real kubectl against a kubeconfig and captures its output (one-shot runs and long-running watches).
+import ChildProcessSupport
 import Foundation
 
 /// What a finished kubectl run printed.

@@ -1,4 +1,5 @@
 // Throwaway network namespaces for tests: a veth "host NIC" with an address inside, always deleted.
+import ChildProcessSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 // Generates a throwaway CA, a server certificate for 127.0.0.1/localhost and a client certificate with openssl.
+import ChildProcessSupport
 import Foundation
 
 /// PEM files of a test PKI in a fresh temporary directory: a CA, a server certificate valid for

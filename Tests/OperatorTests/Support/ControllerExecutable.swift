@@ -1,4 +1,5 @@
 // The built overlay-ip-controller executable and a way to launch it with its output in a file.
+import ChildProcessSupport
 import Foundation
 import TestSupport
 

@@ -1,4 +1,4 @@
-// A handle on a child process started with swift-subprocess, for tests that signal, feed or read a running child.
+// A handle on a child process started with swift-subprocess, for tests and benchmarks that signal, feed or read a running child.
 import Foundation
 import Subprocess
 import SystemPackage
@@ -8,11 +8,11 @@ import Glibc
 import Musl
 #endif
 
-/// A child process for tests that run `ip`, `openssl`, `kubectl` or our own tools, started by swift-subprocess.
+/// A child process for tests and benchmarks that run `ip`, `openssl`, `kubectl` or our own tools, started by swift-subprocess.
 ///
 /// swift-subprocess closes every descriptor above stderr in the child and resets its signal mask and
 /// dispositions (`ChildProcessTests` checks both), so a long-running child never holds a test's sockets and
-/// always obeys ``terminate(signal:)``. What it lacks for tests is a handle that outlives one call: its
+/// always obeys ``terminate(signal:)``. What it lacks here is a handle that outlives one call: its
 /// `Execution` is valid only inside the `run` closure. This type keeps that closure running until
 /// ``exitStatus()`` is awaited or the handle is released, and forwards ``terminate(signal:)`` to it, so a
 /// signal always reaches our child (through its pidfd) and never a reused pid.
@@ -37,6 +37,8 @@ public final class ChildProcess: Sendable {
         case file(String)
         /// For stderr only: the same place as stdout.
         case standardOutput
+        /// This process's own stdout (or stderr), so the child's output shows where ours does.
+        case inherit
     }
 
     /// The child's process id.
@@ -91,14 +93,14 @@ public final class ChildProcess: Sendable {
             case .file(let path):
                 input = try FileDescriptor.open(path, .readOnly)
             }
-            let output = try streams.descriptor(for: standardOutput, reader: \.output)
+            let output = try streams.descriptor(for: standardOutput, reader: \.output, own: .standardOutput)
             let start = Start(
                 executable: executable, arguments: arguments, environment: Self.environment(environment),
                 input: input, output: output)
             if case .standardOutput = standardError {
                 return try await start.launch(error: .combinedWithOutput, streams: streams)
             }
-            let error = try streams.descriptor(for: standardError, reader: \.error)
+            let error = try streams.descriptor(for: standardError, reader: \.error, own: .standardError)
             return try await start.launch(error: .fileDescriptor(error, closeAfterSpawningProcess: true), streams: streams)
         } catch let error as ChildProcessError {
             throw error
@@ -137,7 +139,8 @@ public final class ChildProcess: Sendable {
     /// `variables` as the child's whole environment, or this process's environment when `nil`.
     private static func environment(_ variables: [String: String]?) -> Environment {
         guard let variables else { return .inherit }
-        return .custom(variables.map { Array("\($0.key)=\($0.value)".utf8) })
+        // Not the `[[UInt8]]` form: swift-subprocess hands those bytes to strdup, so each would need its own NUL.
+        return .custom(Dictionary(uniqueKeysWithValues: variables.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
     }
 
     /// The exit status of a terminated child: its code, or 128 + N when killed by signal N.
@@ -155,13 +158,16 @@ private struct Streams {
     var output: FileHandle?
     var error: FileHandle?
 
-    /// The descriptor the child writes `output` to; for a pipe, keeps the read end in `reader`.
+    /// The descriptor the child writes `output` to; for a pipe, keeps the read end in `reader`; for
+    /// ``ChildProcess/Output/inherit``, a duplicate of `own` (the launch closes what it is given).
     mutating func descriptor(
-        for output: ChildProcess.Output, reader: WritableKeyPath<Streams, FileHandle?>
+        for output: ChildProcess.Output, reader: WritableKeyPath<Streams, FileHandle?>, own: FileDescriptor
     ) throws -> FileDescriptor {
         switch output {
         case .discard, .standardOutput:
             return try FileDescriptor.open("/dev/null", .writeOnly)
+        case .inherit:
+            return try own.duplicate()
         case .pipe:
             let pipe = try FileDescriptor.pipe()
             self[keyPath: reader] = FileHandle(fileDescriptor: pipe.readEnd.rawValue, closeOnDealloc: true)
