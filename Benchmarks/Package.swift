@@ -10,6 +10,10 @@ func benchmark(_ name: String, uses products: [String], extra: [Target.Dependenc
         swiftSettings: [.enableUpcomingFeature("ExistentialAny")])
 }
 
+/// What the benchmarks that run an API server or child processes share (Sources/BenchmarkSupport).
+let support = Target.Dependency.target(name: "BenchmarkSupport")
+let childProcess = Target.Dependency.product(name: "ChildProcessSupport", package: "overlay-ip-controller")
+
 let log = Target.Dependency.product(name: "Logging", package: "swift-log")
 let nio: [Target.Dependency] = ["NIOCore", "NIOPosix", "NIOHTTP1"].map { .product(name: $0, package: "swift-nio") }
 let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
@@ -35,12 +39,13 @@ let package = Package(
         benchmark("OperatorBenchmark", uses: [
             "Operator", "OverlayAPI", "KubeClient", "KubeRuntime", "KubeEmulator", "IPAMCore", "IPAMphpIPAM", "IPAMBackends",
             "PhpIPAMEmulator", "HTTP",
-        ], extra: [log, subprocess]),
+        ], extra: [log, support, childProcess]),
         benchmark("NetBoxBenchmark", uses: [
             "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
-        ], extra: [log, subprocess]),
-        benchmark("FootprintBenchmark", uses: ["Agent", "KubeClient", "KubeEmulator", "OverlayAPI", "IPAddressing"], extra: [log]),
+        ], extra: [log, support]),
+        benchmark("FootprintBenchmark", uses: ["Agent", "KubeClient", "KubeEmulator", "OverlayAPI", "IPAddressing"], extra: [log, support, childProcess]),
         benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, subprocess, system]),
+        .target(name: "BenchmarkSupport", dependencies: [childProcess], swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     ]
 )
 

@@ -4,6 +4,7 @@
 // Usage: swift run -c release NetBoxBenchmark [nodes=1000]
 // Prints per scenario: seconds until every owner (node) holds an address, NetBox requests per node by kind,
 // and the list POSTs' average batch size; then what a restarted backend needs to find every address again.
+import BenchmarkSupport
 import Foundation
 import IPAMBackends
 import IPAMCore
@@ -14,7 +15,6 @@ import Logging
 import NetBoxEmulator
 import Operator
 import OverlayAPI
-import Subprocess
 
 let nodes = CommandLine.arguments.dropFirst().compactMap { argument -> Int? in
     argument.hasPrefix("nodes=") ? Int(argument.dropFirst(6)) : nil
@@ -25,10 +25,6 @@ let logger: Logger = {
     logger.logLevel = .critical
     return logger
 }()
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -118,16 +114,7 @@ func operatorScenario(latency: Bool) async throws {
     let kube = try await KubeEmulator.start(.init(logger: logger))
     let kubeconfig = directory + "/kubeconfig"
     try kube.writeKubeconfig(to: kubeconfig, token: nil)
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-        let status = try await Subprocess.run(
-            .path("/usr/bin/kubectl"),
-            arguments: ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path],
-            output: .discarded
-        ).terminationStatus
-        guard status.isSuccess else { throw BenchmarkError(description: "kubectl apply \(crd) failed: \(status)") }
-    }
+    try await applyProjectCRDs(kubeconfig: kubeconfig)
     let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(), logger: logger)
     let netbox = try await NetBox.start(latency: latency)
     let operatorProcess = try await OperatorProcess(

@@ -8,6 +8,8 @@
 // routes each (operator CPU, StaticRoute status writes, the largest StaticRoute, bytes a watching agent
 // receives); a restart over the converged cluster (writes, IPAM calls, time to ready); and N nodes on
 // the phpIPAM test server (operator in-process).
+import BenchmarkSupport
+import ChildProcessSupport
 import Foundation
 import HTTP
 import IPAMBackends
@@ -21,7 +23,6 @@ import Operator
 import OpsServer
 import OverlayAPI
 import PhpIPAMEmulator
-import Subprocess
 import Synchronization
 
 /// Command-line settings (`key=value` arguments).
@@ -47,11 +48,6 @@ struct Settings {
             }
         }
     }
-}
-
-/// The benchmark failed to set up or finish.
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
 }
 
 let zone = "bench"
@@ -125,7 +121,7 @@ final class Cluster: Sendable {
         let emulator = try await KubeEmulator.start(.init(logger: logger))
         let kubeconfig = directory + "/kubeconfig"
         try emulator.writeKubeconfig(to: kubeconfig, token: nil)
-        try await applyCRDs(kubeconfig: kubeconfig)
+        try await applyProjectCRDs(kubeconfig: kubeconfig)
         // The benchmark's own client (simulated kubelets and agents) has no client-side limit either.
         let client = KubeClient(
             configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(), logger: logger)
@@ -135,20 +131,6 @@ final class Cluster: Sendable {
     func shutdown() async {
         await emulator.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    /// Loads the project's CRDs into the emulator with kubectl.
-    private static func applyCRDs(kubeconfig: String) async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-            let status = try await Subprocess.run(
-                .path("/usr/bin/kubectl"),
-                arguments: ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path],
-                output: .discarded
-            ).terminationStatus
-            guard status.isSuccess else { throw BenchmarkError(description: "kubectl apply \(crd) failed: \(status)") }
-        }
     }
 
     /// Writes the configuration of a local backend with one /19 in zone `bench`; returns its path.
@@ -169,7 +151,7 @@ final class Cluster: Sendable {
 
     /// Starts the operator as a child process with default settings; returns once its caches are filled.
     func startChildOperator(configuration: String) async throws -> ChildOperator {
-        let child = try ChildOperator.start(kubeconfig: directory + "/kubeconfig", configuration: configuration, workers: workers)
+        let child = try await ChildOperator.start(kubeconfig: directory + "/kubeconfig", configuration: configuration, workers: workers)
         try await waitUntil("operator ready") { try await child.isReady() }
         return child
     }
@@ -259,27 +241,24 @@ func metric(_ exposition: String, _ series: String) -> Int {
 /// The operator running as a child process (this executable with `operator`), measured through /proc
 /// and its `/metrics` and `/readyz`.
 final class ChildOperator: Sendable {
-    let process: Process
+    let process: ChildProcess
     let port: Int
     private let http = HTTPClient()
 
-    private init(process: Process, port: Int) {
+    private init(process: ChildProcess, port: Int) {
         self.process = process
         self.port = port
     }
 
-    static func start(kubeconfig: String, configuration: String, workers: Int?) throws -> ChildOperator {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["operator", "kubeconfig=\(kubeconfig)", "config=\(configuration)"] + (workers.map { ["workers=\($0)"] } ?? [])
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+    static func start(kubeconfig: String, configuration: String, workers: Int?) async throws -> ChildOperator {
+        let process = try await ChildProcess.launch(
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+            arguments: ["operator", "kubeconfig=\(kubeconfig)", "config=\(configuration)"] + (workers.map { ["workers=\($0)"] } ?? []),
+            standardOutput: .pipe, standardError: .inherit)
         // The child's first line is `port N` (its ops endpoint).
-        var line: [UInt8] = []
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
-        guard let port = String(decoding: line, as: UTF8.self).split(separator: " ").last.flatMap({ Int($0) }) else {
-            process.terminate()
+        var lines = process.standardOutput.map { ChildProcess.lines(of: $0).makeAsyncIterator() }
+        guard let port = await lines?.next()?.split(separator: " ").last.flatMap({ Int($0) }) else {
+            await Self.stop(process)
             throw BenchmarkError(description: "the operator child did not report its port")
         }
         return ChildOperator(process: process, port: port)
@@ -312,9 +291,13 @@ final class ChildOperator: Sendable {
     }
 
     /// SIGTERM (graceful shutdown), then waits for the exit.
-    func stop() {
+    func stop() async {
+        await Self.stop(process)
+    }
+
+    private static func stop(_ process: ChildProcess) async {
         process.terminate()
-        process.waitUntilExit()
+        _ = await process.exitStatus()
     }
 }
 
@@ -427,7 +410,7 @@ func reportScenario(_ cluster: Cluster, child: ChildOperator, observer: Observer
 
 /// Stops the operator and starts a new one over the converged cluster: writes, IPAM calls, time to ready.
 func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, routes: Int) async throws -> ChildOperator {
-    child.stop()
+    await child.stop()
     cluster.emulator.resetRequestCounts()
     let clock = ContinuousClock()
     let start = clock.now
@@ -529,7 +512,7 @@ for nodes in settings.nodeCounts {
     do {
         let cluster = try await Cluster.start(logger: logger, workers: settings.workers)
         let (child, observer) = try await startScenario(cluster, nodes: nodes, routes: 0)
-        child.stop()
+        await child.stop()
         await observer.stop()
         await cluster.shutdown()
     }
@@ -538,7 +521,7 @@ for nodes in settings.nodeCounts {
     let (child, observer) = try await startScenario(cluster, nodes: nodes, routes: settings.routes)
     try await reportScenario(cluster, child: child, observer: observer, nodes: nodes, routes: settings.routes)
     let restarted = try await restartScenario(cluster, child: child, nodes: nodes, routes: settings.routes)
-    restarted.stop()
+    await restarted.stop()
     await observer.stop()
     await cluster.shutdown()
 }
