@@ -221,6 +221,11 @@ public final class OpsServer: Service, Sendable {
     }
 }
 
+extension OpsServer: CustomStringConvertible {
+    /// How service-lifecycle's logs name the server: `operations endpoint on port 8080`.
+    public var description: String { "operations endpoint on port \(port)" }
+}
+
 /// The operations endpoint cannot listen or serve; the message names the address and the system's reason.
 public struct OpsServerError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.

@@ -36,6 +36,9 @@ struct OpsServerTests {
 
             let unknown = try await client.send(HTTPRequest(method: .get, url: "\(base)/nope"))
             #expect(unknown.status == 404)
+
+            // service-lifecycle's logs name the server by what it is and where, not by its stored properties.
+            #expect("\(server)" == "operations endpoint on port \(server.port)")
         } catch {
             await server.close()
             throw error
