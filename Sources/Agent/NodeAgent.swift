@@ -254,7 +254,8 @@ public final class NodeAgent: Service, Sendable {
                 logger.debug("NodeOverlayIp gone before the status patch", metadata: ["error": "\(error)"])
             } catch {
                 problems.append("patching the NodeOverlayIp status failed: \(error)")
-                logger.warning("patching the NodeOverlayIp status failed; retrying", metadata: ["error": "\(error)"])
+                // Logged with the pass's problems below: when it starts failing and when it clears, not every retry.
+                logger.debug("patching the NodeOverlayIp status failed; retrying", metadata: ["error": "\(error)"])
             }
         }
         metrics.recordPass(
@@ -271,6 +272,8 @@ public final class NodeAgent: Service, Sendable {
             } else {
                 logger.warning("reconciled with problems; retrying", metadata: ["writes": "\(writes)", "problems": "\(problems)"])
             }
+        } else if !problems.isEmpty {
+            logger.debug("retried; the same problems remain", metadata: ["writes": "\(writes)"])
         } else if writes > 0 {
             logger.info("reconciled", metadata: ["writes": "\(writes)"])
         }

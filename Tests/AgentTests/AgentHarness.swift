@@ -2,6 +2,7 @@
 import Agent
 import KubeClient
 import KubeEmulator
+import Logging
 import Netlink
 import OverlayAPI
 import TestSupport
@@ -50,9 +51,15 @@ final class AgentHarness: Sendable {
     func ourRoutes() async throws -> [Route] { try await netlink.routes(in: .main, protocol: .overlayAgent) }
 
     /// Starts an agent on the namespace; cancel the returned task to stop it (the node stays configured).
-    func startAgent(writes: NetlinkWriteCounter = NetlinkWriteCounter()) -> Task<Void, any Error> {
+    func startAgent(
+        writes: NetlinkWriteCounter = NetlinkWriteCounter(), logger: Logger = Logger(label: "overlay-network-agent"),
+        onReconcile observe: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
+    ) -> Task<Void, any Error> {
         cluster.startAgent { configuration, onReconcile in
-            NodeAgent(configuration: configuration, client: client, netlink: netlink, writes: writes, onReconcile: onReconcile)
+            NodeAgent(configuration: configuration, client: client, netlink: netlink, writes: writes, logger: logger) { outcome in
+                observe(outcome)
+                onReconcile(outcome)
+            }
         }
     }
 
