@@ -68,12 +68,17 @@ runtime-packages:
 ## benchmarks: the performance measurements under Benchmarks/ (a package of their own), each printing a table.
 ## Only some: make benchmarks BENCHMARKS="LocalIPAMBenchmark PhpIPAMBenchmark"
 BENCHMARKS ?=
+## FootprintBenchmark measures the release binaries: they are built first (make release) when missing.
 benchmarks: deps
 	cd Benchmarks && $(SWIFT) build -c release
-	cd Benchmarks && bin="$$($(SWIFT) build -c release --show-bin-path)" && \
-	  for b in $${BENCHMARKS:-$$(grep -o 'benchmark("[A-Za-z]*Benchmark"' Package.swift | cut -d'"' -f2)}; do \
-	    echo "== $$b"; "$$bin/$$b" || exit 1; \
-	  done
+	@list="$${BENCHMARKS:-$$(grep -o 'benchmark("[A-Za-z]*Benchmark"' Benchmarks/Package.swift | cut -d'"' -f2)}"; \
+	case " $$list " in *" FootprintBenchmark "*) \
+	  for p in $(RELEASE_PRODUCTS); do [ -x "$(RELEASE_DIR)/$$p" ] || { $(MAKE) release || exit 1; break; }; done;; \
+	esac; \
+	bin="$$(cd Benchmarks && $(SWIFT) build -c release --show-bin-path)"; \
+	for b in $$list; do \
+	  echo "== $$b"; BENCHMARK_BINARIES="$${BENCHMARK_BINARIES:-$(abspath $(RELEASE_DIR))}" "$$bin/$$b" || exit 1; \
+	done
 	$(MAKE) micro-benchmarks
 
 ## micro-benchmarks: package-benchmark tables (wall time, allocations, percentiles); fails on a regression past
