@@ -10,7 +10,7 @@ func benchmark(_ name: String, uses products: [String], extra: [Target.Dependenc
         swiftSettings: [.enableUpcomingFeature("ExistentialAny")])
 }
 
-/// What the benchmarks that run an API server or child processes share (Sources/BenchmarkSupport).
+/// What the benchmarks share (Sources/BenchmarkSupport): CRDs applied by kubectl, the agent benchmarks' namespace.
 let support = Target.Dependency.target(name: "BenchmarkSupport")
 let childProcess = Target.Dependency.product(name: "ChildProcessSupport", package: "overlay-ip-controller")
 
@@ -44,8 +44,11 @@ let package = Package(
             "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
         ], extra: [log, support]),
         benchmark("FootprintBenchmark", uses: ["Agent", "KubeClient", "KubeEmulator", "OverlayAPI", "IPAddressing"], extra: [log, support, childProcess]),
-        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, subprocess, system]),
-        .target(name: "BenchmarkSupport", dependencies: [childProcess], swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, support, subprocess, system]),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [childProcess, log] + ["Agent", "IPAddressing"].map { .product(name: $0, package: "overlay-ip-controller") },
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
     ]
 )
 

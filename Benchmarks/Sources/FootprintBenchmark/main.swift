@@ -131,18 +131,6 @@ func temporaryDirectory(_ name: String) throws -> String {
 
 // MARK: - Agent
 
-/// A namespace with a veth `host0` (192.168.100.2/24, up) as the node's NIC.
-func makeNamespace(_ name: String) async throws {
-    try await NetworkNamespace.create(named: name)
-    let netlink = try await NetlinkContext(namespace: name, logger: logger)
-    let (host, _) = try await netlink.createVethPair(named: "host0", peerName: "peer0")
-    try await netlink.setLink(.name("lo"), up: true)
-    try await netlink.setLink(.name("host0"), up: true)
-    try await netlink.setLink(.name("peer0"), up: true)
-    guard let address = IPAddress("192.168.100.2") else { throw BenchmarkError(description: "bad literal") }
-    try await netlink.addAddress(InterfaceAddress(address: address, prefixLength: 24, interfaceIndex: host.index))
-}
-
 /// Runs the agent on `routes` StaticRoutes until it reports all of them applied, prints its memory, and
 /// with `resyncMinutes` keeps it running that long, sampling every minute.
 func measureAgent(routes: Int, resyncMinutes: Double?, useNamespace: Bool) async throws {
@@ -167,7 +155,7 @@ func measureAgent(routes: Int, resyncMinutes: Double?, useNamespace: Bool) async
         let subnet = "10.\(index / 256).\(index % 256).0/24"
         _ = try await client.create(StaticRoute(metadata: ObjectMeta(name: "route-\(index)"), spec: StaticRouteSpec(subnet: subnet)))
     }
-    if useNamespace { try await makeNamespace(namespace) }
+    if useNamespace { _ = try await makeBenchmarkNamespace(namespace, logger: logger) }
     var arguments = ["--kubeconfig", kubeconfig, "--ops-address", "127.0.0.1", "--ops-port", "0", "--log-level", "warning"]
     arguments += useNamespace ? ["--netns", namespace] : ["--dry-run"]
     if resyncMinutes != nil { arguments += ["--resync-seconds", "10"] }
