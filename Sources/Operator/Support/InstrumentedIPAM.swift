@@ -20,8 +20,12 @@ public struct InstrumentedIPAM: IPAMBackend {
         return try await body()
     }
 
-    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
-        try await timed("reserve") { try await backend.reserve(owner, zone: zone) }
+    public func families(inZone zone: String) async throws -> [IPAddressFamily] {
+        try await timed("families") { try await backend.families(inZone: zone) }
+    }
+
+    public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
+        try await timed("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
@@ -32,8 +36,8 @@ public struct InstrumentedIPAM: IPAMBackend {
         try await timed("release") { try await backend.release(owner) }
     }
 
-    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
-        try await timed("allocation") { try await backend.allocation(for: owner) }
+    public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
+        try await timed("allocation") { try await backend.allocations(for: owner) }
     }
 
     public func allocations() async throws -> [IPAllocation] {
