@@ -141,10 +141,7 @@ struct NetlinkLinkTests {
     func ipv6AddressWithoutDuplicateAddressDetection() async throws {
         try await TestNetworkNamespace.with { namespace in
             let netlink = try await NetlinkContext(namespace: namespace.name)
-            let host = try #require(try await netlink.link(named: namespace.hostInterface))
-            try await netlink.addAddress(
-                InterfaceAddress(
-                    address: try address("fd00:100::2"), prefixLength: 64, interfaceIndex: host.index, flags: .noDuplicateAddressDetection))
+            let host = try await hostNICWithIPv6(netlink, in: namespace)
             let listed = try await netlink.addresses(on: .index(host.index), family: .v6).filter { $0.cidr == "fd00:100::2/64" }
             #expect(listed.map(\.flags) == [[.noDuplicateAddressDetection, .permanent]])
             #expect(try namespace.ip("-6", "address", "show", "dev", namespace.hostInterface).contains("fd00:100::2/64 scope global nodad"))
@@ -155,10 +152,7 @@ struct NetlinkLinkTests {
     func addressDumpPerFamily() async throws {
         try await TestNetworkNamespace.with { namespace in
             let netlink = try await NetlinkContext(namespace: namespace.name)
-            let host = try #require(try await netlink.link(named: namespace.hostInterface))
-            try await netlink.addAddress(
-                InterfaceAddress(
-                    address: try address("fd00:100::2"), prefixLength: 64, interfaceIndex: host.index, flags: .noDuplicateAddressDetection))
+            let host = try await hostNICWithIPv6(netlink, in: namespace)
             let v4 = try await netlink.addresses(on: .index(host.index), family: .v4)
             let v6 = try await netlink.addresses(on: .index(host.index), family: .v6)
             #expect(v4.map(\.cidr) == ["192.168.100.2/24"])

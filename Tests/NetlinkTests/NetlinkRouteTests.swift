@@ -167,10 +167,7 @@ struct NetlinkRouteTests {
     func routeDumpPerFamily() async throws {
         try await TestNetworkNamespace.with { namespace in
             let netlink = try await NetlinkContext(namespace: namespace.name)
-            let host = try #require(try await netlink.link(named: namespace.hostInterface))
-            try await netlink.addAddress(
-                InterfaceAddress(
-                    address: try address("fd00:100::2"), prefixLength: 64, interfaceIndex: host.index, flags: .noDuplicateAddressDetection))
+            let host = try await hostNICWithIPv6(netlink, in: namespace)
             try await netlink.addRoute(Route(destination: try prefix("fd01::/64"), gateway: try address("fd00:100::1")))
             try await netlink.addRoute(Route(destination: try prefix("10.1.0.0/16"), gateway: try address("192.168.100.1")))
             let v4 = try await netlink.routes(in: .main, protocol: .overlayAgent, family: .v4)
