@@ -148,15 +148,16 @@ public struct NodePlan: Sendable, Hashable {
         routeChanges = kernel.ownRoutes.map(RouteChange.delete)
     }
 
-    /// Keeps exactly `wanted` on the device: removes other IPv4 addresses and other non-link-local IPv6
-    /// ones (the kernel's own fe80:: address stays), then adds those of `wanted` that are missing.
+    /// Keeps exactly `wanted` on the device: removes other IPv4 addresses and other IPv6 ones except those
+    /// the kernel manages (its fe80:: address and SLAAC addresses stay), then adds those of `wanted` that
+    /// are missing.
     private mutating func planAddresses(_ wanted: [OverlayAddress], on present: [InterfaceAddress]) {
         var held: Set<OverlayAddress> = []
         for address in present {
             let overlay = OverlayAddress(address: address.address, prefixLength: address.prefixLength)
             if wanted.contains(overlay) {
                 held.insert(overlay)
-            } else if !KernelSnapshot.isKernelManaged(address.address) {
+            } else if !KernelSnapshot.isKernelManaged(address) {
                 addressActions.append(.remove(address))
             }
         }

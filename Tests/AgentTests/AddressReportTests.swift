@@ -39,7 +39,7 @@ private let device = Link(index: 5, name: "tmp0", kind: "macvlan")
 
 /// `text/length` on `tmp0` (#5).
 private func address(_ text: String, _ length: Int) throws -> InterfaceAddress {
-    InterfaceAddress(address: try #require(IPAddress(text)), prefixLength: length, interfaceIndex: 5)
+    InterfaceAddress(address: try #require(IPAddress(text)), prefixLength: length, interfaceIndex: 5, flags: .permanent)
 }
 
 /// The addresses `snapshot` reports for `device` with `published` as the status's addresses.

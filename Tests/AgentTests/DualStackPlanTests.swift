@@ -24,7 +24,7 @@ private func kernel(deviceAddresses: [String]? = nil, routes: [Route] = []) -> K
 
 private func assigned(_ cidr: String, on index: Int32) -> InterfaceAddress {
     let parsed = DesiredNode.parseCIDR(cidr)!
-    return InterfaceAddress(address: parsed.address, prefixLength: parsed.prefixLength, interfaceIndex: index)
+    return InterfaceAddress(address: parsed.address, prefixLength: parsed.prefixLength, interfaceIndex: index, flags: .permanent)
 }
 
 private func staticRoute(_ name: String, _ subnet: String, gateway: String? = nil) -> StaticRoute {
@@ -122,6 +122,21 @@ struct DualStackPlanTests {
         let plan = NodePlan.compute(
             desired: desired([v4]), kernel: kernel(deviceAddresses: ["192.168.100.4/24", "fd00:100::4/64", "fe80::7/64"]))
         #expect(plan.addressActions == [.remove(assigned("fd00:100::4/64", on: 7))])
+    }
+
+    @Test("an IPv6 address the kernel learnt from a router advertisement (not permanent) is neither removed nor reported")
+    func slaacAddressIsLeftAlone() {
+        var kernelState = kernel(deviceAddresses: ["192.168.100.4/24", "fd00:100::4/64"])
+        let learnt = InterfaceAddress(address: IPAddress("2001:db8:9::7")!, prefixLength: 64, interfaceIndex: 7)
+        kernelState.addresses.append(learnt)
+        let plan = NodePlan.compute(desired: desired([v4]), kernel: kernelState)
+        #expect(plan.addressActions == [.remove(assigned("fd00:100::4/64", on: 7))])
+        #expect(kernelState.overlayAddresses(onDevice: "tmp0", published: [v4.address.address]).map(\.description) == [
+            "192.168.100.4/24", "fd00:100::4/64",
+        ])
+        let onlyLearnt = KernelSnapshot(links: kernelState.links, addresses: [learnt])
+        #expect(onlyLearnt.overlayAddresses(onDevice: "tmp0", published: []).isEmpty)
+        #expect(onlyLearnt.overlayAddresses(onDevice: "tmp0", published: [learnt.address]).map(\.description) == ["2001:db8:9::7/64"])
     }
 
     @Test("a configured dual-stack node makes no write")

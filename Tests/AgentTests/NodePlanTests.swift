@@ -23,7 +23,7 @@ private func kernel(device: Link? = nil, deviceAddresses: [String] = [], routes:
 
 private func address(_ cidr: String, on index: Int32) -> InterfaceAddress {
     let parsed = DesiredNode.parseCIDR(cidr)!
-    return InterfaceAddress(address: parsed.address, prefixLength: parsed.prefixLength, interfaceIndex: index)
+    return InterfaceAddress(address: parsed.address, prefixLength: parsed.prefixLength, interfaceIndex: index, flags: .permanent)
 }
 
 private let upMacvlan = Link(index: 7, name: "tmp0", flags: 1, kind: "macvlan", parentIndex: 2)
