@@ -59,7 +59,8 @@ public struct KernelSnapshot: Sendable, Hashable {
         }
     }
 
-    private static let ipv6LinkLocal = IPPrefix("fe80::/10")
+    /// `fe80::/10`, the IPv6 link-local unicast range.
+    static let ipv6LinkLocal = IPPrefix("fe80::/10")
 
     /// Whether the kernel adds and removes `address` on its own: IPv6 link-local addresses, and IPv6
     /// addresses it learnt from router advertisements (SLAAC; they lack ``InterfaceAddressFlags/permanent``,

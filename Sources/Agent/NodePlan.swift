@@ -300,10 +300,19 @@ public struct NodePlan: Sendable, Hashable {
             return refuse("gateway \(gateway) is \(gateway.family) but the subnet \(destination) is \(destination.family)")
         }
         if let reason = protected.refusal(of: destination) { return refuse(reason) }
-        // A gateway on the overlay subnet is reached through the overlay device; any other gateway
-        // through whatever device the kernel finds for it.
-        let viaOverlay = desired.overlays.contains { $0.subnet?.contains(gateway) ?? false }
+        // A gateway on an overlay subnet, or an IPv6 link-local one (which the kernel only reaches through
+        // a named device), is reached through the overlay device; any other gateway through whatever
+        // device the kernel finds for it.
+        let linkLocal = KernelSnapshot.ipv6LinkLocal?.contains(gateway) ?? false
+        let viaOverlay = linkLocal || desired.overlays.contains { $0.subnet?.contains(gateway) ?? false }
         if !viaOverlay { report.device = nil }
+        if linkLocal, deviceIndex == nil {
+            report.state = .failed
+            report.message =
+                "the link-local gateway \(gateway) is reached only through the overlay device \(desired.deviceName), "
+                + "which does not exist yet; the route is added once it does"
+            return (.notInstalled, report)
+        }
         let route = Route(
             destination: destination, gateway: gateway, outputInterfaceIndex: viaOverlay ? deviceIndex : nil,
             table: RoutingTable(UInt32(tableID)))

@@ -92,6 +92,18 @@ struct AgentDualStackKernelTests {
         }
     }
 
+    @Test("a StaticRoute via an IPv6 link-local gateway is installed through the overlay device once it exists")
+    func linkLocalGateway() async throws {
+        try await AgentHarness.with { harness in
+            try await harness.createDualStackOverlay()
+            try await harness.createRoute("via-link-local", subnet: "fd01:8::/64", gateway: "fe80::1")
+            let agent = harness.startAgent()
+            defer { agent.cancel() }
+            try await harness.waitUntil("the route Applied") { try await harness.overlay().status.routes?.first?.state == .applied }
+            #expect(try harness.namespace.ip("-6", "route", "show", "fd01:8::/64").contains("via fe80::1 dev tmp0 proto 197"))
+        }
+    }
+
     @Test("an IPv6 default route is refused with the reason and never installed, as an IPv4 one")
     func ipv6DefaultRouteIsRefused() async throws {
         try await AgentHarness.with { harness in

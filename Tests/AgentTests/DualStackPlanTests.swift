@@ -168,6 +168,18 @@ struct DualStackPlanTests {
         #expect(plan.routeChanges == [.add(ourRoute("fd01::/64", via: "fd00:100::9"))])
     }
 
+    @Test("a link-local IPv6 gateway is reached through the overlay device, once it exists")
+    func linkLocalGateway() {
+        let route = staticRoute("b", "fd01::/64", gateway: "fe80::1")
+        let existing = NodePlan.compute(desired: desired(routes: [route]), kernel: kernel(deviceAddresses: ["192.168.100.4/24", "fd00:100::4/64"]))
+        #expect(existing.routeChanges == [.add(ourRoute("fd01::/64", via: "fe80::1"))])
+        #expect(existing.reports().first?.device == "tmp0")
+        let creating = NodePlan.compute(desired: desired(routes: [route]), kernel: kernel())
+        #expect(creating.routeChanges.isEmpty)
+        #expect(creating.reports().first?.state == .failed)
+        #expect(creating.reports().first?.message?.contains("does not exist yet") == true)
+    }
+
     @Test("a node without IPv6 refuses an IPv6 route naming the missing family, and an IPv4-less node an IPv4 one")
     func missingFamilyIsRefused() {
         let onlyV4 = NodePlan.compute(
