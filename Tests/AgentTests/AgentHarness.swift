@@ -41,7 +41,9 @@ final class AgentHarness: Sendable {
     }
 
     /// A dual-stack node: IPv4 `192.168.100.50/24` (gateway .1) first, IPv6 `fd00:100::50/64` (gateway ::1).
+    /// IPv6 is enabled in the namespace first, for hosts whose new namespaces start with it disabled.
     func createDualStackOverlay() async throws {
+        try namespace.enableIPv6()
         try await createOverlay(ipAddrs: ["192.168.100.50/24", "fd00:100::50/64"], gateways: ["192.168.100.1", "fd00:100::1"])
     }
 

@@ -72,6 +72,7 @@ struct NetlinkEventStreamTests {
     func externalIPv6Changes() async throws {
         try await TestNetworkNamespace.with { namespace in
             let netlink = try await NetlinkContext(namespace: namespace.name)
+            try namespace.enableIPv6()
             let events = try await netlink.events([.ipv6Addresses, .ipv6Routes])
             try namespace.ip("address", "add", "fd00:100::2/64", "dev", namespace.hostInterface, "nodad")
             let addressEvent = try await firstEvent(in: events) {
