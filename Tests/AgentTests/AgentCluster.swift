@@ -65,18 +65,19 @@ final class AgentCluster: Sendable {
     }
 
     /// Creates the NodeOverlayIp (held by a test finalizer so deletion shows as `deletionTimestamp`) and
-    /// sets its operator status as the operator would.
-    func createOverlay(ipAddr: String = "192.168.100.50/24") async throws {
+    /// sets its operator status as the operator would; `ipAddrs`/`gateways` (a dual-stack node) are left
+    /// out unless given, as an older operator or the original controller writes them.
+    func createOverlay(ipAddr: String = "192.168.100.50/24", ipAddrs: [String]? = nil, gateways: [String]? = nil) async throws {
         var metadata = ObjectMeta(name: nodeName)
         metadata.finalizers = ["test.iks.ibm.com/hold"]
         _ = try await client.create(NodeOverlayIp(metadata: metadata))
-        let status: JSONValue = .object([
-            "status": .object([
-                "ipAddr": .string(ipAddr), "gateway": .string("192.168.100.1"), "subnet": .string("192.168.100.0/24"),
-                "zone": .string("dal10"),
-            ])
-        ])
-        _ = try await client.patchStatus(NodeOverlayIp.self, name: nodeName, patch: .merge(status))
+        var keys: [String: JSONValue] = [
+            "ipAddr": .string(ipAddr), "gateway": .string("192.168.100.1"), "subnet": .string("192.168.100.0/24"),
+            "zone": .string("dal10"),
+        ]
+        if let ipAddrs { keys["ipAddrs"] = .array(ipAddrs.map(JSONValue.string)) }
+        if let gateways { keys["gateways"] = .array(gateways.map(JSONValue.string)) }
+        _ = try await client.patchStatus(NodeOverlayIp.self, name: nodeName, patch: .merge(.object(["status": .object(keys)])))
     }
 
     /// Creates a StaticRoute, optionally held by a finalizer.
