@@ -96,10 +96,10 @@ struct AddressReportTests {
     func unreadableKernelKeepsAddressReported() async throws {
         try await withConfiguredAgent { cluster, kernel in
 
-            kernel.failReadsAfterNextChange()
+            kernel.failReadsAfterDeviceDeletion()
             _ = try await cluster.client.delete(NodeOverlayIp.self, name: cluster.nodeName)  // held: deletionTimestamp set
             try await cluster.waitUntil("a pass that could not read the kernel back") {
-                cluster.outcome?.problems.contains { $0.contains("reading the kernel state back") } ?? false
+                cluster.problems.contains { $0.contains("reading the kernel state back") }
             }
             #expect(try await kernel.base.snapshot().link(named: "tmp0") == nil, "the device was deleted")
             #expect(try await cluster.overlay().status.configuredAddress == overlayCIDR, "unknown is reported as still held")

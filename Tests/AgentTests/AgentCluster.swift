@@ -22,6 +22,7 @@ final class AgentCluster: Sendable {
     private let passes: AsyncStream<Void>
     private let passContinuation: AsyncStream<Void>.Continuation
     private let lastOutcome = Mutex<ReconcileOutcome?>(nil)
+    private let problemsSeen = Mutex<[String]>([])
 
     private init(emulator: KubeEmulator) {
         self.emulator = emulator
@@ -96,8 +97,10 @@ final class AgentCluster: Sendable {
         _ makeAgent: (_ configuration: AgentConfiguration, _ onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void) -> NodeAgent
     ) -> Task<Void, any Error> {
         lastOutcome.withLock { $0 = nil }
+        problemsSeen.withLock { $0 = [] }
         let agent = makeAgent(AgentConfiguration(nodeName: nodeName, retryInterval: .milliseconds(200))) { outcome in
             self.lastOutcome.withLock { $0 = outcome }
+            self.problemsSeen.withLock { $0 += outcome.problems }
             self.passContinuation.yield()
         }
         return Task { try await agent.run() }
@@ -112,6 +115,10 @@ final class AgentCluster: Sendable {
 
     /// The last pass's outcome.
     var outcome: ReconcileOutcome? { lastOutcome.withLock { $0 } }
+
+    /// The problems of every pass since the agent started, in order: a problem a retry has already
+    /// replaced in ``outcome`` stays here.
+    var problems: [String] { problemsSeen.withLock { $0 } }
 
     /// Checks `condition` now and after every agent pass until it holds; throws ``TimedOut`` after `limit`.
     func waitUntil(_ what: String, within limit: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
