@@ -91,10 +91,10 @@ public struct IPAMConformanceSuite: Sendable {
     static func reserveIsIdempotent(_ suite: IPAMConformanceSuite) async throws {
         let backend = try await suite.makeBackend(suite.fixture)
         let owner = suite.fixture.owner("node-1")
-        let first = try await backend.reserve(owner, zone: "zone-a")
-        let second = try await backend.reserve(owner, zone: "zone-a")
+        let first = try await backend.reserve(owner, zone: "zone-a", family: .v4)
+        let second = try await backend.reserve(owner, zone: "zone-a", family: .v4)
         try require(first == second, "a second reserve for \(owner) returned \(second.cidr), the first \(first.cidr)")
-        let lookedUp = try await backend.allocation(for: owner)
+        let lookedUp = try await backend.allocation(for: owner, family: .v4)
         try require(lookedUp == first, "allocation(for: \(owner)) returned \(String(describing: lookedUp)), expected \(first)")
         let all = try await backend.allocations()
         try require(all == [first], "expected exactly one allocation after two reserves, got \(all.map(\.cidr))")
@@ -105,7 +105,7 @@ public struct IPAMConformanceSuite: Sendable {
         let owner = suite.fixture.owner("node-1")
         let results = try await withThrowingTaskGroup(of: IPAllocation.self) { group in
             for _ in 0..<50 {
-                group.addTask { try await backend.reserve(owner, zone: "zone-b") }
+                group.addTask { try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             }
             return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
         }
@@ -122,7 +122,7 @@ public struct IPAMConformanceSuite: Sendable {
         let assignable = Set(try subnet.assignableAddresses())
         let results = try await withThrowingTaskGroup(of: IPAllocation.self) { group in
             for index in 0..<200 {
-                group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-b") }
+                group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-b", family: .v4) }
             }
             return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
         }
@@ -143,7 +143,7 @@ public struct IPAMConformanceSuite: Sendable {
         for subnet in zone.subnets { expected.formUnion(try subnet.assignableAddresses()) }
         var handedOut: Set<IPAddress> = []
         for index in 0..<expected.count {
-            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name, family: .v4)
             handedOut.insert(allocation.address)
         }
         try require(handedOut == expected,
@@ -160,14 +160,14 @@ public struct IPAMConformanceSuite: Sendable {
         let secondPrefix = try second.parsedPrefix()
         let firstCount = try first.assignableAddresses().count
         for index in 0..<firstCount {
-            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name, family: .v4)
             try require(allocation.subnet == firstPrefix,
                         "reserve #\(index + 1) came from \(allocation.subnet); \(firstPrefix) still had free addresses")
             try require(allocation.gateway == (try first.parsedGateway()) && allocation.prefixLength == firstPrefix.length
                             && allocation.zone == zone.name,
                         "allocation \(allocation) does not carry the gateway, prefix length and zone of \(firstPrefix)")
         }
-        let spilled = try await backend.reserve(suite.fixture.owner("node-spill"), zone: zone.name)
+        let spilled = try await backend.reserve(suite.fixture.owner("node-spill"), zone: zone.name, family: .v4)
         try require(spilled.subnet == secondPrefix && secondPrefix.contains(spilled.address),
                     "with \(firstPrefix) full, the next reserve came from \(spilled.subnet) (\(spilled.address)), expected \(secondPrefix)")
         try require(spilled.gateway == (try second.parsedGateway()) && spilled.zone == zone.name,
@@ -179,15 +179,15 @@ public struct IPAMConformanceSuite: Sendable {
         let zone = try suite.fixture.zone("zone-a")
         let capacity = try zone.subnets.reduce(0) { $0 + (try $1.assignableAddresses().count) }
         for index in 0..<capacity {
-            _ = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            _ = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name, family: .v4)
         }
         let error = try await requireIPAMError("zoneExhausted(zone: \"zone-a\")", matching: {
             if case .zoneExhausted(zone: "zone-a", subnets: _) = $0 { true } else { false }
         }) {
-            try await backend.reserve(suite.fixture.owner("node-too-many"), zone: zone.name)
+            try await backend.reserve(suite.fixture.owner("node-too-many"), zone: zone.name, family: .v4)
         }
         try require(error.description.contains("zone-a"), "the exhaustion message does not name the zone: \(error)")
-        let none = try await backend.allocation(for: suite.fixture.owner("node-too-many"))
+        let none = try await backend.allocation(for: suite.fixture.owner("node-too-many"), family: .v4)
         try require(none == nil, "the failed reserve left an allocation behind: \(String(describing: none))")
     }
 
@@ -196,7 +196,7 @@ public struct IPAMConformanceSuite: Sendable {
         try await requireIPAMError("unknownZone(\"zone-x\")", matching: {
             if case .unknownZone("zone-x", known: _) = $0 { true } else { false }
         }) {
-            try await backend.reserve(suite.fixture.owner("node-1"), zone: "zone-x")
+            try await backend.reserve(suite.fixture.owner("node-1"), zone: "zone-x", family: .v4)
         }
     }
 
@@ -204,10 +204,10 @@ public struct IPAMConformanceSuite: Sendable {
         let backend = try await suite.makeBackend(suite.fixture)
         let owner = suite.fixture.owner("node-1")
         try await backend.release(owner)
-        _ = try await backend.reserve(owner, zone: "zone-a")
+        _ = try await backend.reserve(owner, zone: "zone-a", family: .v4)
         try await backend.release(owner)
         try await backend.release(owner)
-        let left = try await backend.allocation(for: owner)
+        let left = try await backend.allocation(for: owner, family: .v4)
         try require(left == nil, "\(owner) still holds \(String(describing: left)) after release")
         let all = try await backend.allocations()
         try require(all.isEmpty, "allocations() lists \(all.map(\.cidr)) after the only owner released")
@@ -219,16 +219,16 @@ public struct IPAMConformanceSuite: Sendable {
         let capacity = try zone.subnets.reduce(0) { $0 + (try $1.assignableAddresses().count) }
         var released: IPAllocation?
         for index in 0..<capacity {
-            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name, family: .v4)
             if index == 2 { released = allocation }
         }
         let leaving = try requireValue(released)
         try await backend.release(leaving.owner)
         if let cooldown = suite.cooldown { await cooldown.advanceClock(cooldown.duration) }
-        let newcomer = try await backend.reserve(suite.fixture.owner("node-new"), zone: zone.name)
+        let newcomer = try await backend.reserve(suite.fixture.owner("node-new"), zone: zone.name, family: .v4)
         try require(newcomer.address == leaving.address,
                     "the only free address of a full zone is \(leaving.address), but the new owner got \(newcomer.address)")
-        let old = try await backend.allocation(for: leaving.owner)
+        let old = try await backend.allocation(for: leaving.owner, family: .v4)
         try require(old == nil, "the released owner still holds \(String(describing: old))")
     }
 
@@ -238,16 +238,16 @@ public struct IPAMConformanceSuite: Sendable {
         }
         let backend = try await suite.makeBackend(suite.fixture)
         // A zone with free addresses: the released one is skipped.
-        let early = try await backend.reserve(suite.fixture.owner("early"), zone: "zone-b")
+        let early = try await backend.reserve(suite.fixture.owner("early"), zone: "zone-b", family: .v4)
         try await backend.release(early.owner)
-        let other = try await backend.reserve(suite.fixture.owner("other"), zone: "zone-b")
+        let other = try await backend.reserve(suite.fixture.owner("other"), zone: "zone-b", family: .v4)
         try require(other.address != early.address, "\(early.address) was handed out again right after its release")
         // A full zone: its only released address stays held back until the cool-down has ended.
         let zone = try suite.fixture.zone("zone-a")
         let capacity = try zone.subnets.reduce(0) { $0 + (try $1.assignableAddresses().count) }
         var released: IPAllocation?
         for index in 0..<capacity {
-            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name)
+            let allocation = try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone.name, family: .v4)
             if index == 3 { released = allocation }
         }
         let leaving = try requireValue(released)
@@ -255,13 +255,13 @@ public struct IPAMConformanceSuite: Sendable {
         for wait in [Duration.zero, cooldown.duration - .seconds(1)] {
             await cooldown.advanceClock(wait)
             do {
-                let early = try await backend.reserve(suite.fixture.owner("newcomer"), zone: zone.name)
+                let early = try await backend.reserve(suite.fixture.owner("newcomer"), zone: zone.name, family: .v4)
                 throw ConformanceFailure(
                     "the new owner got \(early.address) while \(leaving.address) was cooling down (released less than the cool-down ago)")
             } catch IPAMError.zoneExhausted(zone: zone.name, subnets: _) {}
         }
         await cooldown.advanceClock(.seconds(1))
-        let newcomer = try await backend.reserve(suite.fixture.owner("newcomer"), zone: zone.name)
+        let newcomer = try await backend.reserve(suite.fixture.owner("newcomer"), zone: zone.name, family: .v4)
         try require(newcomer.address == leaving.address,
                     "after the cool-down the only free address of the zone is \(leaving.address), but the new owner got \(newcomer.address)")
     }
@@ -276,22 +276,22 @@ public struct IPAMConformanceSuite: Sendable {
         try require(reclaimed.zone == "zone-a", "reclaimed allocation names zone \(reclaimed.zone), expected zone-a")
         let again = try await backend.reclaim(owner, address: target)
         try require(again == reclaimed, "reclaiming \(target) again for its holder returned \(again)")
-        let reserved = try await backend.reserve(owner, zone: "zone-a")
+        let reserved = try await backend.reserve(owner, zone: "zone-a", family: .v4)
         try require(reserved == reclaimed, "reserve after reclaim returned \(reserved.cidr), expected the reclaimed \(reclaimed.cidr)")
-        let other = try await backend.reserve(suite.fixture.owner("node-2"), zone: "zone-a")
+        let other = try await backend.reserve(suite.fixture.owner("node-2"), zone: "zone-a", family: .v4)
         try require(other.address != target, "another owner was given the reclaimed address \(target)")
     }
 
     static func reclaimHeldAddressFails(_ suite: IPAMConformanceSuite) async throws {
         let backend = try await suite.makeBackend(suite.fixture)
         let holder = suite.fixture.owner("node-1")
-        let held = try await backend.reserve(holder, zone: "zone-a")
+        let held = try await backend.reserve(holder, zone: "zone-a", family: .v4)
         try await requireIPAMError("addressHeld(\(held.address), by: \(holder))", matching: {
             if case .addressHeld(held.address, let by) = $0 { by == nil || by == holder } else { false }
         }) {
             try await backend.reclaim(suite.fixture.owner("node-2"), address: held.address)
         }
-        let still = try await backend.allocation(for: holder)
+        let still = try await backend.allocation(for: holder, family: .v4)
         try require(still == held, "after a refused reclaim the holder has \(String(describing: still)), expected \(held)")
     }
 
@@ -309,7 +309,7 @@ public struct IPAMConformanceSuite: Sendable {
         let backend = try await suite.makeBackend(suite.fixture)
         var reserved: [IPAllocation] = []
         for (index, zone) in ["zone-b", "zone-a", "zone-b", "zone-a"].enumerated() {
-            reserved.append(try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone))
+            reserved.append(try await backend.reserve(suite.fixture.owner("node-\(index)"), zone: zone, family: .v4))
         }
         let listed = try await backend.allocations()
         let expected = reserved.sorted { $0.address < $1.address }
@@ -318,20 +318,20 @@ public struct IPAMConformanceSuite: Sendable {
         let after = try await backend.allocations()
         try require(after == expected.filter { $0 != reserved[1] },
                     "after releasing \(reserved[1].owner), allocations() returned \(after.map(\.cidr))")
-        let unknown = try await backend.allocation(for: suite.fixture.owner("node-unknown"))
+        let unknown = try await backend.allocation(for: suite.fixture.owner("node-unknown"), family: .v4)
         try require(unknown == nil, "allocation(for:) of an owner that never reserved returned \(String(describing: unknown))")
     }
 
     static func allocationsPersist(_ suite: IPAMConformanceSuite) async throws {
         let first = try await suite.makeBackend(suite.fixture)
         let owner = suite.fixture.owner("node-1")
-        let allocation = try await first.reserve(owner, zone: "zone-a")
+        let allocation = try await first.reserve(owner, zone: "zone-a", family: .v4)
         let reopened = try await suite.reopen(suite.fixture)
-        let found = try await reopened.allocation(for: owner)
+        let found = try await reopened.allocation(for: owner, family: .v4)
         try require(found == allocation, "after reopening, allocation(for: \(owner)) returned \(String(describing: found)), expected \(allocation)")
-        let again = try await reopened.reserve(owner, zone: "zone-a")
+        let again = try await reopened.reserve(owner, zone: "zone-a", family: .v4)
         try require(again == allocation, "after reopening, reserve for \(owner) returned \(again.cidr), expected \(allocation.cidr)")
-        let other = try await reopened.reserve(suite.fixture.owner("node-2"), zone: "zone-a")
+        let other = try await reopened.reserve(suite.fixture.owner("node-2"), zone: "zone-a", family: .v4)
         try require(other.address != allocation.address, "after reopening, another owner was given \(allocation.address)")
     }
 }

@@ -19,11 +19,13 @@ public enum IPAMWrapperForwarding {
         let wrapper = wrap(backend)
         let owner = backend.allocation.owner
         let answers = backend.allocation
-        try require(try await wrapper.reserve(owner, zone: answers.zone) == answers, "reserve's answer was not forwarded")
+        try require(try await wrapper.families(inZone: answers.zone) == backend.families, "families(inZone:)'s answer was not forwarded")
+        try require(
+            try await wrapper.reserve(owner, zone: answers.zone, family: .v4) == answers, "reserve's answer was not forwarded")
         try require(
             try await wrapper.reclaim(owner, address: answers.address) == answers, "reclaim's answer was not forwarded")
         try await wrapper.release(owner)
-        try require(try await wrapper.allocation(for: owner) == answers, "allocation(for:)'s answer was not forwarded")
+        try require(try await wrapper.allocations(for: owner) == [answers], "allocations(for:)'s answer was not forwarded")
         try require(try await wrapper.allocations() == [answers], "allocations()'s answer was not forwarded")
         try require(try await wrapper.usage() == [backend.usage], "usage()'s answer was not forwarded")
         try require(
@@ -42,12 +44,14 @@ public enum IPAMWrapperForwarding {
 /// A backend whose every answer differs from the protocol's defaults, recording which requirements were called.
 private final class AnsweringBackend: IPAMBackend {
     static let requirements = [
-        "reserve", "reclaim", "release", "allocation", "allocations", "usage", "zones", "adopt", "legacy",
+        "families", "reserve", "reclaim", "release", "allocation", "allocations", "usage", "zones", "adopt", "legacy",
     ]
 
     let allocation: IPAllocation
     let usage: SubnetUsage
     let zones = ["probe-a", "probe-b"]
+    /// Both families, IPv6 first: no backend's default answer.
+    let families: [IPAddressFamily] = [.v6, .v4]
     let adopted: AdoptedAllocation
     let legacy: LegacyAllocation
     private let called = Mutex<Set<String>>([])
@@ -69,7 +73,12 @@ private final class AnsweringBackend: IPAMBackend {
         _ = called.withLock { $0.insert(requirement) }
     }
 
-    func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
+    func families(inZone zone: String) async throws -> [IPAddressFamily] {
+        record("families")
+        return families
+    }
+
+    func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
         record("reserve")
         return allocation
     }
@@ -83,9 +92,9 @@ private final class AnsweringBackend: IPAMBackend {
         record("release")
     }
 
-    func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
+    func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
         record("allocation")
-        return allocation
+        return [allocation]
     }
 
     func allocations() async throws -> [IPAllocation] {

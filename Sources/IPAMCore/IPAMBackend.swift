@@ -83,26 +83,36 @@ public struct SubnetUsage: Hashable, Sendable, Codable {
 /// Every method is safe to call concurrently, from several tasks and (where the backend allows) from
 /// several processes. Backends are chosen by configuration; the operator and the CLI only see this protocol.
 public protocol IPAMBackend: Sendable {
-    /// Reserves an address for `owner` in `zone`, trying the zone's subnets in order.
+    /// The address families of `zone`, in the order its configuration first lists a subnet of each.
     ///
-    /// - Important: Idempotent. If `owner` already holds an address, that allocation is returned and no
-    ///   second address is ever reserved, also under concurrent calls for the same owner.
-    /// - Throws: ``IPAMError/unknownZone(_:known:)``, ``IPAMError/zoneExhausted(zone:subnets:)``,
-    ///   ``IPAMError/backendUnavailable(_:)`` (retryable).
-    func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation
+    /// A zone with subnets of both families is dual-stack: each of its nodes holds one address of each family.
+    /// The first family is the node's primary one (`status.ipAddr`), as Kubernetes orders `podIPs`.
+    /// - Throws: ``IPAMError/unknownZone(_:known:)``, ``IPAMError/backendUnavailable(_:)`` (retryable) when the
+    ///   backend must ask its server which family a subnet is and cannot.
+    func families(inZone zone: String) async throws -> [IPAddressFamily]
+
+    /// Reserves an address of `family` for `owner` in `zone`, trying the zone's subnets of that family in order.
+    ///
+    /// - Important: Idempotent per (owner, family). If `owner` already holds an address of `family`, that
+    ///   allocation is returned and no second one of that family is ever reserved, also under concurrent calls.
+    ///   Use ``reserve(_:zone:)`` to reserve every family of the zone.
+    /// - Throws: ``IPAMError/unknownZone(_:known:)``, ``IPAMError/familyNotInZone(zone:family:families:)``,
+    ///   ``IPAMError/zoneExhausted(zone:subnets:)``, ``IPAMError/backendUnavailable(_:)`` (retryable).
+    func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation
 
     /// Reserves the specific `address` for `owner`: recovery of an allocation recorded in cluster state.
     ///
-    /// Returns the existing allocation when `owner` already holds `address`.
+    /// Returns the existing allocation when `owner` already holds `address`. An owner holds at most one
+    /// address per family, so reclaiming one of each family of a dual-stack zone restores both.
     /// - Throws: ``IPAMError/addressHeld(_:by:)`` when another owner holds it,
     ///   ``IPAMError/addressOutsideZones(_:)`` when no configured subnet contains it.
     func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation
 
-    /// Releases every address `owner` holds. Idempotent: releasing nothing succeeds.
+    /// Releases every address `owner` holds, of every family. Idempotent: releasing nothing succeeds.
     func release(_ owner: IPAMOwner) async throws
 
-    /// The allocation `owner` holds, if any.
-    func allocation(for owner: IPAMOwner) async throws -> IPAllocation?
+    /// The allocations `owner` holds: at most one per family, ordered by address (IPv4 first).
+    func allocations(for owner: IPAMOwner) async throws -> [IPAllocation]
 
     /// Every allocation of this backend's cluster (the configured `clusterID`), ordered by address.
     func allocations() async throws -> [IPAllocation]

@@ -5,6 +5,8 @@ import IPAddressing
 public enum IPAMError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The zone has no subnets in the configuration.
     case unknownZone(String, known: [String])
+    /// The zone has no subnet of the requested family; `families` are those it has.
+    case familyNotInZone(zone: String, family: IPAddressFamily, families: [IPAddressFamily])
     /// Every subnet of the zone is full; `subnets` lists those tried, in order.
     case zoneExhausted(zone: String, subnets: [String])
     /// Another owner holds the address (`nil` when the backend cannot say who).
@@ -32,6 +34,9 @@ public enum IPAMError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownZone(let zone, let known):
             let list = known.isEmpty ? "none" : known.sorted().joined(separator: ", ")
             return "zone \(zone) has no subnets configured (configured zones: \(list)); add it to the IPAM configuration or fix the node's zone label"
+        case .familyNotInZone(let zone, let family, let families):
+            let list = families.map(\.description).joined(separator: ", ")
+            return "zone \(zone) has no \(family) subnet (it has \(list.isEmpty ? "none" : list)); add one to the zone to make it dual-stack"
         case .zoneExhausted(let zone, let subnets):
             return "zone \(zone) has no free address in \(subnets.joined(separator: ", ")); add a subnet to the zone or release unused addresses"
         case .addressHeld(let address, let owner):

@@ -24,8 +24,12 @@ public struct MeteredIPAMBackend: IPAMBackend {
         self.factory = factory
     }
 
-    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
-        try await measured("reserve") { try await backend.reserve(owner, zone: zone) }
+    public func families(inZone zone: String) async throws -> [IPAddressFamily] {
+        try await measured("families") { try await backend.families(inZone: zone) }
+    }
+
+    public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
+        try await measured("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
@@ -36,8 +40,8 @@ public struct MeteredIPAMBackend: IPAMBackend {
         try await measured("release") { try await backend.release(owner) }
     }
 
-    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
-        try await measured("allocation") { try await backend.allocation(for: owner) }
+    public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
+        try await measured("allocation") { try await backend.allocations(for: owner) }
     }
 
     public func allocations() async throws -> [IPAllocation] {
@@ -105,6 +109,7 @@ public struct MeteredIPAMBackend: IPAMBackend {
             case .backendUnavailable: "unavailable"
             case .rejected: "rejected"
             case .invalidConfiguration: "invalid_configuration"
+            case .familyNotInZone: "family_not_in_zone"
             }
         case is CancellationError: "cancelled"
         default: "error"

@@ -118,9 +118,18 @@ public final class LocalSQLiteBackend: IPAMBackend {
 
     // MARK: - IPAMBackend
 
-    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
-        guard let candidates = zones[zone], !candidates.isEmpty else {
+    public func families(inZone zone: String) async throws -> [IPAddressFamily] {
+        guard let subnets = zones[zone], !subnets.isEmpty else { throw IPAMError.unknownZone(zone, known: zoneNames) }
+        return zoneFamilies(subnets.map(\.layout.prefix.family))
+    }
+
+    public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
+        guard let subnets = zones[zone], !subnets.isEmpty else {
             throw IPAMError.unknownZone(zone, known: zoneNames)
+        }
+        let candidates = subnets.filter { $0.layout.prefix.family == family }
+        guard !candidates.isEmpty else {
+            throw IPAMError.familyNotInZone(zone: zone, family: family, families: zoneFamilies(subnets.map(\.layout.prefix.family)))
         }
         let time = currentMilliseconds()
         let cooledBefore = time - cooldownMilliseconds
@@ -207,9 +216,9 @@ public final class LocalSQLiteBackend: IPAMBackend {
         }
     }
 
-    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
+    public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
         try await DatabaseAccess.read(pool, "look up the address of \(owner)") { db in
-            try AddressTables.allocation(db, owner: owner).map { try Self.allocation(db, $0) }
+            try AddressTables.allocation(db, owner: owner).map { [try Self.allocation(db, $0)] } ?? []
         }
     }
 

@@ -109,8 +109,14 @@ public actor NetBoxBackend: IPAMBackend {
 
     // MARK: - IPAMBackend
 
-    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
+    public func families(inZone zone: String) async throws -> [IPAddressFamily] {
         _ = try configuration.zonePolicy.subnets(inZone: zone)
+        return zoneFamilies(try await resolvedPrefixes().filter { $0.zone == zone }.map(\.prefix.family))
+    }
+
+    public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
+        let families = try await families(inZone: zone)
+        guard families.contains(family) else { throw IPAMError.familyNotInZone(zone: zone, family: family, families: families) }
         return try await exclusively(owner) { () async throws(IPAMError) in try await performReserve(owner, zone: zone) }
     }
 
@@ -122,10 +128,10 @@ public actor NetBoxBackend: IPAMBackend {
         try await exclusively(owner) { () async throws(IPAMError) in try await performRelease(owner) }
     }
 
-    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
-        try await exclusively(owner) { () async throws(IPAMError) -> IPAllocation? in
-            guard let held = try await currentSnapshot().address(of: owner) else { return nil }
-            return try await allocation(of: owner, record: held.record, prefixID: held.prefixID)
+    public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
+        try await exclusively(owner) { () async throws(IPAMError) -> [IPAllocation] in
+            guard let held = try await currentSnapshot().address(of: owner) else { return [] }
+            return [try await allocation(of: owner, record: held.record, prefixID: held.prefixID)]
         }
     }
 

@@ -95,8 +95,16 @@ public final class PhpIPAMBackend: IPAMBackend {
 
     // MARK: - IPAMBackend
 
-    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
+    public func families(inZone zone: String) async throws -> [IPAddressFamily] {
+        var families: [IPAddressFamily] = []
+        for id in try configuration.subnetIDs(inZone: zone) { families.append(try await subnet(id).prefix.family) }
+        return zoneFamilies(families)
+    }
+
+    public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
         let subnetIDs = try configuration.subnetIDs(inZone: zone)
+        let families = try await families(inZone: zone)
+        guard families.contains(family) else { throw IPAMError.familyNotInZone(zone: zone, family: family, families: families) }
         return try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> IPAllocation in
             if let cached = try await cachedAllocationStillHeld(owner) { return cached }
             try await checkOneFamily(zone: zone, subnetIDs: subnetIDs)
@@ -173,13 +181,13 @@ public final class PhpIPAMBackend: IPAMBackend {
         }
     }
 
-    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
-        try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> IPAllocation? in
+    public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
+        try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> [IPAllocation] in
             guard let oldest = try await rows(of: owner).min(by: { $0.id < $1.id }) else {
                 cache.withLock { $0.owners[owner] = nil }
-                return nil
+                return []
             }
-            return try await remember(owner, row: oldest)
+            return [try await remember(owner, row: oldest)]
         }
     }
 

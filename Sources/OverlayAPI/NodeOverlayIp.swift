@@ -4,8 +4,8 @@ import KubeClient
 /// The overlay IP of one node (cluster-scoped, named after the node).
 ///
 /// `status` has two writers that each merge-patch only their own keys: the operator
-/// (``NodeOverlayIpStatus/ipAddr``, `gateway`, `zone`, `subnet`, `conditions`, `observedGeneration`) and
-/// the node's agent (`interface`, `interfaceLabel`, `configuredAddress`, `routes`).
+/// (``NodeOverlayIpStatus/ipAddr``, `gateway`, `ipAddrs`, `gateways`, `zone`, `subnet`, `conditions`, `observedGeneration`) and
+/// the node's agent (`interface`, `interfaceLabel`, `configuredAddress`, `configuredAddresses`, `routes`).
 public struct NodeOverlayIp: SpecStatusResource, Hashable {
     public static let resource = ResourceDescriptor(
         group: Overlay.group, version: Overlay.version, plural: "nodeoverlayips", kind: "NodeOverlayIp",
@@ -42,6 +42,11 @@ public struct NodeOverlayIpStatus: Codable, Sendable, Hashable {
     public var ipAddr: String?
     /// The overlay subnet's gateway.
     public var gateway: String?
+    /// Every reserved address in CIDR form, one per address family of the node's zone, primary family first
+    /// (as Kubernetes orders `podIPs`); `ipAddrs[0]` equals ``ipAddr``.
+    public var ipAddrs: [String]?
+    /// The gateway of each of ``ipAddrs``' subnets, in the same order; `gateways[0]` equals ``gateway``.
+    public var gateways: [String]?
     /// The zone the address was reserved in.
     public var zone: String?
     /// The subnet the address came from, in CIDR form.
@@ -58,16 +63,23 @@ public struct NodeOverlayIpStatus: Codable, Sendable, Hashable {
     public var interfaceLabel: String?
     /// The address configured on the node; absent once removed.
     public var configuredAddress: String?
+    /// Every address configured on the node, in the order of ``ipAddrs``; `configuredAddresses[0]` equals
+    /// ``configuredAddress``.
+    public var configuredAddresses: [String]?
     /// What the agent did with each StaticRoute that selects this node.
     public var routes: [RouteReport]?
 
     public init(
-        ipAddr: String? = nil, gateway: String? = nil, zone: String? = nil, subnet: String? = nil,
+        ipAddr: String? = nil, gateway: String? = nil, ipAddrs: [String]? = nil, gateways: [String]? = nil,
+        zone: String? = nil, subnet: String? = nil,
         conditions: [Condition]? = nil, observedGeneration: Int? = nil, interface: String? = nil,
-        interfaceLabel: String? = nil, configuredAddress: String? = nil, routes: [RouteReport]? = nil
+        interfaceLabel: String? = nil, configuredAddress: String? = nil, configuredAddresses: [String]? = nil,
+        routes: [RouteReport]? = nil
     ) {
         self.ipAddr = ipAddr
         self.gateway = gateway
+        self.ipAddrs = ipAddrs
+        self.gateways = gateways
         self.zone = zone
         self.subnet = subnet
         self.conditions = conditions
@@ -75,6 +87,7 @@ public struct NodeOverlayIpStatus: Codable, Sendable, Hashable {
         self.interface = interface
         self.interfaceLabel = interfaceLabel
         self.configuredAddress = configuredAddress
+        self.configuredAddresses = configuredAddresses
         self.routes = routes
     }
 }

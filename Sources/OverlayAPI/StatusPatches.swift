@@ -3,9 +3,9 @@ import KubeClient
 
 extension NodeOverlayIpStatus {
     /// The keys the operator owns.
-    public static let operatorKeys = ["ipAddr", "gateway", "zone", "subnet", "conditions", "observedGeneration"]
+    public static let operatorKeys = ["ipAddr", "gateway", "ipAddrs", "gateways", "zone", "subnet", "conditions", "observedGeneration"]
     /// The keys the node's agent owns.
-    public static let agentKeys = ["interface", "interfaceLabel", "configuredAddress", "routes"]
+    public static let agentKeys = ["interface", "interfaceLabel", "configuredAddress", "configuredAddresses", "routes"]
 
     /// A JSON merge patch `{"status": {…}}` that sets the operator's keys to this status's values and
     /// deletes those that are `nil`, leaving the agent's keys alone.

@@ -42,10 +42,10 @@ struct ReleaseCommand: ContextCommand {
         }
         guard let owner else { return }
         let ipamOwner = IPAMOwner(clusterID: configuration.clusterID, nodeName: owner)
-        let held = try await backend.allocation(for: ipamOwner)
+        let held = try await backend.allocations(for: ipamOwner)
         try await backend.release(ipamOwner)
-        if let held {
-            context.print("released \(held.cidr) held by \(ipamOwner)")
+        if !held.isEmpty {
+            context.print("released \(held.map(\.cidr).joined(separator: " and ")) held by \(ipamOwner)")
         } else {
             context.print("\(ipamOwner) holds no address; nothing to release")
         }

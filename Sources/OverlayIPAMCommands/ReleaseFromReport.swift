@@ -18,7 +18,7 @@ enum ReleaseFromReport {
         }
         for leak in report.leaked {
             let owner = IPAMOwner(clusterID: configuration.clusterID, nodeName: leak.node)
-            guard let held = try await backend.allocation(for: owner), held.cidr == leak.address else {
+            guard try await backend.allocations(for: owner).contains(where: { $0.cidr == leak.address }) else {
                 context.print("skipped  \(leak.address) for \(leak.node): the IPAM no longer holds it for that node")
                 continue
             }

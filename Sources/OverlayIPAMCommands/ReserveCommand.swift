@@ -33,12 +33,14 @@ struct ReserveCommand: ContextCommand {
 
     func execute(in context: CommandContext) async throws {
         let (configuration, backend) = try await options.openBackend(in: context)
-        let allocation = try await backend.reserve(IPAMOwner(clusterID: configuration.clusterID, nodeName: owner), zone: zone)
-        switch output {
-        case .table:
-            context.print(AllocationText.line(allocation))
-        case .json:
-            context.print(try JSONText.encode(AllocationReport(allocation)))
+        let allocations = try await backend.reserve(IPAMOwner(clusterID: configuration.clusterID, nodeName: owner), zone: zone)
+        for allocation in allocations {
+            switch output {
+            case .table:
+                context.print(AllocationText.line(allocation))
+            case .json:
+                context.print(try JSONText.encode(AllocationReport(allocation)))
+            }
         }
     }
 }

@@ -76,8 +76,9 @@ struct AgentKernelTests {
                 return reports.count == 100 && reports.allSatisfy { $0.state == .applied }
             }
 
-            let deletedAt = ContinuousClock.now
             try await harness.namespace.ip("route", "del", "10.42.0.0/16", "proto", "197")
+            // Timed from the deletion done, not from starting `ip` (a child process a loaded machine may start late).
+            let deletedAt = ContinuousClock.now
             try await harness.waitUntil("the deleted route to come back", within: .seconds(5)) {
                 try await harness.ourRoutes().contains { $0.destination == IPPrefix("10.42.0.0/16") }
             }

@@ -10,14 +10,15 @@ private struct ScriptedBackend: IPAMBackend {
     let subnet: IPPrefix
     let gateway: IPAddress
 
-    func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
+    func families(inZone zone: String) async throws -> [IPAddressFamily] { [.v4] }
+    func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
         throw IPAMError.backendUnavailable("connection refused")
     }
     func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
         throw IPAMError.addressHeld(address, by: nil)
     }
     func release(_ owner: IPAMOwner) async throws {}
-    func allocation(for owner: IPAMOwner) async throws -> IPAllocation? { nil }
+    func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] { [] }
     func allocations() async throws -> [IPAllocation] { [] }
     func usage() async throws -> [SubnetUsage] {
         [SubnetUsage(zone: "dal10", subnet: subnet, gateway: gateway, assignable: 250, used: 40, coolingDown: 3)]
@@ -37,7 +38,7 @@ struct MeteredIPAMBackendTests {
             ScriptedBackend(subnet: try IPPrefix(parsing: "192.168.100.0/24"), gateway: try IPAddress(parsing: "192.168.100.1")),
             name: "scripted", factory: PrometheusMetricsFactory(registry: registry))
         let owner = IPAMOwner(clusterID: "c1", nodeName: "n1")
-        await #expect(throws: IPAMError.self) { try await backend.reserve(owner, zone: "dal10") }
+        await #expect(throws: IPAMError.self) { try await backend.reserve(owner, zone: "dal10", family: .v4) }
         try await backend.release(owner)
         _ = try await backend.usage()
         await #expect(throws: IPAMError.rejected("legacy records asked")) { try await backend.legacyAllocations() }

@@ -16,18 +16,18 @@ struct CooldownTests {
                 zones: [("z", [try subnet("10.1.0.0/24", gateway: "10.1.0.1")])])
             let backend = try await openBackend(configuration, clock: clock)
 
-            let first = try await backend.reserve(owner("a"), zone: "z")
+            let first = try await backend.reserve(owner("a"), zone: "z", family: .v4)
             #expect(first.address == (try address("10.1.0.2")))
             try await backend.release(owner("a"))
 
-            let second = try await backend.reserve(owner("b"), zone: "z")
+            let second = try await backend.reserve(owner("b"), zone: "z", family: .v4)
             #expect(second.address == (try address("10.1.0.3")))
             clock.advance(by: .seconds(299))
-            let third = try await backend.reserve(owner("c"), zone: "z")
+            let third = try await backend.reserve(owner("c"), zone: "z", family: .v4)
             #expect(third.address == (try address("10.1.0.4")))
 
             clock.advance(by: .seconds(1))
-            let fourth = try await backend.reserve(owner("d"), zone: "z")
+            let fourth = try await backend.reserve(owner("d"), zone: "z", family: .v4)
             #expect(fourth.address == first.address)
         }
     }
@@ -40,8 +40,8 @@ struct CooldownTests {
                 database: directory.file("ipam.db"), cooldown: .seconds(60),
                 zones: [("z", [try subnet("10.1.0.0/29", gateway: "10.1.0.1")])])
             let backend = try await openBackend(configuration, clock: clock)
-            _ = try await backend.reserve(owner("a"), zone: "z")
-            _ = try await backend.reserve(owner("b"), zone: "z")
+            _ = try await backend.reserve(owner("a"), zone: "z", family: .v4)
+            _ = try await backend.reserve(owner("b"), zone: "z", family: .v4)
             try await backend.release(owner("a"))
 
             let cooling = try #require(try await backend.usage().first)
@@ -65,8 +65,8 @@ struct CooldownTests {
                 database: directory.file("ipam.db"),
                 zones: [("z", [try subnet("10.1.0.0/30", gateway: "10.1.0.1"), try subnet("10.1.0.4/30", gateway: "10.1.0.5")])])
             let backend = try await openBackend(configuration, clock: clock)
-            let a = try await backend.reserve(owner("a"), zone: "z")
-            let b = try await backend.reserve(owner("b"), zone: "z")
+            let a = try await backend.reserve(owner("a"), zone: "z", family: .v4)
+            let b = try await backend.reserve(owner("b"), zone: "z", family: .v4)
             #expect([a.address, b.address] == [try address("10.1.0.2"), try address("10.1.0.6")])
 
             try await backend.release(owner("b"))
@@ -74,16 +74,16 @@ struct CooldownTests {
             try await backend.release(owner("a"))
             await #expect(throws: IPAMError.zoneExhausted(
                 zone: "z", subnets: ["10.1.0.0/30 (1 released, cooling down)", "10.1.0.4/30 (1 released, cooling down)"])) {
-                try await backend.reserve(owner("c"), zone: "z")
+                try await backend.reserve(owner("c"), zone: "z", family: .v4)
             }
             clock.advance(by: .seconds(299))
-            let reused = try await backend.reserve(owner("c"), zone: "z")
+            let reused = try await backend.reserve(owner("c"), zone: "z", family: .v4)
             #expect(reused.address == b.address)
             await #expect(throws: IPAMError.zoneExhausted(zone: "z", subnets: ["10.1.0.0/30 (1 released, cooling down)", "10.1.0.4/30"])) {
-                try await backend.reserve(owner("d"), zone: "z")
+                try await backend.reserve(owner("d"), zone: "z", family: .v4)
             }
             clock.advance(by: .seconds(1))
-            let next = try await backend.reserve(owner("d"), zone: "z")
+            let next = try await backend.reserve(owner("d"), zone: "z", family: .v4)
             #expect(next.address == a.address)
         }
     }
@@ -95,9 +95,9 @@ struct CooldownTests {
                 database: directory.file("ipam.db"),
                 zones: [("z", [try subnet("10.1.0.0/30", gateway: "10.1.0.1"), try subnet("10.1.0.4/30", gateway: "10.1.0.5")])])
             let backend = try await openBackend(configuration)
-            _ = try await backend.reserve(owner("a"), zone: "z")
+            _ = try await backend.reserve(owner("a"), zone: "z", family: .v4)
             try await backend.release(owner("a"))
-            let next = try await backend.reserve(owner("b"), zone: "z")
+            let next = try await backend.reserve(owner("b"), zone: "z", family: .v4)
             #expect(next.address == (try address("10.1.0.6")))
         }
     }
@@ -110,14 +110,14 @@ struct CooldownTests {
                 zones: [("z", [try subnet("10.1.0.0/24", gateway: "10.1.0.1")])])
             let backend = try await openBackend(configuration)
             var held: [IPAllocation] = []
-            for index in 0..<5 { held.append(try await backend.reserve(owner("n\(index)"), zone: "z")) }
+            for index in 0..<5 { held.append(try await backend.reserve(owner("n\(index)"), zone: "z", family: .v4)) }
             // Release in an order that exercises merging with the free range below, above and on both sides.
             for index in [1, 3, 2, 0] { try await backend.release(owner("n\(index)")) }
             for index in 0..<4 {
-                let again = try await backend.reserve(owner("m\(index)"), zone: "z")
+                let again = try await backend.reserve(owner("m\(index)"), zone: "z", family: .v4)
                 #expect(again.address == held[index].address)
             }
-            let after = try await backend.reserve(owner("m4"), zone: "z")
+            let after = try await backend.reserve(owner("m4"), zone: "z", family: .v4)
             #expect(after.address == (try address("10.1.0.7")))
         }
     }
@@ -128,7 +128,7 @@ struct CooldownTests {
             let configuration = localConfiguration(
                 database: directory.file("ipam.db"), zones: [("z", [try subnet("10.1.0.0/24")])])
             let backend = try await openBackend(configuration)
-            let first = try await backend.reserve(owner("a"), zone: "z")
+            let first = try await backend.reserve(owner("a"), zone: "z", family: .v4)
             try await backend.release(owner("a"))
             let reclaimed = try await backend.reclaim(owner("a"), address: first.address)
             #expect(reclaimed == first)

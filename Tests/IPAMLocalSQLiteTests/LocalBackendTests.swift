@@ -16,7 +16,7 @@ struct LocalBackendTests {
                 ("y", [try subnet("10.6.2.0/24", gateway: "10.6.2.254")]),
             ])
             let backend = try await openBackend(configuration)
-            for index in 0..<6 { _ = try await backend.reserve(owner("n\(index)"), zone: "z") }
+            for index in 0..<6 { _ = try await backend.reserve(owner("n\(index)"), zone: "z", family: .v4) }
             let usage = try await backend.usage()
             #expect(usage.map(\.subnet.description) == ["10.6.0.0/29", "10.6.1.0/24", "10.6.2.0/24"])
             #expect(usage.map(\.zone) == ["z", "z", "y"])
@@ -49,7 +49,7 @@ struct LocalBackendTests {
         try await withTemporaryDirectory(prefix: "ipam-local") { directory in
             let configuration = localConfiguration(database: directory.file("ipam.db"), zones: [("z", [try subnet("10.6.0.0/24")])])
             let backend = try await openBackend(configuration)
-            let held = try await backend.reserve(owner("a"), zone: "z")
+            let held = try await backend.reserve(owner("a"), zone: "z", family: .v4)
             let error = await #expect(throws: IPAMError.self) { try await backend.reclaim(owner("a"), address: try address("10.6.0.50")) }
             #expect(error == .rejected("test/a already holds \(held.address), not 10.6.0.50; release it first"))
             #expect(try await backend.allocations() == [held])
@@ -62,11 +62,11 @@ struct LocalBackendTests {
             let configuration = localConfiguration(
                 database: directory.file("ipam.db"), zones: [("v6", [try subnet("fd00:77::/64", gateway: "fd00:77::1")])])
             let backend = try await openBackend(configuration)
-            let first = try await backend.reserve(owner("a"), zone: "v6")
+            let first = try await backend.reserve(owner("a"), zone: "v6", family: .v6)
             #expect(first.cidr == "fd00:77::2/64")
             let far = try await backend.reclaim(owner("b"), address: try address("fd00:77::ffff:1"))
             #expect(far.cidr == "fd00:77::ffff:1/64")
-            #expect(try await backend.reserve(owner("c"), zone: "v6").cidr == "fd00:77::3/64")
+            #expect(try await backend.reserve(owner("c"), zone: "v6", family: .v6).cidr == "fd00:77::3/64")
         }
     }
 
@@ -76,11 +76,11 @@ struct LocalBackendTests {
             let configuration = localConfiguration(database: directory.file("ipam.db"), zones: [("z", [try subnet("10.6.0.0/24")])])
             let backend = try await openBackend(configuration)
             let other = IPAMOwner(clusterID: "other", nodeName: "a")
-            let foreign = try await backend.reserve(other, zone: "z")
-            let mine = try await backend.reserve(owner("a"), zone: "z")
+            let foreign = try await backend.reserve(other, zone: "z", family: .v4)
+            let mine = try await backend.reserve(owner("a"), zone: "z", family: .v4)
             #expect(foreign.address != mine.address)
             #expect(try await backend.allocations() == [mine])
-            #expect(try await backend.allocation(for: other) == foreign)
+            #expect(try await backend.allocation(for: other, family: .v4) == foreign)
         }
     }
 

@@ -26,15 +26,15 @@ struct ReconciliationTests {
             let database = directory.file("ipam.db")
             let small = try subnet("10.2.0.0/30")
             let before = try await openBackend(localConfiguration(database: database, zones: [("z", [small])]))
-            let first = try await before.reserve(owner("a"), zone: "z")
-            await #expect(throws: IPAMError.self) { try await before.reserve(owner("b"), zone: "z") }
+            let first = try await before.reserve(owner("a"), zone: "z", family: .v4)
+            await #expect(throws: IPAMError.self) { try await before.reserve(owner("b"), zone: "z", family: .v4) }
 
             let after = try await openBackend(localConfiguration(
                 database: database, zones: [("z", [small, try subnet("10.2.1.0/24")]), ("y", [try subnet("10.3.0.0/24")])]))
-            #expect(try await after.allocation(for: owner("a")) == first)
-            let second = try await after.reserve(owner("b"), zone: "z")
+            #expect(try await after.allocation(for: owner("a"), family: .v4) == first)
+            let second = try await after.reserve(owner("b"), zone: "z", family: .v4)
             #expect(second.address == (try address("10.2.1.2")))
-            let other = try await after.reserve(owner("c"), zone: "y")
+            let other = try await after.reserve(owner("c"), zone: "y", family: .v4)
             #expect(other.address == (try address("10.3.0.2")))
         }
     }
@@ -46,7 +46,7 @@ struct ReconciliationTests {
             let kept = try subnet("10.2.0.0/30")
             let dropped = try subnet("10.2.1.0/24")
             let backend = try await openBackend(localConfiguration(database: database, zones: [("z", [dropped, kept])]))
-            let held = try await backend.reserve(owner("a"), zone: "z")
+            let held = try await backend.reserve(owner("a"), zone: "z", family: .v4)
 
             try await expectRefusal(
                 localConfiguration(database: database, zones: [("z", [kept])]),
@@ -54,7 +54,7 @@ struct ReconciliationTests {
 
             // Nothing was dropped: the old configuration still opens with the allocation in place.
             let reopened = try await openBackend(localConfiguration(database: database, zones: [("z", [dropped, kept])]))
-            #expect(try await reopened.allocation(for: owner("a")) == held)
+            #expect(try await reopened.allocation(for: owner("a"), family: .v4) == held)
         }
     }
 
@@ -64,7 +64,7 @@ struct ReconciliationTests {
             let database = directory.file("ipam.db")
             let wide = try subnet("10.2.0.0/24", reserved: ["10.2.0.2-10.2.0.199"])
             let backend = try await openBackend(localConfiguration(database: database, zones: [("z", [wide])]))
-            let held = try await backend.reserve(owner("far"), zone: "z")
+            let held = try await backend.reserve(owner("far"), zone: "z", family: .v4)
             #expect(held.address == (try address("10.2.0.200")))
 
             try await expectRefusal(
@@ -79,16 +79,16 @@ struct ReconciliationTests {
             let database = directory.file("ipam.db")
             let backend = try await openBackend(localConfiguration(
                 database: database, zones: [("z", [try subnet("10.2.0.0/24")]), ("y", [try subnet("10.4.0.0/24")])]))
-            let held = try await backend.reserve(owner("a"), zone: "z")
+            let held = try await backend.reserve(owner("a"), zone: "z", family: .v4)
 
             let shrunk = try await openBackend(localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/25")])]))
-            let moved = try #require(try await shrunk.allocation(for: owner("a")))
+            let moved = try #require(try await shrunk.allocation(for: owner("a"), family: .v4))
             #expect(moved.address == held.address)
             #expect(moved.subnet == (try #require(IPPrefix("10.2.0.0/25"))))
             let usage = try await shrunk.usage()
             #expect(usage.map(\.subnet.description) == ["10.2.0.0/25"])
             #expect(usage.first?.used == 1)
-            let next = try await shrunk.reserve(owner("b"), zone: "z")
+            let next = try await shrunk.reserve(owner("b"), zone: "z", family: .v4)
             #expect(next.address == (try address("10.2.0.3")))
         }
     }
@@ -100,16 +100,16 @@ struct ReconciliationTests {
             // No cool-down, so that the /30's only address can go from a to b at once.
             let backend = try await openBackend(
                 localConfiguration(database: database, cooldown: .zero, zones: [("z", [try subnet("10.2.0.0/30")])]))
-            let held = try await backend.reserve(owner("a"), zone: "z")
+            let held = try await backend.reserve(owner("a"), zone: "z", family: .v4)
             try await backend.release(owner("a"))
-            _ = try await backend.reserve(owner("b"), zone: "z")
+            _ = try await backend.reserve(owner("b"), zone: "z", family: .v4)
 
             let grown = try await openBackend(
                 localConfiguration(database: database, cooldown: .zero, zones: [("z", [try subnet("10.2.0.0/29")])]))
-            let kept = try #require(try await grown.allocation(for: owner("b")))
+            let kept = try #require(try await grown.allocation(for: owner("b"), family: .v4))
             #expect(kept.address == held.address)
             #expect(kept.prefixLength == 29)
-            let next = try await grown.reserve(owner("c"), zone: "z")
+            let next = try await grown.reserve(owner("c"), zone: "z", family: .v4)
             #expect(next.address == (try address("10.2.0.3")))
         }
     }
@@ -119,7 +119,7 @@ struct ReconciliationTests {
         try await withTemporaryDirectory(prefix: "ipam-reconcile") { directory in
             let database = directory.file("ipam.db")
             let backend = try await openBackend(localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/24")])]))
-            _ = try await backend.reserve(owner("a"), zone: "z")
+            _ = try await backend.reserve(owner("a"), zone: "z", family: .v4)
             try await expectRefusal(
                 localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/24", gateway: "10.2.0.2")])]),
                 mentioning: ["10.2.0.0/24", "gateway or reserved", "10.2.0.2 (test/a)"])
@@ -131,8 +131,8 @@ struct ReconciliationTests {
         try await withTemporaryDirectory(prefix: "ipam-reconcile") { directory in
             let database = directory.file("ipam.db")
             let backend = try await openBackend(localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/24")])]))
-            _ = try await backend.reserve(owner("a"), zone: "z")
-            _ = try await backend.reserve(owner("b"), zone: "z")
+            _ = try await backend.reserve(owner("a"), zone: "z", family: .v4)
+            _ = try await backend.reserve(owner("b"), zone: "z", family: .v4)
             try await expectRefusal(
                 localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/24", reserved: ["10.2.0.3-10.2.0.9"])])]),
                 mentioning: ["1 allocation", "10.2.0.3 (test/b)"])
@@ -144,17 +144,17 @@ struct ReconciliationTests {
         try await withTemporaryDirectory(prefix: "ipam-reconcile") { directory in
             let database = directory.file("ipam.db")
             let backend = try await openBackend(localConfiguration(database: database, zones: [("z", [try subnet("10.2.0.0/24")])]))
-            let first = try await backend.reserve(owner("a"), zone: "z")
-            _ = try await backend.reserve(owner("b"), zone: "z")
+            let first = try await backend.reserve(owner("a"), zone: "z", family: .v4)
+            _ = try await backend.reserve(owner("b"), zone: "z", family: .v4)
             try await backend.release(owner("b"))
 
             let changed = try await openBackend(localConfiguration(
                 database: database, zones: [("z", [try subnet("10.2.0.0/24", gateway: "10.2.0.4", reserved: ["10.2.0.5-10.2.0.9", "10.2.0.1"])])]))
-            #expect(try await changed.allocation(for: owner("a")) == first.withGateway(try address("10.2.0.4")))
+            #expect(try await changed.allocation(for: owner("a"), family: .v4) == first.withGateway(try address("10.2.0.4")))
             let usage = try #require(try await changed.usage().first)
             #expect(usage.assignable == 254 - 7)
             #expect(usage.coolingDown == 1)
-            let next = try await changed.reserve(owner("c"), zone: "z")
+            let next = try await changed.reserve(owner("c"), zone: "z", family: .v4)
             #expect(next.address == (try address("10.2.0.10")))
         }
     }

@@ -17,7 +17,7 @@ struct SharedDatabaseTests {
             let results = try await withThrowingTaskGroup(of: IPAllocation.self) { group in
                 for index in 0..<120 {
                     let backend = index.isMultiple(of: 2) ? left : right
-                    group.addTask { try await backend.reserve(owner("n\(index)"), zone: "z") }
+                    group.addTask { try await backend.reserve(owner("n\(index)"), zone: "z", family: .v4) }
                 }
                 return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
             }
@@ -36,7 +36,7 @@ struct SharedDatabaseTests {
             let results = try await withThrowingTaskGroup(of: IPAllocation.self) { group in
                 for index in 0..<50 {
                     let backend = index.isMultiple(of: 2) ? left : right
-                    group.addTask { try await backend.reserve(owner("same"), zone: "z") }
+                    group.addTask { try await backend.reserve(owner("same"), zone: "z", family: .v4) }
                 }
                 return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
             }
@@ -52,12 +52,12 @@ struct SharedDatabaseTests {
                 database: directory.file("ipam.db"), cooldown: .zero, zones: [("z", [try subnet("10.5.0.0/30")])])
             let left = try await openBackend(configuration)
             let right = try await openBackend(configuration)
-            let held = try await left.reserve(owner("a"), zone: "z")
+            let held = try await left.reserve(owner("a"), zone: "z", family: .v4)
             await #expect(throws: IPAMError.zoneExhausted(zone: "z", subnets: ["10.5.0.0/30"])) {
-                try await right.reserve(owner("b"), zone: "z")
+                try await right.reserve(owner("b"), zone: "z", family: .v4)
             }
             try await left.release(owner("a"))
-            #expect(try await right.reserve(owner("b"), zone: "z").address == held.address)
+            #expect(try await right.reserve(owner("b"), zone: "z", family: .v4).address == held.address)
         }
     }
 }

@@ -16,14 +16,14 @@ struct SharedSubnetTests {
             let backend = try await openBackend(configuration)
             var addresses: [IPAddress] = []
             for (index, zone) in ["dal10", "dal12", "dal10", "dal12", "dal10"].enumerated() {
-                addresses.append(try await backend.reserve(owner("n\(index)"), zone: zone).address)
+                addresses.append(try await backend.reserve(owner("n\(index)"), zone: zone, family: .v4).address)
             }
             #expect(Set(addresses).count == 5)
             #expect(addresses.allSatisfy { shared.subnet.contains($0) })
             // The shared pool is full: dal12 spills over to its own subnet, dal10 has nowhere to go.
-            #expect(try await backend.reserve(owner("n5"), zone: "dal12").subnet == IPPrefix("10.6.0.0/30"))
+            #expect(try await backend.reserve(owner("n5"), zone: "dal12", family: .v4).subnet == IPPrefix("10.6.0.0/30"))
             await #expect(throws: IPAMError.zoneExhausted(zone: "dal10", subnets: ["10.5.0.0/29"])) {
-                try await backend.reserve(owner("n6"), zone: "dal10")
+                try await backend.reserve(owner("n6"), zone: "dal10", family: .v4)
             }
             let usage = try await backend.usage()
             #expect(usage.map(\.zone) == ["dal10,dal12", "dal12"])

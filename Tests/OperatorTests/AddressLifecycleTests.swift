@@ -104,7 +104,7 @@ struct AddressLifecycleTests {
                 (try await cluster.address("node-a"))?.metadata.deletionTimestamp != nil
             }
             // The agent still reports the address: the IP stays held.
-            #expect(try await ipam.allocation(for: IPAMOwner(clusterID: "test-cluster", nodeName: "node-a")) != nil)
+            #expect(try await ipam.allocation(for: IPAMOwner(clusterID: "test-cluster", nodeName: "node-a"), family: .v4) != nil)
             #expect(try await cluster.address("node-a")?.metadata.uid == first.metadata.uid)
 
             // The agent removes it: release, finalizer gone, a fresh object comes back for the live node.

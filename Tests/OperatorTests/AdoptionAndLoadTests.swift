@@ -24,7 +24,7 @@ struct AdoptionAndLoadTests {
             let adopted = try #require(try await cluster.address("legacy-1"))
             #expect(adopted.status.ipAddr == "192.168.100.77/24")
             #expect(adopted.metadata.labels["node"] == "legacy-1")
-            let held = try await ipam.allocation(for: IPAMOwner(clusterID: "test-cluster", nodeName: "legacy-1"))
+            let held = try await ipam.allocation(for: IPAMOwner(clusterID: "test-cluster", nodeName: "legacy-1"), family: .v4)
             #expect(held?.cidr == "192.168.100.77/24")
             await running.stop()
         }

@@ -15,7 +15,7 @@ struct CountingIPAMTests {
             return wrapper
         }
         let calls = try #require(counting).calls
-        for operation in ["reserve", "reclaim", "release", "allocation", "allocations", "usage", "zones", "adopt", "legacyAllocations"] {
+        for operation in ["families", "reserve", "reclaim", "release", "allocation", "allocations", "usage", "zones", "adopt", "legacyAllocations"] {
             #expect(calls[operation] == 1, "\(operation): \(calls)")
         }
     }

@@ -21,7 +21,7 @@ struct CrashRecoveryTests {
             try await cluster.createNode("node-b", zone: "dal10")
             await signal.reached()
             await first.crash()
-            let held = try #require(try await firstIPAM.allocation(for: owner))
+            let held = try #require(try await firstIPAM.allocation(for: owner, family: .v4))
             let recorded = try await cluster.address("node-a")?.status.ipAddr
             #expect(recorded == (point == .afterReserve ? nil : held.cidr), "the crash happened at \(point)")
 

@@ -86,7 +86,7 @@ struct NetBoxScenarioTests {
                 try await cluster.createNode("node-b", zone: "dal10")
                 await signal.reached()
                 await first.crash()
-                let heldBefore = try #require(try await firstIPAM.allocation(for: owner))
+                let heldBefore = try #require(try await firstIPAM.allocation(for: owner, family: .v4))
 
                 // A new process: a fresh backend that knows nothing but what NetBox holds.
                 let secondIPAM = try await cluster.backend(configuration)

@@ -42,7 +42,7 @@ struct RecoveryTests {
             let ipam = try await cluster.backend(try cluster.localConfiguration())
             let ghost = IPAMOwner(clusterID: "test-cluster", nodeName: "ghost")
             let foreign = IPAMOwner(clusterID: "other-cluster", nodeName: "ghost")
-            _ = try await ipam.reserve(ghost, zone: "dal10")
+            _ = try await ipam.reserve(ghost, zone: "dal10", family: .v4)
             let clock = ManualClock()
 
             // Dry run: reports, releases nothing.
@@ -55,7 +55,7 @@ struct RecoveryTests {
             clock.advance(by: .seconds(601))
             let dryReport = try await dryRun.process.recovery.runOnce()
             #expect(dryReport.released.count == 1)
-            #expect(try await ipam.allocation(for: ghost) != nil)
+            #expect(try await ipam.allocation(for: ghost, family: .v4) != nil)
 
             let live = try await cluster.startOperator(
                 ipam: ipam, settings: OperatorSettings(clusterID: "test-cluster", orphanGracePeriod: .seconds(600)),
@@ -65,12 +65,12 @@ struct RecoveryTests {
             #expect(early.orphansWaiting == 1 && early.released.isEmpty)
             clock.advance(by: .seconds(599))
             #expect(try await live.process.recovery.runOnce().released.isEmpty)
-            #expect(try await ipam.allocation(for: ghost) != nil)
+            #expect(try await ipam.allocation(for: ghost, family: .v4) != nil)
             clock.advance(by: .seconds(2))
             let late = try await live.process.recovery.runOnce()
             #expect(late.released.count == 1)
-            #expect(try await ipam.allocation(for: ghost) == nil)
-            #expect(try await ipam.allocation(for: foreign) == nil)
+            #expect(try await ipam.allocation(for: ghost, family: .v4) == nil)
+            #expect(try await ipam.allocation(for: foreign, family: .v4) == nil)
             #expect(live.process.metricsRegistry.emitToString().contains("overlay_recovery_orphans_released_total 1"))
         }
     }

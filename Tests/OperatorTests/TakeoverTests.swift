@@ -137,7 +137,7 @@ struct TakeoverTests {
                 }
             }
             clock.advance(by: .seconds(3600))
-            #expect(try await ipam.allocation(for: owner)?.cidr == first.status.ipAddr)
+            #expect(try await ipam.allocation(for: owner, family: .v4)?.cidr == first.status.ipAddr)
             #expect(try await cluster.address("node-a")?.metadata.uid == first.metadata.uid)
 
             // The agent removes it: released, and the node's next object gets another address (cool-down).

@@ -65,7 +65,7 @@ let benchmarks: @Sendable () -> Void = {
             closure: { benchmark, ipam in
                 let owner = IPAMOwner(clusterID: "bench", nodeName: "measured-\(UUID().uuidString)")
                 benchmark.startMeasurement()
-                blackHole(try? await ipam.backend.reserve(owner, zone: "bench"))
+                blackHole(try? await ipam.backend.reserve(owner, zone: "bench", family: .v4))
             },
             setup: { try await FilledBackend(percent: percent) },
             teardown: {})
@@ -143,7 +143,7 @@ final class FilledBackend: Sendable {
         backend = try await IPAMBackendFactory.makeBackend(.local(configuration), clusterID: "bench", logger: logger)
         let assignable = try await backend.usage().first?.assignable ?? 0
         for index in 0..<(assignable * percent / 100) {
-            _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "fill-\(index)"), zone: "bench")
+            _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "fill-\(index)"), zone: "bench", family: .v4)
         }
     }
 

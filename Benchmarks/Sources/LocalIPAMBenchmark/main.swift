@@ -41,14 +41,14 @@ for _ in 0..<rounds {
         let target = assignable * percent / 100
         // Fill up to the level through the same API (untimed).
         while held < target {
-            _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "fill-\(held)"), zone: "bench")
+            _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "fill-\(held)"), zone: "bench", family: .v4)
             held += 1
         }
         measurements[index].heldBefore = held
         for _ in 0..<window where held < assignable {
             let owner = IPAMOwner(clusterID: "bench", nodeName: "fill-\(held)")
             let start = clock.now
-            _ = try await backend.reserve(owner, zone: "bench")
+            _ = try await backend.reserve(owner, zone: "bench", family: .v4)
             measurements[index].samples.append(clock.now - start)
             held += 1
         }

@@ -86,7 +86,7 @@ func backendScenario(latency: Bool) async throws {
     let start = clock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for index in 0..<nodes {
-            group.addTask { _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "node-\(index)"), zone: zone) }
+            group.addTask { _ = try await backend.reserve(IPAMOwner(clusterID: "bench", nodeName: "node-\(index)"), zone: zone, family: .v4) }
         }
         try await group.waitForAll()
     }
@@ -98,7 +98,7 @@ func backendScenario(latency: Bool) async throws {
     let restarted = try netbox.backend()
     let restartStart = clock.now
     for index in 0..<nodes {
-        _ = try await restarted.reserve(IPAMOwner(clusterID: "bench", nodeName: "node-\(index)"), zone: zone)
+        _ = try await restarted.reserve(IPAMOwner(clusterID: "bench", nodeName: "node-\(index)"), zone: zone, family: .v4)
     }
     print(String(format: "          restarted backend: every owner found again after %6.2f s; ", seconds(restartStart.duration(to: clock.now)))
         + (await netbox.report(nodes: nodes)))

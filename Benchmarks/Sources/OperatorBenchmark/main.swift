@@ -283,7 +283,7 @@ final class ChildOperator: Sendable {
     func ipamCalls() async throws -> [String: Int] {
         let text = try await metrics()
         var calls: [String: Int] = [:]
-        for operation in ["reserve", "reclaim", "release", "allocation", "allocations", "usage"] {
+        for operation in ["families", "reserve", "reclaim", "release", "allocation", "allocations", "usage", "zones"] {
             let count = metric(text, "overlay_ipam_request_duration_seconds_count{backend=\"local\",operation=\"\(operation)\"}")
             if count > 0 { calls[operation] = count }
         }

@@ -65,23 +65,23 @@ enum PhpIPAMBenchmark {
 
         let backend = try await IPAMBackendFactory.makeBackend(.phpipam(configuration), clusterID: "bench", logger: logger)
         results.append(try await measure("reserve, new owners, sequential", emulator, count: owners.count) {
-            for owner in owners { _ = try await backend.reserve(owner, zone: "bench") }
+            for owner in owners { _ = try await backend.reserve(owner, zone: "bench", family: .v4) }
         })
         results.append(try await measure("reserve, cached owners, sequential", emulator, count: owners.count) {
-            for owner in owners { _ = try await backend.reserve(owner, zone: "bench") }
+            for owner in owners { _ = try await backend.reserve(owner, zone: "bench", family: .v4) }
         })
         let restarted = try await IPAMBackendFactory.makeBackend(.phpipam(configuration), clusterID: "bench", logger: logger)
         results.append(try await measure("reserve, existing owners, new process", emulator, count: owners.count) {
-            for owner in owners { _ = try await restarted.reserve(owner, zone: "bench") }
+            for owner in owners { _ = try await restarted.reserve(owner, zone: "bench", family: .v4) }
         })
         results.append(try await measure("release, sequential", emulator, count: owners.count) {
             for owner in owners { try await restarted.release(owner) }
         })
         results.append(try await measure("reserve, new owners, \(settings.concurrency) concurrent", emulator, count: owners.count) {
-            try await concurrently(owners, width: settings.concurrency) { owner in _ = try await restarted.reserve(owner, zone: "bench") }
+            try await concurrently(owners, width: settings.concurrency) { owner in _ = try await restarted.reserve(owner, zone: "bench", family: .v4) }
         })
         results.append(try await measure("reserve, cached owners, \(settings.concurrency) concurrent", emulator, count: owners.count) {
-            try await concurrently(owners, width: settings.concurrency) { owner in _ = try await restarted.reserve(owner, zone: "bench") }
+            try await concurrently(owners, width: settings.concurrency) { owner in _ = try await restarted.reserve(owner, zone: "bench", family: .v4) }
         })
         for result in results { print(result.line) }
         await server.shutdown()

@@ -118,7 +118,7 @@ final class AddressController: Sendable {
             guard let address = AddressStatusPlanner.address(fromCIDR: recorded) else {
                 throw ReservationFailure.unreadableAddress(recorded)
             }
-            if let held = try await context.ipam.allocation(for: owner) {
+            if let held = try await context.ipam.allocation(for: owner, family: address.family) {
                 if held.address != address {
                     context.logger.warning(
                         "IPAM holds another address for the node than its status records; using the IPAM's",
@@ -129,7 +129,10 @@ final class AddressController: Sendable {
             return try await RecordedAddressRecovery.restore(address, of: name, regarding: object, context: context)
         }
         guard let zone = nodeZone(of: object) else { throw ReservationFailure.missingZone(node: name) }
-        return try await context.ipam.reserve(owner, zone: zone)
+        guard let primary = try await context.ipam.reserve(owner, zone: zone).first else {
+            throw IPAMError.unknownZone(zone, known: [])
+        }
+        return primary
     }
 
     /// The node's zone: its Node's topology label, else the object's zone label; nil when neither says one.

@@ -37,6 +37,7 @@ public struct ReservationFailure: Error, Sendable, Hashable, CustomStringConvert
         let reason =
             switch error {
             case .unknownZone: "UnknownZone"
+            case .familyNotInZone: "FamilyNotInZone"
             case .zoneExhausted: "ZoneExhausted"
             case .addressHeld: "AddressConflict"
             case .addressOutsideZones: "AddressOutsideZones"

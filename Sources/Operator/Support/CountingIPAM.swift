@@ -3,8 +3,9 @@ import IPAddressing
 import IPAMCore
 import Synchronization
 
-/// Forwards to a backend and counts each call by operation (`reserve`, `reclaim`, `release`,
-/// `allocation`, `allocations`, `usage`, `zones`, `adopt`, `legacyAllocations`), so a benchmark or test can check how often the IPAM is asked.
+/// Forwards to a backend and counts each call by operation (`families`, `reserve`, `reclaim`, `release`,
+/// `allocation`, `allocations`, `usage`, `zones`, `adopt`, `legacyAllocations`), so a benchmark or test can check
+/// how often the IPAM is asked.
 public final class CountingIPAM: IPAMBackend {
     private let backend: any IPAMBackend
     private let counts = Mutex<[String: Int]>([:])
@@ -30,8 +31,12 @@ public final class CountingIPAM: IPAMBackend {
         return try await body()
     }
 
-    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> IPAllocation {
-        try await counted("reserve") { try await backend.reserve(owner, zone: zone) }
+    public func families(inZone zone: String) async throws -> [IPAddressFamily] {
+        try await counted("families") { try await backend.families(inZone: zone) }
+    }
+
+    public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
+        try await counted("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
@@ -42,8 +47,8 @@ public final class CountingIPAM: IPAMBackend {
         try await counted("release") { try await backend.release(owner) }
     }
 
-    public func allocation(for owner: IPAMOwner) async throws -> IPAllocation? {
-        try await counted("allocation") { try await backend.allocation(for: owner) }
+    public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
+        try await counted("allocation") { try await backend.allocations(for: owner) }
     }
 
     public func allocations() async throws -> [IPAllocation] {

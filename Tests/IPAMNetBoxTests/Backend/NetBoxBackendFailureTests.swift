@@ -28,7 +28,7 @@ struct NetBoxBackendFailureTests {
     func unknownToken() async throws {
         try await NetBoxTestServer.with { server in
             let backend = try server.backend(token: NetBoxSeed.Token(secret: "ffffffffffffffffffffffffffffffffffffffff", username: "iks"))
-            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b") }
+            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             #expect(failure?.isRetryable == false)
             #expect(failure?.description.contains("NetBox did not accept the API token from NETBOX_TOKEN") == true)
         }
@@ -38,7 +38,7 @@ struct NetBoxBackendFailureTests {
     func readOnly() async throws {
         try await NetBoxTestServer.with { server in
             let backend = try server.backend(token: NetBoxTestSeed.readOnlyToken)
-            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b") }
+            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             #expect(failure?.description.contains("You do not have permission") == true)
             #expect(failure?.description.contains("make the token write-enabled") == true)
         }
@@ -48,11 +48,11 @@ struct NetBoxBackendFailureTests {
     func v2Tokens() async throws {
         try await NetBoxTestServer.with { server in
             let backend = try server.backend(token: NetBoxTestSeed.tokenV2)
-            #expect(try await backend.reserve(owner, zone: "zone-b").cidr == "10.77.1.2/24")
+            #expect(try await backend.reserve(owner, zone: "zone-b", family: .v4).cidr == "10.77.1.2/24")
         }
         try await NetBoxTestServer.with(seed: NetBoxTestSeed.seed(version: .v4_4)) { server in
             let backend = try server.backend(token: NetBoxTestSeed.tokenV2)
-            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b") }
+            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             #expect(failure?.description.contains("NetBox 4.4 has no v2 tokens") == true)
         }
     }
@@ -61,7 +61,7 @@ struct NetBoxBackendFailureTests {
     func missingCustomField(version: NetBoxVersion) async throws {
         try await NetBoxTestServer.with(seed: NetBoxTestSeed.seed(version: version, customFields: false)) { server in
             let backend = try server.backend()
-            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b") }
+            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             #expect(failure?.description.contains("custom field overlay_cluster") == true, "\(String(describing: failure))")
             #expect(await server.emulator.addresses(inPrefix: 103).count == 1)  // the gateway only
         }
@@ -73,7 +73,7 @@ struct NetBoxBackendFailureTests {
             var configuration = server.configuration()
             configuration.tag = "no-such-tag"
             let backend = try server.backend(configuration)
-            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b") }
+            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             #expect(failure?.description.contains("create the tag no-such-tag") == true)
         }
     }
@@ -88,7 +88,7 @@ struct NetBoxBackendFailureTests {
         try await NetBoxTestServer.with(seed: seed) { server in
             let prefixMap = NetBoxTestSeed.prefixMap() + [NetBoxZonePrefixes(zone: "zone-x", prefixes: [reference])]
             let backend = try server.backend(server.configuration(prefixMap: prefixMap))
-            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b") }
+            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             #expect(failure.map { if case .invalidConfiguration = $0 { true } else { false } } == true)
             #expect(failure?.description.contains(message) == true, "\(String(describing: failure))")
         }
@@ -103,7 +103,7 @@ struct NetBoxBackendFailureTests {
             let backend = try server.backend(server.configuration(prefixMap: [
                 NetBoxZonePrefixes(zone: "zone-x", prefixes: [NetBoxPrefixReference(.cidr(IPPrefix("10.66.0.0/24")!))]),
             ]))
-            let allocation = try await backend.reserve(owner, zone: "zone-x")
+            let allocation = try await backend.reserve(owner, zone: "zone-x", family: .v4)
             #expect(allocation.gateway == IPAddress("10.66.0.254") && allocation.cidr == "10.66.0.1/24")
         }
     }
@@ -118,9 +118,9 @@ struct NetBoxBackendFailureTests {
                 $0.failureStatus = 502
                 $0.faultOperations = [.allocate]
             }
-            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b") }
+            let failure = await error { _ = try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             #expect(failure?.isRetryable == true)
-            let allocation = try await backend.reserve(owner, zone: "zone-b")
+            let allocation = try await backend.reserve(owner, zone: "zone-b", family: .v4)
             #expect(try await backend.allocations() == [allocation])
         }
     }
@@ -134,14 +134,14 @@ struct NetBoxBackendFailureTests {
             let backend = try server.backend(configuration)
             _ = try await backend.allocations()
             await server.emulator.pauseAllocations()
-            let first = Task { try await backend.reserve(owner, zone: "zone-b") }
+            let first = Task { try await backend.reserve(owner, zone: "zone-b", family: .v4) }
             await server.emulator.waitForAllocations(holding: 1, waiting: 0)
             // The client gives up; the server still carries the allocation out once it goes on.
             let failure = await error { _ = try await first.value }
             #expect(failure?.isRetryable == true)
             await server.emulator.resumeAllocations()
             await server.emulator.waitForAllocations(holding: 0, waiting: 0)
-            let retried = try await backend.reserve(owner, zone: "zone-b")
+            let retried = try await backend.reserve(owner, zone: "zone-b", family: .v4)
             #expect(try await backend.allocations() == [retried])
             #expect(await server.emulator.addresses(inPrefix: 103).count == 2)  // the gateway and the one address
         }

@@ -28,10 +28,10 @@ struct NetBoxBackendTLSTests {
             var configuration = server.configuration()
             configuration.caFile = certificates.caCertificatePath
             configuration.serverName = "localhost"
-            #expect(try await server.backend(configuration).reserve(owner, zone: "zone-b").cidr == "10.77.1.2/24")
+            #expect(try await server.backend(configuration).reserve(owner, zone: "zone-b", family: .v4).cidr == "10.77.1.2/24")
             configuration.caFile = certificates.otherCACertificatePath
             do {
-                _ = try await server.backend(configuration).reserve(owner, zone: "zone-b")
+                _ = try await server.backend(configuration).reserve(owner, zone: "zone-b", family: .v4)
                 Issue.record("a server signed by another CA was trusted")
             } catch IPAMError.invalidConfiguration(let message) {
                 #expect(message.contains("caFile"))
@@ -47,9 +47,9 @@ struct NetBoxBackendTLSTests {
                 var configuration = server.configuration()
                 configuration.credentials = .tokenFile(file)
                 let backend = try NetBoxBackend(configuration: configuration, clusterID: "conformance", logger: Logger(label: "netbox-test"))
-                await #expect(throws: IPAMError.self) { try await backend.reserve(owner, zone: "zone-b") }
+                await #expect(throws: IPAMError.self) { try await backend.reserve(owner, zone: "zone-b", family: .v4) }
                 _ = try directory.write(NetBoxTestSeed.token.secret + "\n", to: "token")
-                #expect(try await backend.reserve(owner, zone: "zone-b").cidr == "10.77.1.2/24")
+                #expect(try await backend.reserve(owner, zone: "zone-b", family: .v4).cidr == "10.77.1.2/24")
             }
         }
     }

@@ -14,7 +14,7 @@ struct NetBoxBackendTests {
     func marks() async throws {
         try await NetBoxTestServer.with { server in
             let backend = try server.backend()
-            let allocation = try await backend.reserve(fixture.owner("Node-7"), zone: "zone-b")
+            let allocation = try await backend.reserve(fixture.owner("Node-7"), zone: "zone-b", family: .v4)
             #expect(allocation.cidr == "10.77.1.2/24" && allocation.gateway == IPAddress("10.77.1.1") && allocation.zone == "zone-b")
             let stored = try #require(await server.emulator.addresses().first { $0.address == "10.77.1.2/24" })
             #expect(stored.status == "active")
@@ -34,13 +34,13 @@ struct NetBoxBackendTests {
             await server.emulator.resetRequestCounts()
             await server.emulator.pauseAllocations()
             // The first reservation's POST, alone, holds the server's allocation lock ...
-            let first = Task { try await backend.reserve(fixture.owner("node-0"), zone: "zone-b") }
+            let first = Task { try await backend.reserve(fixture.owner("node-0"), zone: "zone-b", family: .v4) }
             await server.emulator.waitForAllocations(holding: 1, waiting: 0)
             // ... while the other 49 wait in the backend's queue for the next POST.
             let others = Task {
                 try await withThrowingTaskGroup(of: IPAllocation.self) { group in
                     for index in 1..<50 {
-                        group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-b") }
+                        group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-b", family: .v4) }
                     }
                     return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
                 }
@@ -61,7 +61,7 @@ struct NetBoxBackendTests {
             let capacity = try fixture.zone("zone-a").subnets.reduce(0) { $0 + (try $1.assignableAddresses().count) }
             let allocations = try await withThrowingTaskGroup(of: IPAllocation.self) { group in
                 for index in 0..<capacity {
-                    group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-a") }
+                    group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-a", family: .v4) }
                 }
                 return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
             }
@@ -69,7 +69,7 @@ struct NetBoxBackendTests {
             for subnet in try fixture.zone("zone-a").subnets { expected.formUnion(try subnet.assignableAddresses()) }
             #expect(Set(allocations.map(\.address)) == expected)
             await #expect(throws: IPAMError.zoneExhausted(zone: "zone-a", subnets: ["10.77.0.0/29 (NetBox prefix 101)", "10.77.0.16/29 (NetBox prefix 102)"])) {
-                try await backend.reserve(fixture.owner("one-too-many"), zone: "zone-a")
+                try await backend.reserve(fixture.owner("one-too-many"), zone: "zone-a", family: .v4)
             }
         }
     }
@@ -78,23 +78,23 @@ struct NetBoxBackendTests {
     func cooldown() async throws {
         try await NetBoxTestServer.with { server in
             let backend = try server.backend(server.configuration(releaseCooldown: .seconds(300)))
-            let early = try await backend.reserve(fixture.owner("early"), zone: "zone-b")
+            let early = try await backend.reserve(fixture.owner("early"), zone: "zone-b", family: .v4)
             try await backend.release(early.owner)
             let cooling = try #require(await server.emulator.addresses().first { $0.address == early.cidr })
             #expect(cooling.status == "deprecated" && cooling.dnsName.isEmpty)
             #expect(cooling.description == "overlay-ip-controller: released early at \(server.clock.now)")
-            let other = try await backend.reserve(fixture.owner("other"), zone: "zone-b")
+            let other = try await backend.reserve(fixture.owner("other"), zone: "zone-b", family: .v4)
             #expect(other.address != early.address)
 
             var held: [IPAllocation] = []
-            for index in 0..<7 { held.append(try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-a")) }
+            for index in 0..<7 { held.append(try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-a", family: .v4)) }
             try await backend.release(held[3].owner)
             let usage = try await backend.usage()
             #expect(usage.map(\.coolingDown) == [1, 0, 1])
             server.clock.advance(by: .seconds(299))
-            await #expect(throws: IPAMError.self) { try await backend.reserve(fixture.owner("newcomer"), zone: "zone-a") }
+            await #expect(throws: IPAMError.self) { try await backend.reserve(fixture.owner("newcomer"), zone: "zone-a", family: .v4) }
             server.clock.advance(by: .seconds(1))
-            let newcomer = try await backend.reserve(fixture.owner("newcomer"), zone: "zone-a")
+            let newcomer = try await backend.reserve(fixture.owner("newcomer"), zone: "zone-a", family: .v4)
             #expect(newcomer.address == held[3].address)
         }
     }
@@ -111,8 +111,8 @@ struct NetBoxBackendTests {
             let backend = try server.backend()
             // The field's loose filter matches conformance-b too; the backend compares exactly.
             #expect(try await backend.allocations().isEmpty)
-            #expect(try await backend.allocation(for: fixture.owner("node-1")) == nil)
-            let mine = try await backend.reserve(fixture.owner("node-1"), zone: "zone-b")
+            #expect(try await backend.allocation(for: fixture.owner("node-1"), family: .v4) == nil)
+            let mine = try await backend.reserve(fixture.owner("node-1"), zone: "zone-b", family: .v4)
             #expect(mine.address == IPAddress("10.77.1.4"))
             try await backend.release(fixture.owner("node-1"))
             let left = await server.emulator.addresses().filter { $0.id == 90 || $0.id == 91 }
@@ -128,13 +128,13 @@ struct NetBoxBackendTests {
         try await NetBoxTestServer.with { server in
             let first = try server.backend()
             var reserved: [IPAllocation] = []
-            for index in 0..<20 { reserved.append(try await first.reserve(fixture.owner("node-\(index)"), zone: "zone-b")) }
+            for index in 0..<20 { reserved.append(try await first.reserve(fixture.owner("node-\(index)"), zone: "zone-b", family: .v4)) }
             let restarted = try server.backend()
             _ = try await restarted.allocations()
             await server.emulator.resetRequestCounts()
             for allocation in reserved {
-                #expect(try await restarted.reserve(allocation.owner, zone: "zone-b") == allocation)
-                #expect(try await restarted.allocation(for: allocation.owner) == allocation)
+                #expect(try await restarted.reserve(allocation.owner, zone: "zone-b", family: .v4) == allocation)
+                #expect(try await restarted.allocation(for: allocation.owner, family: .v4) == allocation)
             }
             #expect(await server.emulator.totalRequests == 0)
         }
@@ -149,9 +149,9 @@ struct NetBoxBackendTests {
             ])
             let backend = try server.backend(configuration)
             var handedOut: [IPAddress] = []
-            for index in 0..<5 { handedOut.append(try await backend.reserve(fixture.owner("node-\(index)"), zone: "pool").address) }
+            for index in 0..<5 { handedOut.append(try await backend.reserve(fixture.owner("node-\(index)"), zone: "pool", family: .v4).address) }
             #expect(handedOut == ["10.88.0.2", "10.88.0.3", "10.88.0.4", "10.88.0.5", "10.88.0.6"].compactMap(IPAddress.init))
-            await #expect(throws: IPAMError.self) { try await backend.reserve(fixture.owner("node-5"), zone: "pool") }
+            await #expect(throws: IPAMError.self) { try await backend.reserve(fixture.owner("node-5"), zone: "pool", family: .v4) }
             let blocked = await server.emulator.addresses(inPrefix: 200).filter { $0.status == "reserved" }.map(\.address)
             #expect(blocked == ["10.88.0.0/29", "10.88.0.1/29", "10.88.0.7/29"])
         }
@@ -161,7 +161,7 @@ struct NetBoxBackendTests {
     func reclaimCooling() async throws {
         try await NetBoxTestServer.with { server in
             let backend = try server.backend()
-            let first = try await backend.reserve(fixture.owner("node-1"), zone: "zone-b")
+            let first = try await backend.reserve(fixture.owner("node-1"), zone: "zone-b", family: .v4)
             try await backend.release(first.owner)
             let again = try await backend.reclaim(fixture.owner("node-1"), address: first.address)
             #expect(again == first)

@@ -14,10 +14,10 @@ struct PhpIPAMBackendFailureTests {
     func tokenExpiredMidRun() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
-            _ = try await backend.reserve(owner, zone: "dal10")
+            _ = try await backend.reserve(owner, zone: "dal10", family: .v4)
             await fixture.emulator.expireAllTokens()
             await fixture.emulator.resetRequestCounts()
-            let next = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "node-2"), zone: "dal10")
+            let next = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "node-2"), zone: "dal10", family: .v4)
             #expect(next.address == IPAddress("192.168.101.3"))
             #expect(await fixture.emulator.requestCounts["POST user"] == 1)
         }
@@ -27,10 +27,10 @@ struct PhpIPAMBackendFailureTests {
     func tokenRenewedBeforeExpiry() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
-            _ = try await backend.reserve(owner, zone: "dal10")
+            _ = try await backend.reserve(owner, zone: "dal10", family: .v4)
             fixture.clock.advance(by: 6 * 3600 - 120)
             await fixture.emulator.resetRequestCounts()
-            _ = try await backend.reserve(owner, zone: "dal10")
+            _ = try await backend.reserve(owner, zone: "dal10", family: .v4)
             #expect(await fixture.emulator.requestCounts == ["POST user": 1, "GET addresses/{id}": 1])
         }
     }
@@ -40,10 +40,10 @@ struct PhpIPAMBackendFailureTests {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
             await fixture.emulator.injectFaults { $0.failNextRequests = 1 }
-            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10") }
+            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10", family: .v4) }
             #expect(error?.isRetryable == true)
             if case .backendUnavailable(let message) = error { #expect(message.contains("503")) } else { Issue.record("got \(String(describing: error))") }
-            #expect(try await backend.reserve(owner, zone: "dal10").address == IPAddress("192.168.101.2"))
+            #expect(try await backend.reserve(owner, zone: "dal10", family: .v4).address == IPAddress("192.168.101.2"))
         }
     }
 
@@ -56,11 +56,11 @@ struct PhpIPAMBackendFailureTests {
             // cancelled when the fixture shuts the server down, so the latency never adds to the test's time.
             let backend = try await fixture.backend()
             await fixture.emulator.injectFaults { $0.latency = .seconds(600) }
-            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10") }
+            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10", family: .v4) }
             #expect(error?.isRetryable == true)
             if case .backendUnavailable(let message) = error { #expect(message.contains("timed out")) } else { Issue.record("got \(String(describing: error))") }
             await fixture.emulator.injectFaults { $0.latency = .zero }
-            #expect(try await backend.reserve(owner, zone: "dal10").zone == "dal10")
+            #expect(try await backend.reserve(owner, zone: "dal10", family: .v4).zone == "dal10")
         }
     }
 
@@ -68,7 +68,7 @@ struct PhpIPAMBackendFailureTests {
     func resetAndMalformedBody() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
-            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "warm-up"), zone: "dal10")
+            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "warm-up"), zone: "dal10", family: .v4)
             // libcurl retries a request once by itself when a reused connection turns out dead, so two resets
             // are needed before the backend sees one.
             await fixture.emulator.injectFaults { $0.resetNextConnections = 2 }
@@ -79,8 +79,8 @@ struct PhpIPAMBackendFailureTests {
             #expect(!errors.isEmpty)
             #expect(errors.allSatisfy { $0.isRetryable })
             await fixture.emulator.injectFaults { $0.malformNextResponses = 1 }
-            #expect(await ipamError { _ = try await backend.reserve(owner, zone: "dal10") }?.isRetryable == true)
-            #expect(try await backend.reserve(owner, zone: "dal10").address == IPAddress("192.168.101.3"))
+            #expect(await ipamError { _ = try await backend.reserve(owner, zone: "dal10", family: .v4) }?.isRetryable == true)
+            #expect(try await backend.reserve(owner, zone: "dal10", family: .v4).address == IPAddress("192.168.101.3"))
         }
     }
 
@@ -91,7 +91,7 @@ struct PhpIPAMBackendFailureTests {
             subnetMap: [PhpIPAMZoneSubnets(zone: "z", subnetIDs: [7])])
         let backend = try await PhpIPAMBackend(
             configuration: configuration, clusterID: "c", logger: .init(label: "test"), environment: EmulatorFixture.credentialsEnvironment)
-        let error = await ipamError { _ = try await backend.reserve(owner, zone: "z") }
+        let error = await ipamError { _ = try await backend.reserve(owner, zone: "z", family: .v4) }
         #expect(error?.isRetryable == true)
     }
 
@@ -99,7 +99,7 @@ struct PhpIPAMBackendFailureTests {
     func wrongPassword() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend(environment: ["PHPIPAM_USERNAME": "iks", "PHPIPAM_PASSWORD": "wrong"])
-            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10") }
+            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10", family: .v4) }
             guard case .rejected(let message) = error else {
                 Issue.record("expected rejected, got \(String(describing: error))")
                 return
@@ -115,7 +115,7 @@ struct PhpIPAMBackendFailureTests {
             for _ in 0..<11 {
                 _ = try await fixture.call(.post, "/api/iksnone/user/", headers: [EmulatorFixture.basic("iks", "bad")])
             }
-            let error = await ipamError { _ = try await fixture.backend().reserve(owner, zone: "dal10") }
+            let error = await ipamError { _ = try await fixture.backend().reserve(owner, zone: "dal10", family: .v4) }
             guard case .backendUnavailable(let message) = error else {
                 Issue.record("expected backendUnavailable, got \(String(describing: error))")
                 return
@@ -127,13 +127,13 @@ struct PhpIPAMBackendFailureTests {
     @Test("an unknown app id and an ssl_token app over plain HTTP are configuration errors")
     func appConfigurationErrors() async throws {
         try await EmulatorFixture.with { fixture async throws in
-            let unknown = await ipamError { _ = try await fixture.backend(fixture.configuration(appID: "nope")).reserve(owner, zone: "dal10") }
+            let unknown = await ipamError { _ = try await fixture.backend(fixture.configuration(appID: "nope")).reserve(owner, zone: "dal10", family: .v4) }
             guard case .invalidConfiguration(let message) = unknown else {
                 Issue.record("expected invalidConfiguration, got \(String(describing: unknown))")
                 return
             }
             #expect(message.contains("Invalid application id"))
-            let plain = await ipamError { _ = try await fixture.backend(fixture.configuration(appID: "iks")).reserve(owner, zone: "dal10") }
+            let plain = await ipamError { _ = try await fixture.backend(fixture.configuration(appID: "iks")).reserve(owner, zone: "dal10", family: .v4) }
             guard case .invalidConfiguration(let sslMessage) = plain else {
                 Issue.record("expected invalidConfiguration, got \(String(describing: plain))")
                 return
@@ -149,7 +149,7 @@ struct PhpIPAMBackendFailureTests {
         try await EmulatorFixture.with(seed: seed) { fixture async throws in
             let backend = try await fixture.backend(fixture.configuration(appID: "ro"))
             #expect(try await backend.allocations().isEmpty)
-            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10") }
+            let error = await ipamError { _ = try await backend.reserve(owner, zone: "dal10", family: .v4) }
             guard case .rejected(let message) = error else {
                 Issue.record("expected rejected, got \(String(describing: error))")
                 return
@@ -169,10 +169,10 @@ struct PhpIPAMBackendFailureTests {
         try "not-a-valid-token\n".write(toFile: bad, atomically: true, encoding: .utf8)
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend(fixture.configuration(credentials: .token(file: good)), environment: [:])
-            #expect(try await backend.reserve(owner, zone: "dal10").zone == "dal10")
+            #expect(try await backend.reserve(owner, zone: "dal10", family: .v4).zone == "dal10")
             #expect(await fixture.emulator.requestCounts["POST user"] == nil)
             let refused = try await fixture.backend(fixture.configuration(credentials: .token(file: bad)), environment: [:])
-            let error = await ipamError { _ = try await refused.reserve(owner, zone: "dal10") }
+            let error = await ipamError { _ = try await refused.reserve(owner, zone: "dal10", family: .v4) }
             guard case .rejected(let message) = error else {
                 Issue.record("expected rejected, got \(String(describing: error))")
                 return

@@ -25,9 +25,9 @@ struct PhpIPAMBackendTLSAndConfigTests {
         try await EmulatorFixture.with(tls: tls, clientTLS: .init(certificateAuthority: .file(certificates.caCertificatePath))) { fixture async throws in
             #expect(fixture.server.baseURL.hasPrefix("https://"))
             let trusted = try await fixture.backend(fixture.configuration(appID: "iks", caFile: certificates.caCertificatePath))
-            #expect(try await trusted.reserve(owner, zone: "dal10").address == IPAddress("192.168.101.2"))
+            #expect(try await trusted.reserve(owner, zone: "dal10", family: .v4).address == IPAddress("192.168.101.2"))
             let untrusted = try await fixture.backend(fixture.configuration(appID: "iks", caFile: certificates.otherCACertificatePath))
-            let error = await ipamError { _ = try await untrusted.reserve(owner, zone: "dal10") }
+            let error = await ipamError { _ = try await untrusted.reserve(owner, zone: "dal10", family: .v4) }
             guard case .invalidConfiguration(let message) = error else {
                 Issue.record("expected invalidConfiguration, got \(String(describing: error))")
                 return
@@ -43,7 +43,7 @@ struct PhpIPAMBackendTLSAndConfigTests {
             let logs = CapturedLogs()
             let backend = try await fixture.backend(fixture.configuration(appID: "iks", insecureSkipTLSVerify: true), logger: logs.logger())
             #expect(logs.all.contains { $0.level == .warning && $0.text.contains("insecureSkipTLSVerify") })
-            #expect(try await backend.reserve(owner, zone: "dal10").zone == "dal10")
+            #expect(try await backend.reserve(owner, zone: "dal10", family: .v4).zone == "dal10")
         }
     }
 
@@ -52,9 +52,9 @@ struct PhpIPAMBackendTLSAndConfigTests {
         try await EmulatorFixture.with { fixture async throws in
             let logs = CapturedLogs()
             let backend = try await fixture.backend(logger: logs.logger())
-            _ = try await backend.reserve(owner, zone: "dal10")
+            _ = try await backend.reserve(owner, zone: "dal10", family: .v4)
             await fixture.emulator.expireAllTokens()
-            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "node-2"), zone: "dal10")
+            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "node-2"), zone: "dal10", family: .v4)
             try await backend.release(owner)
             let login = try await fixture.call(.post, "/api/iksnone/user/", headers: [EmulatorFixture.basic("iks", "iks-password")])
             let token = try #require(login.data?["token"]?.string)
@@ -83,7 +83,7 @@ struct PhpIPAMBackendTLSAndConfigTests {
                 configuration: configuration, clusterID: parsed.clusterID, logger: Logger(label: "test"),
                 environment: EmulatorFixture.credentialsEnvironment)
             let nodeOwner = IPAMOwner(clusterID: parsed.clusterID, nodeName: "kube-dal10-worker-1")
-            let allocation = try await backend.reserve(nodeOwner, zone: "dal10")
+            let allocation = try await backend.reserve(nodeOwner, zone: "dal10", family: .v4)
             #expect(allocation.cidr == "192.168.101.2/28")
             #expect(try await backend.allocations() == [allocation])
         }

@@ -13,7 +13,7 @@ struct PhpIPAMBackendTests {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
-            let allocation = try await backend.reserve(owner, zone: "dal10")
+            let allocation = try await backend.reserve(owner, zone: "dal10", family: .v4)
             #expect(allocation.cidr == "192.168.101.2/28")
             #expect(allocation.gateway == IPAddress("192.168.101.1"))
             #expect(allocation.subnet == IPPrefix("192.168.101.0/28"))
@@ -29,15 +29,15 @@ struct PhpIPAMBackendTests {
     func roundTrips() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
-            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "warm-up"), zone: "dal10")
+            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "warm-up"), zone: "dal10", family: .v4)
             await fixture.emulator.resetRequestCounts()
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
-            _ = try await backend.reserve(owner, zone: "dal10")
+            _ = try await backend.reserve(owner, zone: "dal10", family: .v4)
             #expect(await fixture.emulator.requestCounts == [
                 "POST addresses/first_free/{id}": 1, "GET addresses/search_hostname/{value}": 1,
             ])
             await fixture.emulator.resetRequestCounts()
-            _ = try await backend.reserve(owner, zone: "dal10")
+            _ = try await backend.reserve(owner, zone: "dal10", family: .v4)
             #expect(await fixture.emulator.requestCounts == ["GET addresses/{id}": 1])
         }
     }
@@ -46,8 +46,8 @@ struct PhpIPAMBackendTests {
     func existingRowIsFound() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
-            let first = try await fixture.backend().reserve(owner, zone: "dal10")
-            let second = try await fixture.backend().reserve(owner, zone: "dal10")
+            let first = try await fixture.backend().reserve(owner, zone: "dal10", family: .v4)
+            let second = try await fixture.backend().reserve(owner, zone: "dal10", family: .v4)
             #expect(first == second)
             #expect(await fixture.emulator.addresses(inSubnet: 8).filter { $0.hostname == "node-1" }.count == 1)
         }
@@ -57,7 +57,7 @@ struct PhpIPAMBackendTests {
     func otherClusterIgnored() async throws {
         try await EmulatorFixture.with { fixture async throws in
             await fixture.emulator.insertAddress(subnetID: 8, ip: "192.168.101.2", hostname: "node-1", fields: ["owner": "cluster-b"])
-            let mine = try await fixture.backend().reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "node-1"), zone: "dal10")
+            let mine = try await fixture.backend().reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "node-1"), zone: "dal10", family: .v4)
             #expect(mine.address == IPAddress("192.168.101.3"))
             let listed = try await fixture.backend().allocations()
             #expect(listed.map(\.address) == [IPAddress("192.168.101.3")])
@@ -69,12 +69,12 @@ struct PhpIPAMBackendTests {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
-            let first = try await backend.reserve(owner, zone: "dal10")
+            let first = try await backend.reserve(owner, zone: "dal10", family: .v4)
             #expect(first.address == IPAddress("192.168.101.2"))
             // Another process reserved for the same owner too (a higher address).
             await fixture.emulator.insertAddress(subnetID: 8, ip: "192.168.101.9", hostname: "node-1", fields: ["owner": "cluster-a"])
             let fresh = try await fixture.backend()
-            let settled = try await fresh.reserve(owner, zone: "dal10")
+            let settled = try await fresh.reserve(owner, zone: "dal10", family: .v4)
             #expect(settled == first)
             #expect(await fixture.emulator.addresses(inSubnet: 8).filter { $0.hostname == "node-1" }.map(\.ip) == ["192.168.101.2"])
         }
@@ -88,12 +88,12 @@ struct PhpIPAMBackendTests {
         seed.subnets.append(.init(id: 32, cidr: "10.32.0.0/30", gateway: "10.32.0.1"))
         try await EmulatorFixture.with(seed: seed) { fixture async throws in
             let backend = try await fixture.backend(fixture.configuration(subnetMap: ["tiny": [30, 31, 32]]))
-            let first = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "tiny")
+            let first = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "tiny", family: .v4)
             #expect(first.address == IPAddress("10.30.0.2"))
-            let second = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n2"), zone: "tiny")
+            let second = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n2"), zone: "tiny", family: .v4)
             #expect(second.address == IPAddress("10.32.0.2"))
             let error = await ipamError {
-                _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n3"), zone: "tiny")
+                _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n3"), zone: "tiny", family: .v4)
             }
             guard case .zoneExhausted(let zone, let subnets) = error else {
                 Issue.record("expected zoneExhausted, got \(String(describing: error))")
@@ -110,7 +110,7 @@ struct PhpIPAMBackendTests {
         seed.subnets.append(.init(id: 40, cidr: "10.40.0.0/29", gateway: nil))
         try await EmulatorFixture.with(seed: seed) { fixture async throws in
             let backend = try await fixture.backend(fixture.configuration(subnetMap: ["z": [40]]))
-            let error = await ipamError { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "z") }
+            let error = await ipamError { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "z", family: .v4) }
             guard case .invalidConfiguration(let message) = error else {
                 Issue.record("expected invalidConfiguration, got \(String(describing: error))")
                 return
@@ -125,7 +125,7 @@ struct PhpIPAMBackendTests {
     func unknownSubnet() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend(fixture.configuration(subnetMap: ["z": [9999]]))
-            let error = await ipamError { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "z") }
+            let error = await ipamError { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "z", family: .v4) }
             guard case .invalidConfiguration(let message) = error else {
                 Issue.record("expected invalidConfiguration, got \(String(describing: error))")
                 return
@@ -140,7 +140,7 @@ struct PhpIPAMBackendTests {
             let configuration = fixture.configuration(ownerField: "custom_cluster")
             let backend = try await fixture.backend(configuration)
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "node-1")
-            let allocation = try await backend.reserve(owner, zone: "dal10")
+            let allocation = try await backend.reserve(owner, zone: "dal10", family: .v4)
             let row = try #require(await fixture.emulator.addresses(inSubnet: 8).first { $0.ip == allocation.address.description })
             #expect(row.fields["custom_cluster"] == "cluster-a")
             #expect(row.owner == nil)
@@ -152,7 +152,7 @@ struct PhpIPAMBackendTests {
     func usage() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
-            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "dal10")
+            _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n1"), zone: "dal10", family: .v4)
             let usage = try await backend.usage()
             #expect(usage.map(\.subnet) == [IPPrefix("192.168.101.0/28"), IPPrefix("192.168.100.0/24")].compactMap { $0 })
             #expect(usage.first?.assignable == 12)
@@ -167,10 +167,10 @@ struct PhpIPAMBackendTests {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "n1")
-            let held = try await backend.reserve(owner, zone: "dal10")
+            let held = try await backend.reserve(owner, zone: "dal10", family: .v4)
             try await backend.release(owner)
             try await backend.release(owner)
-            #expect(try await backend.allocation(for: owner) == nil)
+            #expect(try await backend.allocation(for: owner, family: .v4) == nil)
             let row = try #require(await fixture.emulator.addresses(inSubnet: 8).first { $0.ip == held.address.description })
             #expect(row.hostname == "")
             #expect(row.owner == "cluster-a")

@@ -13,7 +13,7 @@ struct PhpIPAMSharedSubnetTests {
             let backend = try await fixture.backend(fixture.configuration(subnetMap: ["dal10": [7], "dal12": [7]]))
             var addresses: Set<IPAddress> = []
             for (index, zone) in ["dal10", "dal12", "dal10", "dal12"].enumerated() {
-                let allocation = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n\(index)"), zone: zone)
+                let allocation = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n\(index)"), zone: zone, family: .v4)
                 #expect(allocation.subnet == IPPrefix("192.168.100.0/24"))
                 addresses.insert(allocation.address)
             }

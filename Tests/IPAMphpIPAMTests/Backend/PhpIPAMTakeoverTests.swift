@@ -50,10 +50,10 @@ struct PhpIPAMTakeoverTests {
             #expect(after.hostname == "node-a")
             #expect(after.owner == "cluster-a")
             #expect(after.fields["description"] == "overlay IP of node-a")
-            #expect(try await backend.allocation(for: owner) == adopted.allocation)
+            #expect(try await backend.allocation(for: owner, family: .v4) == adopted.allocation)
             #expect(try await backend.legacyAllocations().isEmpty)
             // The node's next reserve keeps the adopted address; no second row appears.
-            #expect(try await backend.reserve(owner, zone: "dal10") == adopted.allocation)
+            #expect(try await backend.reserve(owner, zone: "dal10", family: .v4) == adopted.allocation)
             #expect(await fixture.emulator.addresses(inSubnet: 7).filter { $0.hostname == "node-a" }.count == 1)
         }
     }
@@ -84,7 +84,7 @@ struct PhpIPAMTakeoverTests {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend()
             let owner = IPAMOwner(clusterID: "cluster-a", nodeName: "n1")
-            let held = try await backend.reserve(owner, zone: "dal10")
+            let held = try await backend.reserve(owner, zone: "dal10", family: .v4)
             try await backend.release(owner)
             let reclaimed = try await backend.reclaim(owner, address: held.address)
             #expect(reclaimed == held)
@@ -100,11 +100,11 @@ struct PhpIPAMTakeoverTests {
     func concurrentNewOwnersShareTheSubnetLookup() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend(fixture.configuration(subnetMap: ["dal10": [7]]))
-            _ = try await backend.allocation(for: IPAMOwner(clusterID: "cluster-a", nodeName: "nobody"))  // logs in
+            _ = try await backend.allocation(for: IPAMOwner(clusterID: "cluster-a", nodeName: "nobody"), family: .v4)  // logs in
             await fixture.emulator.resetRequestCounts()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<50 {
-                    group.addTask { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n\(index)"), zone: "dal10") }
+                    group.addTask { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n\(index)"), zone: "dal10", family: .v4) }
                 }
                 try await group.waitForAll()
             }
@@ -119,7 +119,7 @@ struct PhpIPAMTakeoverTests {
     func bulkListingAndNoRelogin() async throws {
         try await EmulatorFixture.with { fixture async throws in
             let backend = try await fixture.backend(fixture.configuration(appID: "iksnone", subnetMap: ["dal10": [8, 7]]))
-            for index in 0..<5 { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n\(index)"), zone: "dal10") }
+            for index in 0..<5 { _ = try await backend.reserve(IPAMOwner(clusterID: "cluster-a", nodeName: "n\(index)"), zone: "dal10", family: .v4) }
             _ = try await backend.allocations()  // reads subnet 7's prefix and gateway once
             await fixture.emulator.resetRequestCounts()
             #expect(try await backend.allocations().count == 5)
