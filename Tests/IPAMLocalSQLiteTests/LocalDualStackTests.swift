@@ -116,6 +116,26 @@ struct LocalDualStackTests {
         }
     }
 
+    @Test("concurrent dual-stack reserves for one owner through two backends on one file yield one address per family")
+    func oneOwnerPerFamilyAcrossBackends() async throws {
+        try await withTemporaryDirectory(prefix: "ipam-shared") { directory in
+            let configuration = localConfiguration(
+                database: directory.file("ipam.db"), zones: [("z", [try subnet("fd00:5::/64"), try subnet("10.5.0.0/24")])])
+            let left = try await openBackend(configuration)
+            let right = try await openBackend(configuration)
+            let results = try await withThrowingTaskGroup(of: [IPAllocation].self) { group in
+                for index in 0..<40 {
+                    let backend = index.isMultiple(of: 2) ? left : right
+                    group.addTask { try await backend.reserve(owner("same"), zone: "z") }
+                }
+                return try await group.reduce(into: [[IPAllocation]]()) { $0.append($1) }
+            }
+            #expect(Set(results).count == 1)
+            #expect(results.first?.map(\.cidr) == ["fd00:5::2/64", "10.5.0.2/24"])
+            #expect(try await left.allocations().map(\.cidr) == ["10.5.0.2/24", "fd00:5::2/64"])
+        }
+    }
+
     @Test("a family the zone lacks is refused with the families it has")
     func familyNotInZone() async throws {
         try await withTemporaryDirectory(prefix: "ipam-local") { directory in
