@@ -56,6 +56,33 @@ struct LocalDualStackTests {
         }
     }
 
+    @Test("a schema v1 file with a /64, which v1 tracked only up to offset 2^61 - 1, opens with the whole /64 free around its allocation")
+    func version1Slash64Upgrades() async throws {
+        try await withTemporaryDirectory(prefix: "ipam-local") { directory in
+            let path = directory.file("ipam.db")
+            let version1 = try #require(Schema.migrations.first { $0.identifier == "v1" })
+            let version1Limit = Int.max / 4  // v1's largest tracked offset
+            let pool = try DatabasePool(path: path)
+            try await pool.write { db in
+                try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                try db.execute(sql: version1.sql)
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v1')")
+                try db.execute(sql: """
+                    INSERT INTO subnet (id, prefix, zone, position, gateway, layout) VALUES (1, 'fd00:9::/64', 'z', 0, 'fd00:9::1', '2-\(version1Limit)');
+                    INSERT INTO freeRange (subnetID, firstOffset, lastOffset) VALUES (1, 3, \(version1Limit));
+                    INSERT INTO allocation (subnetID, addressOffset, address, clusterID, nodeName, reservedAt)
+                        VALUES (1, 2, 'fd00:9::2', 'test', 'a', 1000);
+                    """)
+            }
+            let backend = try await openBackend(localConfiguration(database: path, zones: [("z", [try subnet("fd00:9::/64")])]))
+            #expect(try await backend.allocations().map(\.cidr) == ["fd00:9::2/64"])
+            #expect(try await backend.reserve(owner("a"), zone: "z", family: .v6).cidr == "fd00:9::2/64")
+            #expect(try await backend.reserve(owner("b"), zone: "z", family: .v6).cidr == "fd00:9::3/64")
+            let top = try await backend.reclaim(owner("c"), address: try address("fd00:9::ffff:ffff:ffff:ffff"))
+            #expect(top.owner == owner("c"))
+        }
+    }
+
     @Test("a whole /64 is served: reclaim and release at the very top, lowest free first, exact usage")
     func wholeSlash64() async throws {
         try await withTemporaryDirectory(prefix: "ipam-local") { directory in
