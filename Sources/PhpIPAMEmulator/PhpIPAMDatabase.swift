@@ -1,4 +1,5 @@
 // The emulated phpIPAM tables: subnets, address rows, users with their tokens, failed logins.
+import EmulatorSupport
 import Foundation
 
 /// One row of phpIPAM's `ipaddresses` table.
