@@ -111,6 +111,9 @@ struct PhpIPAMDualStackTests {
                 v6.append(try await backend.reserve(Self.owner(node), zone: "dal10", family: .v6).cidr)
             }
             #expect(v6 == ["fd00:101::2/126", "fd00:101::3/126", "fd00:100::2/64"])
+            // The /126 has hosts ::1–::3 (the subnet address is none); minus the gateway two are assignable, both used.
+            let full = try #require(try await backend.usage().first { $0.subnet == IPPrefix("fd00:101::/126") })
+            #expect(full.assignable == 2 && full.used == 2 && full.free == 0)
         }
     }
 
