@@ -6,8 +6,9 @@ import Synchronization
 /// The check every ``IPAMBackend`` wrapper must pass: each requirement reaches the wrapped backend and its answer
 /// comes back unchanged.
 ///
-/// The requirements with default implementations (`adoptLegacyAllocation`, `legacyAllocations`) compile in a
-/// wrapper that forgets them and then silently answer "nothing", so only a check like this one catches the gap.
+/// The requirements with default implementations (`reserve(_:zone:)`, `adoptLegacyAllocation`, `legacyAllocations`)
+/// compile in a wrapper that forgets them and then silently take the default (family by family, "nothing"), so only
+/// a check like this one catches the gap.
 /// ```swift
 /// try await IPAMWrapperForwarding.check { MeteredIPAMBackend($0, name: "probe") }
 /// ```
@@ -22,6 +23,9 @@ public enum IPAMWrapperForwarding {
         try require(try await wrapper.families(inZone: answers.zone) == backend.families, "families(inZone:)'s answer was not forwarded")
         try require(
             try await wrapper.reserve(owner, zone: answers.zone, family: .v4) == answers, "reserve's answer was not forwarded")
+        try require(
+            try await wrapper.reserve(owner, zone: answers.zone) == [answers],
+            "reserve(_:zone:)'s answer was not forwarded (the protocol's default reserves family by family)")
         try require(
             try await wrapper.reclaim(owner, address: answers.address) == answers, "reclaim's answer was not forwarded")
         try await wrapper.release(owner)
@@ -44,7 +48,7 @@ public enum IPAMWrapperForwarding {
 /// A backend whose every answer differs from the protocol's defaults, recording which requirements were called.
 private final class AnsweringBackend: IPAMBackend {
     static let requirements = [
-        "families", "reserve", "reclaim", "release", "allocation", "allocations", "usage", "zones", "adopt", "legacy",
+        "families", "reserve", "reserveZone", "reclaim", "release", "allocation", "allocations", "usage", "zones", "adopt", "legacy",
     ]
 
     let allocation: IPAllocation
@@ -81,6 +85,12 @@ private final class AnsweringBackend: IPAMBackend {
     func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
         record("reserve")
         return allocation
+    }
+
+    /// One allocation for a zone of two families: the protocol's default would reserve two.
+    func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
+        record("reserveZone")
+        return [allocation]
     }
 
     func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {

@@ -39,6 +39,11 @@ public final class CountingIPAM: IPAMBackend {
         try await counted("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
     }
 
+    /// Forwarded whole (a backend may reserve every family in one step); counted as one `reserve`.
+    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
+        try await counted("reserve") { try await backend.reserve(owner, zone: zone) }
+    }
+
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
         try await counted("reclaim") { try await backend.reclaim(owner, address: address) }
     }
