@@ -2,7 +2,9 @@
 
 /// A step boundary of the address lifecycle where a crash must not lose or duplicate an address.
 public enum CrashPoint: String, Sendable, CaseIterable {
-    /// The IPAM has reserved (or re-claimed) the address; the status does not show it yet.
+    /// A dual-stack node holds the address of one family; the other family's is not reserved yet.
+    case betweenFamilies
+    /// The IPAM has reserved (or re-claimed) every address of the node; the status does not show them yet.
     case afterReserve
     /// The status shows the address.
     case afterStatusWrite

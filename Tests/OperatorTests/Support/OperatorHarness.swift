@@ -83,6 +83,25 @@ final class OperatorHarness: Sendable {
             """)
     }
 
+    /// A local-backend configuration with dual-stack zone dal10 (192.168.100.0/24 then fd00:100::/64, so IPv4
+    /// is the primary family) and IPv4-only zone dal12 = 192.168.200.0/28; `dualStack: false` leaves dal10
+    /// IPv4-only (the same database: a zone that becomes dual-stack).
+    func dualStackConfiguration(database: String = "ipam.db", dualStack: Bool = true) throws -> OverlayConfiguration {
+        try OverlayConfiguration.parse(yaml: """
+            clusterID: test-cluster
+            ipam:
+              backend: local
+              local:
+                database: \(directory.file(database))
+                zones:
+                  dal10:
+                    - {subnet: 192.168.100.0/24, gateway: 192.168.100.1, reserved: ["192.168.100.2-192.168.100.9"]}
+            \(dualStack ? "        - {subnet: \"fd00:100::/64\", gateway: \"fd00:100::1\"}" : "")
+                  dal12:
+                    - {subnet: 192.168.200.0/28, gateway: 192.168.200.1}
+            """)
+    }
+
     func backend(_ configuration: OverlayConfiguration) async throws -> any IPAMBackend {
         try await IPAMBackendFactory.makeBackend(for: configuration, logger: logger)
     }
@@ -135,9 +154,13 @@ final class OperatorHarness: Sendable {
     }
 
     /// Writes the agent's status keys of a node's NodeOverlayIp, as the agent would.
-    func reportAsAgent(_ name: String, configuredAddress: String?, routes: [RouteReport]? = nil) async throws {
+    /// `configuredAddresses` is what a dual-stack agent adds (nil: an agent from before dual stack).
+    func reportAsAgent(
+        _ name: String, configuredAddress: String?, configuredAddresses: [String]? = nil, routes: [RouteReport]? = nil
+    ) async throws {
         let status = NodeOverlayIpStatus(
-            interface: "eth0", interfaceLabel: "overlay0", configuredAddress: configuredAddress, routes: routes)
+            interface: "eth0", interfaceLabel: "overlay0", configuredAddress: configuredAddress,
+            configuredAddresses: configuredAddresses, routes: routes)
         _ = try await client.patchStatus(NodeOverlayIp.self, name: name, patch: .merge(try status.agentPatch()))
     }
 
