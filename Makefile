@@ -44,7 +44,8 @@ test: deps
 	else echo "== skipping overlay-lab: it needs root for network namespaces"; fi
 	$(SWIFT) test --skip-build
 
-## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
+## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine; `make lab ARGS="--dual-stack"`
+## gives every node an IPv4 and an IPv6 address and adds an IPv6 StaticRoute (other options: overlay-lab --help).
 lab: deps
 	$(SWIFT) build --product overlay-lab
 	$(SWIFT) build --product overlay-ip-controller
