@@ -66,8 +66,9 @@ final class OperatorHarness: Sendable {
 
     // MARK: - Configuration and backends
 
-    /// A local-backend configuration: zone dal10 = 192.168.100.0/24 (.2–.9 reserved), dal12 = 192.168.200.0/28.
-    func localConfiguration(database: String = "ipam.db", cooldownSeconds: Int = 300) throws -> OverlayConfiguration {
+    /// A local-backend configuration: zone dal10 = 192.168.100.0/24 (.2–.9 reserved), dal12 = 192.168.200.0/28;
+    /// with `dualStack`, dal10 also lists fd00:100::/64 after its IPv4 subnet (dual-stack, IPv4 primary).
+    func localConfiguration(database: String = "ipam.db", cooldownSeconds: Int = 300, dualStack: Bool = false) throws -> OverlayConfiguration {
         try OverlayConfiguration.parse(yaml: """
             clusterID: test-cluster
             ipam:
@@ -78,28 +79,16 @@ final class OperatorHarness: Sendable {
                 zones:
                   dal10:
                     - {subnet: 192.168.100.0/24, gateway: 192.168.100.1, reserved: ["192.168.100.2-192.168.100.9"]}
+            \(dualStack ? "        - {subnet: \"fd00:100::/64\", gateway: \"fd00:100::1\"}" : "")
                   dal12:
                     - {subnet: 192.168.200.0/28, gateway: 192.168.200.1}
             """)
     }
 
-    /// A local-backend configuration with dual-stack zone dal10 (192.168.100.0/24 then fd00:100::/64, so IPv4
-    /// is the primary family) and IPv4-only zone dal12 = 192.168.200.0/28; `dualStack: false` leaves dal10
-    /// IPv4-only (the same database: a zone that becomes dual-stack).
+    /// ``localConfiguration(database:cooldownSeconds:dualStack:)`` with dal10 dual-stack unless `dualStack` is false
+    /// (the same database either way: a zone that becomes dual-stack).
     func dualStackConfiguration(database: String = "ipam.db", dualStack: Bool = true) throws -> OverlayConfiguration {
-        try OverlayConfiguration.parse(yaml: """
-            clusterID: test-cluster
-            ipam:
-              backend: local
-              local:
-                database: \(directory.file(database))
-                zones:
-                  dal10:
-                    - {subnet: 192.168.100.0/24, gateway: 192.168.100.1, reserved: ["192.168.100.2-192.168.100.9"]}
-            \(dualStack ? "        - {subnet: \"fd00:100::/64\", gateway: \"fd00:100::1\"}" : "")
-                  dal12:
-                    - {subnet: 192.168.200.0/28, gateway: 192.168.200.1}
-            """)
+        try localConfiguration(database: database, dualStack: dualStack)
     }
 
     func backend(_ configuration: OverlayConfiguration) async throws -> any IPAMBackend {
