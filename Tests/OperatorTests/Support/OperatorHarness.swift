@@ -85,10 +85,10 @@ final class OperatorHarness: Sendable {
             """)
     }
 
-    /// ``localConfiguration(database:cooldownSeconds:dualStack:)`` with dal10 dual-stack unless `dualStack` is false
-    /// (the same database either way: a zone that becomes dual-stack).
-    func dualStackConfiguration(database: String = "ipam.db", dualStack: Bool = true) throws -> OverlayConfiguration {
-        try localConfiguration(database: database, dualStack: dualStack)
+    /// A local backend of ``localConfiguration(database:cooldownSeconds:dualStack:)`` with dal10 dual-stack unless
+    /// `dualStack` is false (the same database either way: a zone that becomes dual-stack).
+    func dualStackBackend(database: String = "ipam.db", dualStack: Bool = true) async throws -> any IPAMBackend {
+        try await backend(try localConfiguration(database: database, dualStack: dualStack))
     }
 
     func backend(_ configuration: OverlayConfiguration) async throws -> any IPAMBackend {
