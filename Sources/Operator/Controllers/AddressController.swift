@@ -151,6 +151,8 @@ final class AddressController: Sendable {
             if !held.isEmpty { try await context.crashHook(.betweenFamilies, name) }
             held.append(try await context.ipam.reserve(owner, zone: zone, family: family))
         }
+        // A zone without families has no subnets (a backend answers unknownZone before that).
+        guard !held.isEmpty else { throw IPAMError.unknownZone(zone ?? "", known: []) }
         // Primary family first, as the zone orders them; a recorded family the zone no longer has stays, last.
         return held.sorted { (families.firstIndex(of: $0.address.family) ?? 2) < (families.firstIndex(of: $1.address.family) ?? 2) }
     }
