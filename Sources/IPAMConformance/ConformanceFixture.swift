@@ -45,7 +45,7 @@ public struct ConformanceFixture: Sendable, Hashable {
         self.zones = zones
     }
 
-    /// The layout the suite's cases assume.
+    /// The IPv4 layout the ``ConformanceGroups/ipv4`` cases use.
     ///
     /// - `zone-a`: `10.77.0.0/29` (gateway .1, reserved .2: hands out .3–.6), then `10.77.0.16/29`
     ///   (gateway .17, reserved .21–.22: hands out .18–.20). Seven addresses in all, to test spill-over

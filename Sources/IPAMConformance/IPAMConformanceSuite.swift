@@ -5,16 +5,20 @@ import IPAMCore
 
 /// The conformance suite: the behaviour every ``IPAMBackend`` must show, whatever stores its allocations.
 ///
-/// A test target runs every case of ``cases`` against its backend, with a fresh suite (fresh storage) per case:
+/// A test target runs the case groups its backend supports (see ``ConformanceGroups``), with a fresh suite
+/// (fresh storage) per case:
 /// ```swift
-/// @Test(arguments: IPAMConformanceSuite.cases)
+/// @Test(arguments: IPAMConformanceSuite.cases(.all))
 /// func conformance(_ check: ConformanceCase) async throws {
 ///     try await withTemporaryDirectory { directory in
-///         let suite = IPAMConformanceSuite { fixture in try await makeBackend(fixture, in: directory) }
+///         let suite = IPAMConformanceSuite(fixture: .allFamilies, cooldown: cooldown) { fixture in
+///             try await makeBackend(fixture, in: directory)
+///         }
 ///         try await suite.run(check)
 ///     }
 /// }
 /// ```
+/// A backend without IPv6 or dual stack runs `cases([.ipv4, .cooldown])` on ``ConformanceFixture/standard``.
 public struct IPAMConformanceSuite: Sendable {
     /// Builds a backend configured with the fixture's zones and cluster id.
     public typealias MakeBackend = @Sendable (ConformanceFixture) async throws -> any IPAMBackend
@@ -40,7 +44,8 @@ public struct IPAMConformanceSuite: Sendable {
     let reopen: MakeBackend
 
     /// - Parameters:
-    ///   - fixture: The layout; the cases assume ``ConformanceFixture/standard``.
+    ///   - fixture: The layout: ``ConformanceFixture/standard`` for the IPv4 cases, ``ConformanceFixture/allFamilies``
+    ///     for every group.
     ///   - cooldown: The backend's release cool-down (longer than a few seconds) and its clock; required to run
     ///     ``cooldownCases``, and used by ``cases`` to wait a release out.
     ///   - makeBackend: Builds the backend under test on fresh, empty storage.

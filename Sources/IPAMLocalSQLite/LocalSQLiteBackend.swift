@@ -136,32 +136,42 @@ public final class LocalSQLiteBackend: IPAMBackend {
         let time = currentMilliseconds()
         let cooledBefore = time - cooldownMilliseconds
         let outcome = try await DatabaseAccess.write(pool, "reserve an \(family) address for \(owner)") { db -> ReserveOutcome in
-            if let existing = try AddressTables.allocation(db, owner: owner, family: family) {
-                return .existing(try Self.allocation(db, existing))
-            }
             try Self.returnCooledDown(db, releasedAtOrBefore: cooledBefore)
-            for subnet in candidates {
-                if let offset = try AddressTables.takeLowestFree(db, subnetID: subnet.id) {
-                    return .reserved(try Self.hold(db, subnet, offset: offset, for: owner, at: time))
+            return try Self.reserve(db, owner, zone: zone, from: candidates, at: time, cooledBefore: cooledBefore)
+        }
+        log(outcome)
+        return outcome.allocation
+    }
+
+    /// Reserves every family of `zone` in one transaction (see ``IPAMBackend/reserve(_:zone:)``): one write
+    /// instead of one per family. When a family has no free address, the families before it stay held.
+    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
+        guard let subnets = zones[zone], !subnets.isEmpty else {
+            throw IPAMError.unknownZone(zone, known: zoneNames)
+        }
+        let byFamily = zoneFamilies(subnets.map(\.layout.prefix.family)).map { family in
+            subnets.filter { $0.layout.prefix.family == family }
+        }
+        let time = currentMilliseconds()
+        let cooledBefore = time - cooldownMilliseconds
+        let (outcomes, exhausted) = try await DatabaseAccess.write(pool, "reserve the addresses of \(owner) in zone \(zone)") {
+            db -> ([ReserveOutcome], IPAMError?) in
+            try Self.returnCooledDown(db, releasedAtOrBefore: cooledBefore)
+            var outcomes: [ReserveOutcome] = []
+            for candidates in byFamily {
+                do {
+                    outcomes.append(try Self.reserve(db, owner, zone: zone, from: candidates, at: time, cooledBefore: cooledBefore))
+                } catch let error as IPAMError {
+                    // An exhausted family wrote nothing: commit the families before it. Any other error rolls back.
+                    guard case .zoneExhausted = error else { throw error }
+                    return (outcomes, error)
                 }
             }
-            // No fresh address anywhere in the zone. A released address is never handed out before its
-            // cool-down ends, even now: say how many are waiting so the message tells what to expect.
-            var tried: [String] = []
-            for subnet in candidates {
-                let cooling = try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: cooledBefore)
-                tried.append(cooling == 0 ? subnet.layout.key : "\(subnet.layout.key) (\(cooling) released, cooling down)")
-            }
-            throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
+            return (outcomes, nil)
         }
-        switch outcome {
-        case .existing(let allocation):
-            logger.debug("owner already holds an address", metadata: metadata(allocation))
-            return allocation
-        case .reserved(let allocation):
-            logger.info("reserved address", metadata: metadata(allocation))
-            return allocation
-        }
+        outcomes.forEach(log)
+        if let exhausted { throw exhausted }
+        return outcomes.map(\.allocation)
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
@@ -257,6 +267,46 @@ public final class LocalSQLiteBackend: IPAMBackend {
     private enum ReserveOutcome: Sendable {
         case existing(IPAllocation)
         case reserved(IPAllocation)
+
+        var allocation: IPAllocation {
+            switch self {
+            case .existing(let allocation), .reserved(let allocation): allocation
+            }
+        }
+    }
+
+    /// Returns the address of `candidates`' family that `owner` holds, or takes the lowest free one of the first
+    /// subnet of `candidates` that has one (cooled-down addresses must already be back in the free ranges).
+    /// - Throws: `zoneExhausted` naming `candidates` (with their cooling counts), having written nothing.
+    private static func reserve(
+        _ db: Database, _ owner: IPAMOwner, zone: String, from candidates: [Subnet], at time: Int64, cooledBefore: Int64
+    ) throws -> ReserveOutcome {
+        guard let family = candidates.first?.layout.prefix.family else { throw IPAMError.zoneExhausted(zone: zone, subnets: []) }
+        if let existing = try AddressTables.allocation(db, owner: owner, family: family) {
+            return .existing(try allocation(db, existing))
+        }
+        for subnet in candidates {
+            if let offset = try AddressTables.takeLowestFree(db, subnetID: subnet.id) {
+                return .reserved(try hold(db, subnet, offset: offset, for: owner, at: time))
+            }
+        }
+        // No fresh address of the family anywhere in the zone. A released address is never handed out before its
+        // cool-down ends, even now: say how many are waiting so the message tells what to expect.
+        var tried: [String] = []
+        for subnet in candidates {
+            let cooling = try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: cooledBefore)
+            tried.append(cooling == 0 ? subnet.layout.key : "\(subnet.layout.key) (\(cooling) released, cooling down)")
+        }
+        throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
+    }
+
+    private func log(_ outcome: ReserveOutcome) {
+        switch outcome {
+        case .existing(let allocation):
+            logger.debug("owner already holds an address", metadata: metadata(allocation))
+        case .reserved(let allocation):
+            logger.info("reserved address", metadata: metadata(allocation))
+        }
     }
 
     /// Records `owner` on `offset` of `subnet` (already taken out of the free or cooling addresses).

@@ -8,10 +8,9 @@ import IPAMCore
 /// Offsets count from the network address (offset 0). The assignable offsets are the usable hosts minus
 /// the gateway and the reserved ranges; the network address (for IPv6 the subnet-router anycast address)
 /// and the IPv4 broadcast address are never hosts, except in /31 and /127 point-to-point subnets.
-/// Every address of an IPv6 /64 has an offset (see ``StoredOffset``); a longer prefix, which the
-/// configuration refuses, would be cut at offset 2^64 − 1.
+/// Every address of an IPv6 /64 has an offset (see ``StoredOffset``); of a shorter prefix, which the
+/// configuration refuses, only the first 2^64 addresses would be tracked.
 struct SubnetLayout: Sendable, Hashable {
-
     /// The zone the subnet belongs to.
     let zone: String
     /// The subnet's place in its zone's ordered list (0 = tried first).
