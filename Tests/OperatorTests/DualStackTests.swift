@@ -60,7 +60,7 @@ struct DualStackTests {
             let running = try await cluster.startOperator(ipam: ipam)
             try await cluster.createNode("node-a", zone: "dal10")
             let reserved = try await Self.waitForAddresses(cluster, "node-a", count: 2)
-            #expect(ipam.calls["reserve"] == 2)
+            #expect(ipam.calls["reserveZone"] == 1, "one call for the zone's whole set: \(ipam.calls)")
             ipam.reset()
 
             try await cluster.reportAsAgent(
@@ -94,31 +94,64 @@ struct DualStackTests {
         }
     }
 
-    @Test("killed between the IPv4 and the IPv6 reservation, the restarted operator keeps the IPv4 address and adds one IPv6")
+    @Test("killed between a kept IPv4 address and the new IPv6 reservation, the restarted operator adds exactly one IPv6 address")
     func crashBetweenFamilies() async throws {
         try await OperatorHarness.with { cluster in
+            let single = try await cluster.startOperator(ipam: try await cluster.dualStackBackend(dualStack: false))
+            for name in ["node-a", "node-b"] { try await cluster.createNode(name, zone: "dal10") }
+            let before = try await Self.waitForAddresses(cluster, "node-a", count: 1)
+            try await Self.waitForAddresses(cluster, "node-b", count: 1)
+            await single.stop()
+
+            // The zone becomes dual-stack; the operator dies just before reserving node-a's IPv6 address.
             let signal = CrashSignal(at: .betweenFamilies, node: "node-a")
             let firstIPAM = try await cluster.dualStackBackend()
             let first = try await cluster.startOperator(ipam: firstIPAM, crashHook: signal.hook)
-            try await cluster.createNode("node-a", zone: "dal10")
-            try await cluster.createNode("node-b", zone: "dal10")
             await signal.reached()
             await first.crash()
-            let heldBefore = try await firstIPAM.allocations(for: Self.owner("node-a"))
-            #expect(heldBefore.map(\.address.family) == [.v4])
-            #expect(try await cluster.address("node-a")?.status.ipAddr == nil)
+            #expect(try await firstIPAM.allocations(for: Self.owner("node-a")).map(\.cidr) == [before.status.ipAddr])
 
             let secondIPAM = try await cluster.dualStackBackend()
             let second = try await cluster.startOperator(ipam: secondIPAM)
             let a = try await Self.waitForAddresses(cluster, "node-a", count: 2)
             try await Self.waitForAddresses(cluster, "node-b", count: 2)
-            #expect(a.status.ipAddr == heldBefore.first?.cidr)
-            let all = try await secondIPAM.allocations()
-            #expect(all.count == 4)
-            for node in ["node-a", "node-b"] {
-                #expect(all.filter { $0.owner == Self.owner(node) }.map(\.address.family).sorted { $0.rawValue < $1.rawValue } == [.v4, .v6])
-            }
+            #expect(a.status.ipAddr == before.status.ipAddr)
+            try await Self.expectOnePerFamily(secondIPAM, nodes: ["node-a", "node-b"], status: cluster)
             await second.stop()
+        }
+    }
+
+    @Test("killed after a new node's dual-stack reservation and before its status write, the restarted operator records the same two addresses")
+    func crashAfterDualStackReserve() async throws {
+        try await OperatorHarness.with { cluster in
+            let signal = CrashSignal(at: .afterReserve, node: "node-a")
+            let firstIPAM = try await cluster.dualStackBackend()
+            let first = try await cluster.startOperator(ipam: firstIPAM, crashHook: signal.hook)
+            for name in ["node-a", "node-b"] { try await cluster.createNode(name, zone: "dal10") }
+            await signal.reached()
+            await first.crash()
+            let held = try await firstIPAM.allocations(for: Self.owner("node-a"))
+            #expect(held.map(\.address.family) == [.v4, .v6])
+            #expect(try await cluster.address("node-a")?.status.ipAddrs == nil)
+
+            let secondIPAM = try await cluster.dualStackBackend()
+            let second = try await cluster.startOperator(ipam: secondIPAM)
+            let a = try await Self.waitForAddresses(cluster, "node-a", count: 2)
+            try await Self.waitForAddresses(cluster, "node-b", count: 2)
+            #expect(a.status.ipAddrs == held.map(\.cidr))
+            try await Self.expectOnePerFamily(secondIPAM, nodes: ["node-a", "node-b"], status: cluster)
+            await second.stop()
+        }
+    }
+
+    /// Every node holds exactly one address per family, the ones its status records, and nothing else is held.
+    private static func expectOnePerFamily(_ ipam: any IPAMBackend, nodes: [String], status cluster: OperatorHarness) async throws {
+        let all = try await ipam.allocations()
+        #expect(all.count == 2 * nodes.count)
+        for node in nodes {
+            let mine = all.filter { $0.owner == owner(node) }
+            #expect(mine.map(\.address.family) == [.v4, .v6], "\(node) holds \(mine.map(\.cidr))")
+            #expect(mine.map(\.cidr) == (try await cluster.address(node))?.status.ipAddrs)
         }
     }
 

@@ -115,7 +115,8 @@ final class AddressController: Sendable {
     /// The allocations the node holds, primary family first: those status records with `Reserved=True`, one
     /// per family of the zone (no IPAM request: the recovery loop finds addresses the IPAM lost, in bulk); else
     /// the recorded ones confirmed or re-claimed in the IPAM (one listing), plus one newly reserved address
-    /// for each family of the zone still missing.
+    /// for each family of the zone still missing; a node with nothing recorded gets its zone's whole set
+    /// (``IPAMBackend/reserve(_:zone:)``, idempotent per family).
     private func holdAddresses(for object: NodeOverlayIp) async throws -> [IPAllocation] {
         let name = object.metadata.name
         let owner = context.owner(of: name)
@@ -146,10 +147,19 @@ final class AddressController: Sendable {
                 }
             }
         }
-        for family in families where !held.contains(where: { $0.address.family == family }) {
+        let missing = families.filter { family in !held.contains { $0.address.family == family } }
+        if !missing.isEmpty {
             guard let zone else { throw ReservationFailure.missingZone(node: name) }
-            if !held.isEmpty { try await context.crashHook(.betweenFamilies, name) }
-            held.append(try await context.ipam.reserve(owner, zone: zone, family: family))
+            if held.isEmpty {
+                // A new node: the zone's whole set in one call (a backend may reserve every family in one step).
+                held = try await context.ipam.reserve(owner, zone: zone)
+            } else {
+                // A node holding some families (its zone became dual-stack): only the missing ones.
+                for family in missing {
+                    try await context.crashHook(.betweenFamilies, name)
+                    held.append(try await context.ipam.reserve(owner, zone: zone, family: family))
+                }
+            }
         }
         // A zone without families has no subnets (a backend answers unknownZone before that).
         guard !held.isEmpty else { throw IPAMError.unknownZone(zone ?? "", known: []) }

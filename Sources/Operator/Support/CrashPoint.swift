@@ -2,7 +2,8 @@
 
 /// A step boundary of the address lifecycle where a crash must not lose or duplicate an address.
 public enum CrashPoint: String, Sendable, CaseIterable {
-    /// A dual-stack node holds the address of one family; the other family's is not reserved yet.
+    /// A node holds the addresses of some families of its zone (e.g. its zone became dual-stack); the next
+    /// missing family's is not reserved yet.
     case betweenFamilies
     /// The IPAM has reserved (or re-claimed) every address of the node; the status does not show them yet.
     case afterReserve
