@@ -302,7 +302,7 @@ final class ChildOperator: Sendable {
     func ipamCalls() async throws -> [String: Int] {
         let text = try await metrics()
         var calls: [String: Int] = [:]
-        for operation in ["families", "reserve", "reclaim", "release", "allocation", "allocations", "usage"] {
+        for operation in ["families", "reserve", "reserveZone", "reclaim", "release", "allocation", "allocations", "usage"] {
             let count = metric(text, "overlay_ipam_call_duration_seconds_count{operation=\"\(operation)\"}")
             if count > 0 { calls[operation] = count }
         }
