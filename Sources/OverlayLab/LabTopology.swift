@@ -86,7 +86,11 @@ struct LabTopology: Sendable {
         return yaml
     }
 
-    /// The operator's configuration for the phpIPAM test server (zone `index` maps to subnet 100 + index).
+    /// The phpIPAM subnet id of zone `index`'s IPv6 subnet in a dual-stack lab.
+    static func phpIPAMV6SubnetID(zoneIndex: Int) -> Int { 200 + zoneIndex }
+
+    /// The operator's configuration for the phpIPAM test server (zone `index` maps to subnet 100 + index, and in
+    /// a dual-stack lab to 200 + index after it).
     func phpIPAMConfiguration(url: String, appID: String, tokenFile: String) -> String {
         var yaml = """
             clusterID: overlay-lab
@@ -100,7 +104,8 @@ struct LabTopology: Sendable {
 
             """
         for (index, zone) in zones.enumerated() {
-            yaml += "      \(zone): [\(100 + index)]\n"
+            let ids = [100 + index] + (dualStack ? [Self.phpIPAMV6SubnetID(zoneIndex: index)] : [])
+            yaml += "      \(zone): [\(ids.map(String.init).joined(separator: ", "))]\n"
         }
         return yaml
     }

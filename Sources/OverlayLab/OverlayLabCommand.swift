@@ -32,7 +32,7 @@ struct OverlayLabCommand: AsyncParsableCommand {
     @Flag(help: "Exit after converging (0) or timing out (1) instead of staying up.") var once = false
     @Flag(help: "Draw addresses from the phpIPAM test server instead of the local SQLite backend.") var phpipam = false
     @Flag(help: "Draw addresses from the NetBox test server instead of the local SQLite backend.") var netbox = false
-    @Flag(help: "Dual stack: every zone gets an IPv6 subnet too, each node an IPv4 and an IPv6 address, and an IPv6 StaticRoute is added (local backend).")
+    @Flag(help: "Dual stack: every zone gets an IPv6 subnet too, each node an IPv4 and an IPv6 address, and an IPv6 StaticRoute is added (local backend or --phpipam).")
     var dualStack = false
 
     func validate() throws {
@@ -40,8 +40,8 @@ struct OverlayLabCommand: AsyncParsableCommand {
         guard (1...26).contains(zones), zones <= nodes else { throw ValidationError("--zones must be between 1 and 26 and at most --nodes") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard !(phpipam && netbox) else { throw ValidationError("--phpipam and --netbox exclude each other; choose one IPAM test server") }
-        guard !dualStack || !(phpipam || netbox) else {
-            throw ValidationError("--dual-stack runs on the local SQLite backend; drop --phpipam or --netbox")
+        guard !(dualStack && netbox) else {
+            throw ValidationError("--dual-stack runs on the local SQLite backend or --phpipam (the NetBox backend is single-family); drop --netbox")
         }
     }
 
@@ -228,9 +228,17 @@ final class LabRun: Sendable {
 
     private func writePhpIPAMConfiguration(to path: String) async throws {
         let appToken = "overlaylabstatictoken000"
-        let subnets = topology.zones.indices.map { index in
+        var subnets = topology.zones.indices.map { index in
             let (subnet, gateway) = topology.overlaySubnet(zoneIndex: index)
             return PhpIPAMSeed.Subnet(id: 100 + index, cidr: subnet, description: "overlay lab \(topology.zones[index])", gateway: gateway)
+        }
+        if topology.dualStack {
+            subnets += topology.zones.indices.map { index in
+                let (subnet, gateway) = topology.overlayV6Subnet(zoneIndex: index)
+                return PhpIPAMSeed.Subnet(
+                    id: LabTopology.phpIPAMV6SubnetID(zoneIndex: index), cidr: subnet, description: "overlay lab \(topology.zones[index]) IPv6",
+                    gateway: gateway)
+            }
         }
         let seed = PhpIPAMSeed(
             subnets: subnets, apps: [PhpIPAMSeed.App(id: "overlaylab", security: .none)],
