@@ -35,16 +35,20 @@ build-deps:
 build: deps
 	$(SWIFT) build
 
-## test: build everything, run the lab once (as root; it needs network namespaces), then the whole test suite.
+## test: build everything, run the lab once single-stack and once dual-stack (as root; it needs network namespaces),
+## then the whole test suite.
 test: deps
 	$(SWIFT) build --build-tests
 	@if [ "$$(id -u)" = 0 ]; then \
 	  echo "== overlay-lab --once (local backend)"; \
-	  "$$($(SWIFT) build --show-bin-path)/overlay-lab" --once --dir .build/lab-test; \
+	  "$$($(SWIFT) build --show-bin-path)/overlay-lab" --once --dir .build/lab-test && \
+	  echo "== overlay-lab --once --dual-stack (local backend)" && \
+	  "$$($(SWIFT) build --show-bin-path)/overlay-lab" --once --dual-stack --dir .build/lab-test; \
 	else echo "== skipping overlay-lab: it needs root for network namespaces"; fi
 	$(SWIFT) test --skip-build
 
-## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
+## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine; `make lab ARGS="--dual-stack"`
+## gives every node an IPv4 and an IPv6 address and adds an IPv6 StaticRoute (other options: overlay-lab --help).
 lab: deps
 	$(SWIFT) build --product overlay-lab
 	$(SWIFT) build --product overlay-ip-controller

@@ -3,7 +3,7 @@ import IPAddressing
 import IPAMCore
 import Synchronization
 
-/// Forwards to a backend and counts each call by operation (`families`, `reserve`, `reclaim`, `release`,
+/// Forwards to a backend and counts each call by operation (`families`, `reserve`, `reserveZone`, `reclaim`, `release`,
 /// `allocation`, `allocations`, `usage`), so a benchmark or test can check how often the IPAM is asked.
 public final class CountingIPAM: IPAMBackend {
     private let backend: any IPAMBackend
@@ -36,6 +36,11 @@ public final class CountingIPAM: IPAMBackend {
 
     public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
         try await counted("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
+    }
+
+    /// Forwarded as one call (`reserveZone`), so the backend's own whole-zone reservation is used.
+    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
+        try await counted("reserveZone") { try await backend.reserve(owner, zone: zone) }
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {

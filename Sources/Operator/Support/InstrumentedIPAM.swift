@@ -28,6 +28,11 @@ public struct InstrumentedIPAM: IPAMBackend {
         try await timed("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
     }
 
+    /// Forwarded as one call (`reserveZone`), so the backend's own whole-zone reservation is used.
+    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
+        try await timed("reserveZone") { try await backend.reserve(owner, zone: zone) }
+    }
+
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
         try await timed("reclaim") { try await backend.reclaim(owner, address: address) }
     }
