@@ -11,7 +11,11 @@ RELEASE_PRODUCTS = overlay-ip-controller overlay-network-agent overlay-ipam
 RELEASE_DIR ?= .build/static
 # The static Swift stdlib, and no dynamic symbol table of every Swift symbol (the driver exports them all
 # from executables; nothing loads symbols from ours): 1.6 MB less per binary, measured on the agent.
-RELEASE_FLAGS = -c release --static-swift-stdlib -Xlinker --no-export-dynamic
+# Linked by the toolchain's lld with packed relative relocations (DT_RELR, glibc >= 2.36): the binaries stay
+# position-independent, but their 46,000 relative relocations take 9 KB instead of gold's 1.1 MB of RELA
+# records, which the loader reads in full at every start: 1.1 MB less file size and 1 MB less RSS (agent).
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xlinker --no-export-dynamic \
+	-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 
 .PHONY: deps build-deps build test lab release runtime-packages benchmarks clean docs
 
