@@ -59,6 +59,7 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        MallocPolicy.limitArenas()
         let environment = ProcessInfo.processInfo.environment
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -88,11 +89,14 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
         let agent: NodeAgent
         if dryRun {
             let kernel = try await simulatedKernel(node: node, configuration: configuration, client: client, logger: logger)
-            agent = NodeAgent(configuration: configuration, client: client, kernel: kernel, metrics: metrics, health: health, logger: logger)
+            agent = NodeAgent(
+                configuration: configuration, client: client, kernel: kernel, metrics: metrics, health: health, logger: logger,
+                onReconcile: { _ in MallocPolicy.releaseFreePages() })
         } else {
             let netlink = try await NetlinkContext(namespace: netns, logger: logger)
             agent = NodeAgent(
-                configuration: configuration, client: client, netlink: netlink, metrics: metrics, health: health, logger: logger)
+                configuration: configuration, client: client, netlink: netlink, metrics: metrics, health: health, logger: logger,
+                onReconcile: { _ in MallocPolicy.releaseFreePages() })
         }
         let ops = try await OpsServer.bind(host: opsAddress, port: opsPort, metrics: metrics, health: health, logger: logger)
         logger.info(
