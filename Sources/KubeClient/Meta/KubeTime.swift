@@ -71,7 +71,8 @@ public struct KubeMicroTime: KubeTimestamp {
 
 /// Locale-free RFC 3339 formatting and parsing on the proleptic Gregorian calendar.
 enum RFC3339 {
-    /// Formats `date` in UTC with `fractionDigits` digits (0 or 6), truncating, never rounding up.
+    /// Formats `date` in UTC with `fractionDigits` digits (0 or 6): the time is rounded to the nearest
+    /// microsecond (absorbing `Double` error), then cut to `fractionDigits` digits, as Go's formatter cuts.
     static func format(_ date: Date, fractionDigits: Int) -> String {
         // Round to the nearest microsecond first: `Date` is a Double, so .123456 may be .1234559999.
         let totalMicros = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
