@@ -58,8 +58,13 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    func run() async throws {
+    /// Limits malloc's arenas while this is the only thread that allocated, then parses and runs as usual.
+    static func main() async {
         MallocPolicy.limitArenas()
+        await main(nil)
+    }
+
+    func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
