@@ -135,6 +135,7 @@ struct MappingBreakdown: CustomStringConvertible {
 func dropFromPageCache(_ path: String) {
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else { return }
+    _ = fsync(descriptor)  // pages not yet written back are dirty, and those stay in the cache
     _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
     close(descriptor)
 }
