@@ -37,25 +37,37 @@ public struct KernelSnapshot: Sendable, Hashable {
     /// The routes the agent owns (marked ``RouteProtocol/overlayAgent``).
     public var ownRoutes: [Route] { routes.filter { $0.protocol == .overlayAgent } }
 
-    /// The overlay address the device `deviceName` holds, as the agent reports it in `configuredAddress`:
-    /// an address equal to `published` when the device holds one, else the first other address on it
-    /// (the kernel's own IPv6 link-local addresses aside); `nil` only when the device is absent or holds
-    /// no such address.
+    /// The overlay addresses the device `deviceName` holds, as the agent reports them in
+    /// `configuredAddresses`: at most one per family, the families in the order of `published` (the
+    /// status's `ipAddrs`) and any other family after them; of each family the published address when the
+    /// device holds it, else the first other one (the addresses the kernel manages, IPv6 link-local and
+    /// SLAAC, aside). Empty only when the device is absent or holds no such address.
     ///
     /// The operator releases an address once the report stops showing it, so this says what the kernel
     /// holds, whatever the agent meant to do (a failed removal leaves the address reported).
-    public func overlayAddress(onDevice deviceName: String, published: IPAddress?) -> OverlayAddress? {
-        guard let device = link(named: deviceName) else { return nil }
-        let held = addresses(onLinkIndex: device.index).filter { !Self.isKernelManaged($0.address) }
-        let chosen = held.first { $0.address == published } ?? held.first
-        return chosen.map { OverlayAddress(address: $0.address, prefixLength: $0.prefixLength) }
+    public func overlayAddresses(onDevice deviceName: String, published: [IPAddress]) -> [OverlayAddress] {
+        guard let device = link(named: deviceName) else { return [] }
+        let held = addresses(onLinkIndex: device.index).filter { published.contains($0.address) || !Self.isKernelManaged($0) }
+        var families: [IPAddressFamily] = []
+        for family in published.map(\.family) + held.map(\.address.family) where !families.contains(family) {
+            families.append(family)
+        }
+        return families.compactMap { family in
+            let ofFamily = held.filter { $0.address.family == family }
+            let chosen = ofFamily.first { published.contains($0.address) } ?? ofFamily.first
+            return chosen.map { OverlayAddress(address: $0.address, prefixLength: $0.prefixLength) }
+        }
     }
 
-    private static let ipv6LinkLocal = IPPrefix("fe80::/10")
+    /// `fe80::/10`, the IPv6 link-local unicast range.
+    static let ipv6LinkLocal = IPPrefix("fe80::/10")
 
-    /// Whether the kernel adds and removes `address` on its own (IPv6 link-local): the agent neither
-    /// removes nor reports such addresses.
-    static func isKernelManaged(_ address: IPAddress) -> Bool {
-        ipv6LinkLocal?.contains(address) ?? false
+    /// Whether the kernel adds and removes `address` on its own: IPv6 link-local addresses, and IPv6
+    /// addresses it learnt from router advertisements (SLAAC; they lack ``InterfaceAddressFlags/permanent``,
+    /// which every address added by the agent or by hand has). The agent neither removes nor reports such
+    /// addresses: removing them would fight the kernel on every advertisement.
+    static func isKernelManaged(_ address: InterfaceAddress) -> Bool {
+        guard address.address.family == .v6 else { return false }
+        return !address.flags.contains(.permanent) || (ipv6LinkLocal?.contains(address.address) ?? false)
     }
 }

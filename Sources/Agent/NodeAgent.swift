@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// Every pass is level-based: read the three caches and the kernel, compute a ``NodePlan``, execute it,
 /// read back what the overlay device holds, then merge-patch the agent's status keys if they changed
-/// (`configuredAddress` is what the kernel holds, also after a failed step: never `nil` for an address
+/// (`configuredAddresses` is what the kernel holds, also after a failed step: never without an address
 /// that is still there, since the operator then releases it). Passes are triggered by watch events,
 /// netlink events on what the agent owns (debounced by ``AgentConfiguration/repairDelay``), retries after
 /// failures, and a periodic resync.
@@ -200,7 +200,7 @@ public final class NodeAgent: Service, Sendable {
         var problems: [String] = []
         var writes = 0
         var report = AgentReport(
-            interface: configuration.parentInterface, interfaceLabel: configuration.deviceName, configuredAddress: nil, routes: [])
+            interface: configuration.parentInterface, interfaceLabel: configuration.deviceName, configuredAddresses: [], routes: [])
         do throws(NetlinkError) {
             let before = try await kernel.snapshot()
             let plan = NodePlan.compute(desired: desired, kernel: before)
@@ -210,11 +210,11 @@ public final class NodeAgent: Service, Sendable {
             problems += execution.failures
             let reports = plan.reports(failures: execution.routeFailures)
             problems += reports.filter { $0.state == .failed }.map { "\($0.name): \($0.message ?? "failed")" }
-            let published = overlay?.status.ipAddr.flatMap { OverlayAddress(cidr: $0)?.address }
-            let held = await heldAddress(after: plan, before: before, published: published, problems: &problems)
+            let published = overlay.map { Self.publishedAddresses(in: $0.status) } ?? []
+            let held = await heldAddresses(after: plan, before: before, published: published, problems: &problems)
             report = AgentReport(
                 interface: plan.parentName ?? configuration.parentInterface, interfaceLabel: configuration.deviceName,
-                configuredAddress: held?.description, routes: reports)
+                configuredAddresses: held.map(\.description), routes: reports)
             metrics.recordRoutes(reports)
         } catch {
             problems.append("reading the kernel state failed: \(error)")
@@ -238,7 +238,10 @@ public final class NodeAgent: Service, Sendable {
                 patched = true
                 logger.info(
                     "reported status",
-                    metadata: ["configuredAddress": "\(report.configuredAddress ?? "none")", "routes": "\(report.routes.count)"])
+                    metadata: [
+                        "configuredAddresses": "\(report.configuredAddresses.isEmpty ? "none" : report.configuredAddresses.joined(separator: ","))",
+                        "routes": "\(report.routes.count)",
+                    ])
             } catch let error as KubeAPIError where error.reason == .notFound {
                 logger.debug("NodeOverlayIp gone before the status patch", metadata: ["error": "\(error)"])
             } catch {
@@ -255,27 +258,41 @@ public final class NodeAgent: Service, Sendable {
         return outcome
     }
 
-    /// The overlay address the device holds once `plan` ran, read back from the kernel: a failed or
+    /// The addresses the operator published, `status.ipAddrs` or else `status.ipAddr`, in order.
+    static func publishedAddresses(in status: NodeOverlayIpStatus) -> [IPAddress] {
+        DesiredNode.publishedAddressTexts(of: status).texts.compactMap { OverlayAddress(cidr: $0)?.address }
+    }
+
+    /// The overlay addresses the device holds once `plan` ran, read back from the kernel: a failed or
     /// refused step can leave an address in place, and the operator releases an address as soon as the
-    /// report stops showing it. When the kernel cannot be read back, what the device may hold: the
-    /// address the plan added, else the one it held before (never `nil` for an address that may be there).
-    private func heldAddress(
-        after plan: NodePlan, before: KernelSnapshot, published: IPAddress?, problems: inout [String]
-    ) async -> OverlayAddress? {
+    /// report stops showing it. When the kernel cannot be read back, what the device may hold: of each
+    /// family the address the plan added, else the one it held before (never leaving out an address that
+    /// may be there).
+    private func heldAddresses(
+        after plan: NodePlan, before: KernelSnapshot, published: [IPAddress], problems: inout [String]
+    ) async -> [OverlayAddress] {
         let deviceName = configuration.deviceName
         guard !plan.isEmpty else {
             health.set("netlink", ready: true)
-            return before.overlayAddress(onDevice: deviceName, published: published)
+            return before.overlayAddresses(onDevice: deviceName, published: published)
         }
         do throws(NetlinkError) {
             let after = try await kernel.snapshot()
             health.set("netlink", ready: true)
-            return after.overlayAddress(onDevice: deviceName, published: published)
+            return after.overlayAddresses(onDevice: deviceName, published: published)
         } catch {
             problems.append("reading the kernel state back after the changes failed: \(error)")
             health.set("netlink", ready: false, message: error.description)
             logger.error("reading the kernel state back after the changes failed", metadata: ["error": "\(error)"])
-            return plan.addedAddress ?? before.overlayAddress(onDevice: deviceName, published: published)
+            let added = plan.addedAddresses
+            let kept = before.overlayAddresses(onDevice: deviceName, published: published)
+                .filter { old in !added.contains { $0.address.family == old.address.family } }
+            return (added + kept).sorted { Self.rank($0, in: published) < Self.rank($1, in: published) }
         }
+    }
+
+    /// Where `address`'s family comes in `published` (families not published last).
+    private static func rank(_ address: OverlayAddress, in published: [IPAddress]) -> Int {
+        published.firstIndex { $0.family == address.address.family } ?? published.count
     }
 }

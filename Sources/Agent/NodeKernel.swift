@@ -80,8 +80,7 @@ public struct NodeKernel: KernelAccess {
                     switch action {
                     case .add(let address):
                         logger.info("adding overlay address", metadata: ["address": "\(address)", "device": "\(deviceName)"])
-                        try await netlink.addAddress(
-                            InterfaceAddress(address: address.address, prefixLength: address.prefixLength, interfaceIndex: device.index))
+                        try await netlink.addAddress(address.interfaceAddress(onInterface: device.index))
                     case .remove(let address):
                         logger.info("removing stale address", metadata: ["address": "\(address.cidr)", "device": "\(deviceName)"])
                         try await netlink.deleteAddress(address)

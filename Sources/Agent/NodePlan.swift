@@ -45,16 +45,19 @@ public struct NodePlan: Sendable, Hashable {
     public var routeIntents: [RouteIntent] = []
     /// The parent interface's name, when it was found.
     public var parentName: String?
-    /// The overlay address that is configured once the plan is executed.
-    public var configuredAddress: OverlayAddress?
+    /// The overlay addresses that are configured once the plan is executed, in the order of `status.ipAddrs`.
+    public var configuredAddresses: [OverlayAddress] = []
     /// Problems that block part of the configuration (e.g. no parent interface); reported and retried.
     public var problems: [String] = []
 
-    /// The address the plan adds to the overlay device, if it adds one.
-    public var addedAddress: OverlayAddress? {
-        addressActions.lazy.compactMap { action -> OverlayAddress? in
+    /// The primary overlay address once the plan is executed (`configuredAddresses[0]`).
+    public var configuredAddress: OverlayAddress? { configuredAddresses.first }
+
+    /// The addresses the plan adds to the overlay device.
+    public var addedAddresses: [OverlayAddress] {
+        addressActions.compactMap { action -> OverlayAddress? in
             if case .add(let address) = action { address } else { nil }
-        }.first
+        }
     }
 
     /// Whether the plan makes no netlink write.
@@ -65,7 +68,8 @@ public struct NodePlan: Sendable, Hashable {
         var plan = NodePlan()
         plan.problems = desired.problems
         let device = kernel.link(named: desired.deviceName)
-        guard let overlayAddress = desired.overlayAddress else {
+        let overlayAddresses = desired.overlayAddresses
+        guard !overlayAddresses.isEmpty else {
             plan.planTeardown(device: device, kernel: kernel)
             return plan
         }
@@ -90,16 +94,16 @@ public struct NodePlan: Sendable, Hashable {
                     .delete(name: device.name), .createMacvlan(name: desired.deviceName, parent: parent.name),
                     .setUp(name: desired.deviceName),
                 ]
-                plan.addressActions = [.add(overlayAddress)]
+                plan.addressActions = overlayAddresses.map(AddressAction.add)
             } else {
                 if !device.isUp { plan.deviceActions.append(.setUp(name: device.name)) }
-                plan.planAddresses(overlayAddress, on: kernel.addresses(onLinkIndex: device.index))
+                plan.planAddresses(overlayAddresses, on: kernel.addresses(onLinkIndex: device.index))
             }
         } else {
             plan.deviceActions = [.createMacvlan(name: desired.deviceName, parent: parent.name), .setUp(name: desired.deviceName)]
-            plan.addressActions = [.add(overlayAddress)]
+            plan.addressActions = overlayAddresses.map(AddressAction.add)
         }
-        plan.configuredAddress = overlayAddress
+        plan.configuredAddresses = overlayAddresses
         // Routes name the device only once it exists unchanged; on the pass that creates it the kernel
         // picks the device from the gateway, and the next pass pins it (one replace per route at most).
         let keptDevice = device.flatMap { $0.parentIndex == parent.index ? $0.index : nil }
@@ -144,18 +148,20 @@ public struct NodePlan: Sendable, Hashable {
         routeChanges = kernel.ownRoutes.map(RouteChange.delete)
     }
 
-    /// Keeps exactly `wanted` on the device: removes other IPv4 addresses and other non-link-local IPv6
-    /// ones (the kernel's own fe80:: address stays), then adds `wanted` when missing.
-    private mutating func planAddresses(_ wanted: OverlayAddress, on present: [InterfaceAddress]) {
-        var holdsWanted = false
+    /// Keeps exactly `wanted` on the device: removes other IPv4 addresses and other IPv6 ones except those
+    /// the kernel manages (its fe80:: address and SLAAC addresses stay), then adds those of `wanted` that
+    /// are missing.
+    private mutating func planAddresses(_ wanted: [OverlayAddress], on present: [InterfaceAddress]) {
+        var held: Set<OverlayAddress> = []
         for address in present {
-            if address.address == wanted.address && address.prefixLength == wanted.prefixLength {
-                holdsWanted = true
-            } else if !KernelSnapshot.isKernelManaged(address.address) {
+            let overlay = OverlayAddress(address: address.address, prefixLength: address.prefixLength)
+            if wanted.contains(overlay) {
+                held.insert(overlay)
+            } else if !KernelSnapshot.isKernelManaged(address) {
                 addressActions.append(.remove(address))
             }
         }
-        if !holdsWanted { addressActions.append(.add(wanted)) }
+        addressActions += wanted.filter { !held.contains($0) }.map(AddressAction.add)
     }
 
     // MARK: - Routes
@@ -170,11 +176,11 @@ public struct NodePlan: Sendable, Hashable {
         desired: DesiredNode, kernel: KernelSnapshot, deviceIndex: Int32?, blockedBy blocker: String?
     ) {
         let protected = ProtectedRanges(
-            kernel: kernel, overlayDevice: desired.deviceName, overlaySubnet: desired.overlaySubnet,
+            kernel: kernel, overlayDevice: desired.deviceName, overlaySubnets: desired.overlays.compactMap(\.subnet),
             extra: desired.protectedCIDRs)
         var wanted: [RouteKey: (route: Route, owner: String)] = [:]
         var wantedOrder: [RouteKey] = []
-        let foreign = Set(kernel.routes.filter { $0.protocol != .overlayAgent && ($0.metric ?? 0) == 0 }
+        let foreign = Set(kernel.routes.filter { $0.protocol != .overlayAgent && $0.hasDefaultMetric }
             .map { RouteKey(destination: $0.destination, table: $0.table) })
         for staticRoute in desired.routes {
             let decision = Self.decide(staticRoute, desired: desired, deviceIndex: deviceIndex, protected: protected)
@@ -223,7 +229,7 @@ public struct NodePlan: Sendable, Hashable {
             let key = RouteKey(destination: route.destination, table: route.table)
             if let want = wanted[key], !satisfied.contains(key), want.isSatisfied(by: route) {
                 satisfied.insert(key)
-            } else if wanted[key] != nil, (route.metric ?? 0) == 0, !replaceable.contains(key) {
+            } else if wanted[key] != nil, route.hasDefaultMetric, !replaceable.contains(key) {
                 replaceable.insert(key)
             } else {
                 deletions.append(.delete(route))
@@ -253,43 +259,72 @@ public struct NodePlan: Sendable, Hashable {
     ) -> (outcome: RouteOutcome, report: RouteReport) {
         let spec = staticRoute.spec
         let tableID = spec.table ?? Int(RoutingTable.main.rawValue)
+        let destination = try? IPPrefix(parsing: spec.subnet)
+        let overlay = destination.flatMap { desired.overlay(for: $0.family) }
         var report = RouteReport(
             name: staticRoute.metadata.name, subnet: spec.subnet,
-            gateway: spec.gateway ?? desired.overlayGateway?.description, device: desired.deviceName, table: tableID,
+            gateway: spec.gateway ?? overlay?.gateway?.description, device: desired.deviceName, table: tableID,
             state: .applied)
         func refuse(_ message: String) -> (outcome: RouteOutcome, report: RouteReport) {
             report.state = .refused
             report.message = message
             return (.notInstalled, report)
         }
-        guard let destination = try? IPPrefix(parsing: spec.subnet) else {
+        guard let destination else {
             return refuse("spec.subnet \"\(spec.subnet)\" is not a network in CIDR form such as 10.20.0.0/16 (host bits must be zero)")
         }
         guard tableID > 0, tableID < Int(UInt32.max), tableID != Int(RoutingTable.local.rawValue) else {
             return refuse("spec.table \(tableID) is not a usable routing table; use 1-252, 254 (main) or a custom id above 255")
         }
+        guard let overlay else {
+            let held = desired.overlays.map(\.family.description).joined(separator: " and ")
+            let family = destination.family
+            return refuse(
+                "the node has no \(family) overlay address (its NodeOverlayIp holds \(held) only), so it cannot route "
+                    + "\(destination); \(family) routes need a zone with an \(family) subnet")
+        }
         let gateway: IPAddress
         if let text = spec.gateway {
             guard let parsed = IPAddress(text) else { return refuse("spec.gateway \"\(text)\" is not an IP address") }
             gateway = parsed
-        } else if let overlayGateway = desired.overlayGateway {
+        } else if let overlayGateway = overlay.gateway {
             gateway = overlayGateway
         } else {
             report.state = .failed
-            report.message = "no gateway: the NodeOverlayIp has no status.gateway yet and the StaticRoute sets no spec.gateway"
+            report.message =
+                "no \(destination.family) gateway: the NodeOverlayIp has no \(destination.family) entry in status.gateways yet "
+                + "and the StaticRoute sets no spec.gateway"
             return (.notInstalled, report)
         }
         guard gateway.family == destination.family else {
             return refuse("gateway \(gateway) is \(gateway.family) but the subnet \(destination) is \(destination.family)")
         }
         if let reason = protected.refusal(of: destination) { return refuse(reason) }
-        // A gateway on the overlay subnet is reached through the overlay device; any other gateway
-        // through whatever device the kernel finds for it.
-        let viaOverlay = desired.overlaySubnet?.contains(gateway) ?? false
+        // A gateway on an overlay subnet, or an IPv6 link-local one (which the kernel only reaches through
+        // a named device), is reached through the overlay device; any other gateway through whatever
+        // device the kernel finds for it.
+        let linkLocal = KernelSnapshot.ipv6LinkLocal?.contains(gateway) ?? false
+        let viaOverlay = linkLocal || desired.overlays.contains { $0.subnet?.contains(gateway) ?? false }
         if !viaOverlay { report.device = nil }
+        if linkLocal, deviceIndex == nil {
+            report.state = .failed
+            report.message =
+                "the link-local gateway \(gateway) is reached only through the overlay device \(desired.deviceName), "
+                + "which does not exist yet; the route is added once it does"
+            return (.notInstalled, report)
+        }
         let route = Route(
             destination: destination, gateway: gateway, outputInterfaceIndex: viaOverlay ? deviceIndex : nil,
             table: RoutingTable(UInt32(tableID)))
         return (.route(route), report)
+    }
+}
+
+extension Route {
+    /// Whether the route has the metric the kernel gives a route added without one: 0 for IPv4, 1024 for
+    /// IPv6 (`IP6_RT_PRIO_USER`). Only such routes clash with ours (same destination, table and metric).
+    var hasDefaultMetric: Bool {
+        let kernelDefault: UInt32 = destination.family == .v6 ? 1024 : 0
+        return (metric ?? kernelDefault) == kernelDefault
     }
 }

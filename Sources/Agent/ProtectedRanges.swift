@@ -16,9 +16,10 @@ public struct ProtectedRange: Sendable, Hashable {
     }
 }
 
-/// Every range a route on this node must stay clear of: loopback, link-local and multicast, the
-/// node's own subnets (addresses on interfaces other than the overlay device), the overlay subnet,
-/// and the configured extra CIDRs (e.g. pod and service CIDRs). Default routes are refused separately.
+/// Every range a route on this node must stay clear of, of both families: loopback, link-local and
+/// multicast, the node's own subnets (addresses on interfaces other than the overlay device), the overlay
+/// subnets, and the configured extra CIDRs (e.g. pod and service CIDRs). Default routes (`0.0.0.0/0`,
+/// `::/0`) are refused separately.
 public struct ProtectedRanges: Sendable, Hashable {
     /// The ranges, in the order they are checked.
     public private(set) var ranges: [ProtectedRange]
@@ -33,9 +34,9 @@ public struct ProtectedRanges: Sendable, Hashable {
     /// - Parameters:
     ///   - kernel: the namespace's links and addresses; every address not on `overlayDevice` adds its subnet.
     ///   - overlayDevice: the overlay device's name (its addresses are ours, not the node's).
-    ///   - overlaySubnet: the overlay subnet, when known.
+    ///   - overlaySubnets: the overlay subnets, one per family of the node.
     ///   - extra: the configured CIDRs (`--protected-cidrs`).
-    public init(kernel: KernelSnapshot, overlayDevice: String, overlaySubnet: IPPrefix?, extra: [IPPrefix]) {
+    public init(kernel: KernelSnapshot, overlayDevice: String, overlaySubnets: [IPPrefix], extra: [IPPrefix]) {
         var ranges = Self.builtIn
         let deviceIndex = kernel.link(named: overlayDevice)?.index
         for address in kernel.addresses where address.interfaceIndex != deviceIndex {
@@ -43,7 +44,7 @@ public struct ProtectedRanges: Sendable, Hashable {
             let name = kernel.link(index: address.interfaceIndex)?.name ?? "#\(address.interfaceIndex)"
             ranges.append(ProtectedRange(prefix: subnet, reason: "the node's own subnet \(subnet) on \(name)"))
         }
-        if let overlaySubnet {
+        for overlaySubnet in overlaySubnets {
             ranges.append(ProtectedRange(prefix: overlaySubnet, reason: "the overlay subnet \(overlaySubnet)"))
         }
         for prefix in extra {

@@ -115,8 +115,11 @@ public final class SimulatedKernel: KernelAccess {
         guard let device = snapshot.link(named: deviceName) else { throw Self.error("looking up \(deviceName)", ENODEV) }
         switch action {
         case .add(let wanted):
-            let address = InterfaceAddress(address: wanted.address, prefixLength: wanted.prefixLength, interfaceIndex: device.index)
-            guard !snapshot.addresses.contains(address) else { throw Self.error("adding address \(address.cidr)", EEXIST) }
+            var address = wanted.interfaceAddress(onInterface: device.index)
+            guard !snapshot.addresses.contains(where: { $0.isSameAssignment(as: address) }) else {
+                throw Self.error("adding address \(address.cidr)", EEXIST)
+            }
+            address.flags.insert(.permanent)
             Self.addAddress(address, to: &snapshot)
             logger.info("dry-run: would add address \(address.cidr) to \(deviceName)")
         case .remove(let address):

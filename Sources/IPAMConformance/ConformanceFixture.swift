@@ -45,7 +45,7 @@ public struct ConformanceFixture: Sendable, Hashable {
         self.zones = zones
     }
 
-    /// The layout the suite's cases assume.
+    /// The IPv4 layout the ``ConformanceGroups/ipv4`` cases use.
     ///
     /// - `zone-a`: `10.77.0.0/29` (gateway .1, reserved .2: hands out .3–.6), then `10.77.0.16/29`
     ///   (gateway .17, reserved .21–.22: hands out .18–.20). Seven addresses in all, to test spill-over
@@ -63,12 +63,52 @@ public struct ConformanceFixture: Sendable, Hashable {
             ]),
         ])
 
+    /// ``standard`` plus IPv6 and dual-stack zones, for the ``ConformanceGroups/ipv6`` and
+    /// ``ConformanceGroups/dualStack`` cases.
+    ///
+    /// - `zone-a6`: `fd00:77::/125` (gateway ::1, reserved ::2: hands out ::3–::7), then `fd00:77::10/125`
+    ///   (gateway ::11, reserved ::15–::16: hands out ::12–::14 and ::17); the IPv6 twin of `zone-a`.
+    /// - `zone-b6`: `fd00:77:1::/120` (gateway ::1): 254 addresses, for the concurrency cases.
+    /// - `zone-d`: dual-stack, IPv4 first: `10.77.2.0/29` (gateway .1, reserved .2: .3–.6), `fd00:77:2::/125`
+    ///   (gateway ::1, reserved ::2: ::3–::7), `10.77.2.16/29` (gateway .17: .18–.22), `fd00:77:2::10/126`
+    ///   (gateway ::11: ::12–::13). Nine IPv4 and seven IPv6 addresses, interleaved to test that each family
+    ///   spills over within itself.
+    /// - `zone-d6`: dual-stack, IPv6 first: `fd00:77:3::/120` (gateway ::1), `10.77.3.0/24` (gateway .1).
+    public static let allFamilies = ConformanceFixture(
+        clusterID: standard.clusterID,
+        zones: standard.zones + [
+            Zone(name: "zone-a6", subnets: [
+                Subnet(prefix: "fd00:77::/125", gateway: "fd00:77::1", reserved: ["fd00:77::2"]),
+                Subnet(prefix: "fd00:77::10/125", gateway: "fd00:77::11", reserved: ["fd00:77::15-fd00:77::16"]),
+            ]),
+            Zone(name: "zone-b6", subnets: [
+                Subnet(prefix: "fd00:77:1::/120", gateway: "fd00:77:1::1"),
+            ]),
+            Zone(name: "zone-d", subnets: [
+                Subnet(prefix: "10.77.2.0/29", gateway: "10.77.2.1", reserved: ["10.77.2.2"]),
+                Subnet(prefix: "fd00:77:2::/125", gateway: "fd00:77:2::1", reserved: ["fd00:77:2::2"]),
+                Subnet(prefix: "10.77.2.16/29", gateway: "10.77.2.17"),
+                Subnet(prefix: "fd00:77:2::10/126", gateway: "fd00:77:2::11"),
+            ]),
+            Zone(name: "zone-d6", subnets: [
+                Subnet(prefix: "fd00:77:3::/120", gateway: "fd00:77:3::1"),
+                Subnet(prefix: "10.77.3.0/24", gateway: "10.77.3.1"),
+            ]),
+        ])
+
     /// The zone named `name`.
     public func zone(_ name: String) throws(ConformanceFailure) -> Zone {
         guard let zone = zones.first(where: { $0.name == name }) else {
             throw ConformanceFailure("the fixture has no zone \(name)")
         }
         return zone
+    }
+
+    /// The subnets of `family` in zone `name`, in configuration order.
+    public func subnets(inZone name: String, family: IPAddressFamily) throws(ConformanceFailure) -> [Subnet] {
+        var matching: [Subnet] = []
+        for subnet in try zone(name).subnets where try subnet.parsedPrefix().family == family { matching.append(subnet) }
+        return matching
     }
 
     /// An owner of the fixture's cluster.

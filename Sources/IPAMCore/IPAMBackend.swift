@@ -100,6 +100,13 @@ public protocol IPAMBackend: Sendable {
     ///   ``IPAMError/zoneExhausted(zone:subnets:)``, ``IPAMError/backendUnavailable(_:)`` (retryable).
     func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation
 
+    /// Reserves one address of every family of `zone` for `owner`, in the zone's family order.
+    ///
+    /// The default (in `ZoneReservation.swift`) reserves family by family with ``reserve(_:zone:family:)``; a
+    /// backend may override it to reserve every family in one step, with the same outcome: on a family's
+    /// failure the families reserved before it stay held and the error is thrown.
+    func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation]
+
     /// Reserves the specific `address` for `owner`: recovery of an allocation recorded in cluster state.
     ///
     /// Returns the existing allocation when `owner` already holds `address`. An owner holds at most one

@@ -12,12 +12,23 @@ public protocol IPAMBackendSettings: Hashable, Sendable {
     var zoneNames: [String] { get }
     /// A short description for `overlay-ipam config validate`, e.g. `local backend at /var/lib/ipam.db, 1 zone, 2 subnets`.
     var summary: String { get }
+    /// One line per zone for `overlay-ipam config validate`, in configuration order: its address families and
+    /// the order its subnets are tried (see ``ZoneDescription``).
+    var zoneDescriptions: [String] { get }
 
     /// Opens the backend for the cluster `clusterID`.
     ///
     /// - Throws: ``IPAMError/invalidConfiguration(_:)`` when the backend cannot work with the settings,
     ///   ``IPAMError/backendUnavailable(_:)`` when its storage or server cannot be reached.
     func makeBackend(clusterID: String, logger: Logger) async throws -> any IPAMBackend
+}
+
+extension IPAMBackendSettings {
+    /// For backends that learn each subnet's family from their server: every zone says so.
+    public var zoneDescriptions: [String] {
+        var seen: Set<String> = []
+        return zoneNames.filter { seen.insert($0).inserted }.map(ZoneDescription.readAtStart(zone:))
+    }
 }
 
 /// A backend's entry in the configuration schema: its name and the parser of its section `ipam.<name>`.

@@ -104,6 +104,9 @@ public struct IPAMConfiguration: Hashable, Sendable {
     /// A short description of the backend's settings, e.g. `phpipam backend`.
     public var summary: String { settings.summary }
 
+    /// One line per zone saying which address families it serves and in which order its subnets are tried.
+    public var zoneDescriptions: [String] { settings.zoneDescriptions }
+
     /// Opens the backend for the cluster `clusterID`.
     public func makeBackend(clusterID: String, logger: Logger) async throws -> any IPAMBackend {
         try await settings.makeBackend(clusterID: clusterID, logger: logger)

@@ -7,19 +7,22 @@ import IPAMCore
 /// A row of the `allocation` table.
 struct AllocationRow: Sendable, Hashable {
     var subnetID: Int64
-    var offset: Int
+    var offset: UInt64
     var owner: IPAMOwner
 }
 
 /// A released address still (or no longer) waiting out its cool-down.
 struct CoolingRow: Sendable, Hashable {
     var subnetID: Int64
-    var offset: Int
+    var offset: UInt64
     /// Milliseconds since the Unix epoch.
     var releasedAt: Int64
 }
 
 /// Statements on the address tables. Every function runs inside the caller's transaction.
+///
+/// Offsets are stored through ``StoredOffset`` (so a whole IPv6 /64 fits); an allocation's `family` column is
+/// 4 or 6, and an owner holds at most one allocation per family (unique index `allocationOwner`).
 ///
 /// None of them reads more than a handful of rows: the free ranges are keyed by `(subnetID, firstOffset)`,
 /// so the lowest free address and the range around any offset are single index seeks.
@@ -27,14 +30,15 @@ enum AddressTables {
     // MARK: - Free ranges
 
     /// Takes the lowest free offset of the subnet out of its free ranges, or returns `nil` if it has none.
-    static func takeLowestFree(_ db: Database, subnetID: Int64) throws -> Int? {
+    static func takeLowestFree(_ db: Database, subnetID: Int64) throws -> UInt64? {
         guard let row = try db.fetchOne(sql: """
             SELECT firstOffset, lastOffset FROM freeRange WHERE subnetID = ? ORDER BY firstOffset LIMIT 1
             """, arguments: [subnetID])
         else { return nil }
-        let first: Int = try row["firstOffset"]
-        let last: Int = try row["lastOffset"]
-        try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, first])
+        let range = try interval(row)
+        let first = range.first
+        let last = range.last
+        try deleteFreeRange(db, subnetID: subnetID, first: first)
         if first < last {
             try insertFreeRange(db, subnetID: subnetID, OffsetInterval(first: first + 1, last: last))
         }
@@ -42,11 +46,11 @@ enum AddressTables {
     }
 
     /// Takes `offset` out of the free ranges, splitting its range. Returns `false` if it was not free.
-    static func takeFree(_ db: Database, subnetID: Int64, offset: Int) throws -> Bool {
+    static func takeFree(_ db: Database, subnetID: Int64, offset: UInt64) throws -> Bool {
         guard let range = try freeRange(db, subnetID: subnetID, atOrBelow: offset), range.contains(offset) else {
             return false
         }
-        try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, range.first])
+        try deleteFreeRange(db, subnetID: subnetID, first: range.first)
         if range.first < offset {
             try insertFreeRange(db, subnetID: subnetID, OffsetInterval(first: range.first, last: offset - 1))
         }
@@ -57,16 +61,18 @@ enum AddressTables {
     }
 
     /// Returns `offset` to the free ranges, merging it with the ranges on either side.
-    static func giveBack(_ db: Database, subnetID: Int64, offset: Int) throws {
+    static func giveBack(_ db: Database, subnetID: Int64, offset: UInt64) throws {
         var merged = OffsetInterval(first: offset, last: offset)
-        if let below = try freeRange(db, subnetID: subnetID, atOrBelow: offset - 1), below.last == offset - 1 {
-            try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, below.first])
+        if offset > 0, let below = try freeRange(db, subnetID: subnetID, atOrBelow: offset - 1), below.last == offset - 1 {
+            try deleteFreeRange(db, subnetID: subnetID, first: below.first)
             merged.first = below.first
         }
-        if let above = try db.fetchOne(sql: "SELECT lastOffset FROM freeRange WHERE subnetID = ? AND firstOffset = ?",
-                                        arguments: [subnetID, offset + 1]) {
-            try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, offset + 1])
-            merged.last = try above["lastOffset"]
+        if offset < UInt64.max,
+            let above = try db.fetchOne(sql: "SELECT firstOffset, lastOffset FROM freeRange WHERE subnetID = ? AND firstOffset = ?",
+                                        arguments: [subnetID, StoredOffset.encode(offset + 1)])
+        {
+            try deleteFreeRange(db, subnetID: subnetID, first: offset + 1)
+            merged.last = try interval(above).last
         }
         try insertFreeRange(db, subnetID: subnetID, merged)
     }
@@ -79,40 +85,60 @@ enum AddressTables {
         }
     }
 
-    /// The number of free addresses of the subnet (reads every range of the subnet: for usage reports only).
-    static func freeCount(_ db: Database, subnetID: Int64) throws -> Int {
-        try db.fetchValue(Int.self, sql: "SELECT COALESCE(SUM(lastOffset - firstOffset + 1), 0) FROM freeRange WHERE subnetID = ?",
-                         arguments: [subnetID]) ?? 0
+    /// Every free range of the subnet, lowest first (reads every range of the subnet: for reports and tests only).
+    static func freeRanges(_ db: Database, subnetID: Int64) throws -> [OffsetInterval] {
+        try db.fetchAll(sql: "SELECT firstOffset, lastOffset FROM freeRange WHERE subnetID = ? ORDER BY firstOffset",
+                        arguments: [subnetID]).map(interval)
     }
 
-    private static func freeRange(_ db: Database, subnetID: Int64, atOrBelow offset: Int) throws -> OffsetInterval? {
+    /// The number of free addresses of the subnet, saturating at `Int.max` (for reports only).
+    static func freeCount(_ db: Database, subnetID: Int64) throws -> Int {
+        OffsetIntervals.count(try freeRanges(db, subnetID: subnetID))
+    }
+
+    private static func freeRange(_ db: Database, subnetID: Int64, atOrBelow offset: UInt64) throws -> OffsetInterval? {
         guard let row = try db.fetchOne(sql: """
             SELECT firstOffset, lastOffset FROM freeRange
             WHERE subnetID = ? AND firstOffset <= ? ORDER BY firstOffset DESC LIMIT 1
-            """, arguments: [subnetID, offset])
+            """, arguments: [subnetID, StoredOffset.encode(offset)])
         else { return nil }
-        return OffsetInterval(first: try row["firstOffset"], last: try row["lastOffset"])
+        return try interval(row)
+    }
+
+    private static func interval(_ row: Row) throws -> OffsetInterval {
+        OffsetInterval(first: StoredOffset.decode(try row["firstOffset"]), last: StoredOffset.decode(try row["lastOffset"]))
+    }
+
+    private static func deleteFreeRange(_ db: Database, subnetID: Int64, first: UInt64) throws {
+        try db.execute(sql: "DELETE FROM freeRange WHERE subnetID = ? AND firstOffset = ?", arguments: [subnetID, StoredOffset.encode(first)])
     }
 
     private static func insertFreeRange(_ db: Database, subnetID: Int64, _ interval: OffsetInterval) throws {
         try db.execute(sql: "INSERT INTO freeRange (subnetID, firstOffset, lastOffset) VALUES (?, ?, ?)",
-                       arguments: [subnetID, interval.first, interval.last])
+                       arguments: [subnetID, StoredOffset.encode(interval.first), StoredOffset.encode(interval.last)])
     }
 
     // MARK: - Allocations
 
-    /// The allocation `owner` holds, if any (a seek on the unique owner index).
-    static func allocation(_ db: Database, owner: IPAMOwner) throws -> AllocationRow? {
+    /// The allocation of `family` that `owner` holds, if any (a seek on the unique owner index).
+    static func allocation(_ db: Database, owner: IPAMOwner, family: IPAddressFamily) throws -> AllocationRow? {
         try db.fetchOne(sql: """
-            SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE clusterID = ? AND nodeName = ?
+            SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE clusterID = ? AND nodeName = ? AND family = ?
+            """, arguments: [owner.clusterID, owner.nodeName, familyNumber(family)]).map(allocationRow)
+    }
+
+    /// Every allocation `owner` holds: at most one per family.
+    static func allocations(_ db: Database, owner: IPAMOwner) throws -> [AllocationRow] {
+        try db.fetchAll(sql: """
+            SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE clusterID = ? AND nodeName = ? ORDER BY family
             """, arguments: [owner.clusterID, owner.nodeName]).map(allocationRow)
     }
 
     /// The allocation holding `offset` of the subnet, if any.
-    static func allocation(_ db: Database, subnetID: Int64, offset: Int) throws -> AllocationRow? {
+    static func allocation(_ db: Database, subnetID: Int64, offset: UInt64) throws -> AllocationRow? {
         try db.fetchOne(sql: """
             SELECT subnetID, addressOffset, clusterID, nodeName FROM allocation WHERE subnetID = ? AND addressOffset = ?
-            """, arguments: [subnetID, offset]).map(allocationRow)
+            """, arguments: [subnetID, StoredOffset.encode(offset)]).map(allocationRow)
     }
 
     /// Every allocation of the subnet, lowest offset first (for reconciliation only).
@@ -137,36 +163,47 @@ enum AddressTables {
     /// Records that `owner` holds `offset` of the subnet; the address must have been taken out of the
     /// free or cooling addresses in the same transaction.
     static func insertAllocation(
-        _ db: Database, subnetID: Int64, offset: Int, address: IPAddress, owner: IPAMOwner, at time: Int64
+        _ db: Database, subnetID: Int64, offset: UInt64, address: IPAddress, owner: IPAMOwner, at time: Int64
     ) throws {
         try db.execute(sql: """
-            INSERT INTO allocation (subnetID, addressOffset, address, clusterID, nodeName, reservedAt)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [subnetID, offset, address.description, owner.clusterID, owner.nodeName, time])
+            INSERT INTO allocation (subnetID, addressOffset, address, clusterID, nodeName, reservedAt, family)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [subnetID, StoredOffset.encode(offset), address.description, owner.clusterID, owner.nodeName, time,
+                             familyNumber(address.family)])
     }
 
     /// Removes the allocation at `offset` of the subnet.
-    static func deleteAllocation(_ db: Database, subnetID: Int64, offset: Int) throws {
-        try db.execute(sql: "DELETE FROM allocation WHERE subnetID = ? AND addressOffset = ?", arguments: [subnetID, offset])
+    static func deleteAllocation(_ db: Database, subnetID: Int64, offset: UInt64) throws {
+        try db.execute(sql: "DELETE FROM allocation WHERE subnetID = ? AND addressOffset = ?",
+                       arguments: [subnetID, StoredOffset.encode(offset)])
+    }
+
+    /// The value of the `family` column: 4 or 6.
+    static func familyNumber(_ family: IPAddressFamily) -> Int {
+        switch family {
+        case .v4: 4
+        case .v6: 6
+        }
     }
 
     private static func allocationRow(_ row: Row) throws -> AllocationRow {
         AllocationRow(
-            subnetID: try row["subnetID"], offset: try row["addressOffset"],
+            subnetID: try row["subnetID"], offset: StoredOffset.decode(try row["addressOffset"]),
             owner: IPAMOwner(clusterID: try row["clusterID"], nodeName: try row["nodeName"]))
     }
 
     // MARK: - Cooling addresses
 
     /// Records that the address at `offset` was released at `time` and must cool down.
-    static func insertCooling(_ db: Database, subnetID: Int64, offset: Int, releasedAt time: Int64) throws {
+    static func insertCooling(_ db: Database, subnetID: Int64, offset: UInt64, releasedAt time: Int64) throws {
         try db.execute(sql: "INSERT INTO coolingAddress (subnetID, addressOffset, releasedAt) VALUES (?, ?, ?)",
-                       arguments: [subnetID, offset, time])
+                       arguments: [subnetID, StoredOffset.encode(offset), time])
     }
 
     /// Removes `offset` from the cooling addresses; returns whether it was cooling.
-    static func takeCooling(_ db: Database, subnetID: Int64, offset: Int) throws -> Bool {
-        try db.execute(sql: "DELETE FROM coolingAddress WHERE subnetID = ? AND addressOffset = ?", arguments: [subnetID, offset])
+    static func takeCooling(_ db: Database, subnetID: Int64, offset: UInt64) throws -> Bool {
+        try db.execute(sql: "DELETE FROM coolingAddress WHERE subnetID = ? AND addressOffset = ?",
+                       arguments: [subnetID, StoredOffset.encode(offset)])
         return db.changesCount > 0
     }
 
@@ -190,6 +227,6 @@ enum AddressTables {
     }
 
     private static func coolingRow(_ row: Row) throws -> CoolingRow {
-        CoolingRow(subnetID: try row["subnetID"], offset: try row["addressOffset"], releasedAt: try row["releasedAt"])
+        CoolingRow(subnetID: try row["subnetID"], offset: StoredOffset.decode(try row["addressOffset"]), releasedAt: try row["releasedAt"])
     }
 }

@@ -129,7 +129,7 @@ struct ConfigurationReconciler {
                 subnet: stored.prefix, zone: stored.zone, reason: .addressesExcluded,
                 allocations: orphans.map { describe($0, in: layout.prefix) })
         }
-        var cooling: [Int] = []
+        var cooling: [UInt64] = []
         for row in try AddressTables.coolingAddresses(db, subnetID: stored.id) {
             if layout.isAssignable(offset: row.offset) {
                 cooling.append(row.offset)
@@ -151,10 +151,10 @@ struct ConfigurationReconciler {
             throw IPAMError.backendUnavailable("the database holds an unreadable subnet \"\(stored.prefix)\"; restore the database from a backup")
         }
         let held = try AddressTables.allocations(db, subnetID: stored.id)
-        var moves: [(row: AllocationRow, address: IPAddress, target: Int64, offset: Int)] = []
+        var moves: [(row: AllocationRow, address: IPAddress, target: Int64, offset: UInt64)] = []
         var orphans: [String] = []
         for row in held {
-            guard let address = prefix.address(atOffset: row.offset),
+            guard let address = prefix.address(atWideOffset: row.offset),
                   let (target, offset) = destination(of: address, ids: ids),
                   try AddressTables.takeFree(db, subnetID: target, offset: offset)
             else {
@@ -173,7 +173,7 @@ struct ConfigurationReconciler {
         }
         summary.movedAllocations += moves.count
         for row in try AddressTables.coolingAddresses(db, subnetID: stored.id) {
-            guard let address = prefix.address(atOffset: row.offset),
+            guard let address = prefix.address(atWideOffset: row.offset),
                   let (target, offset) = destination(of: address, ids: ids),
                   try AddressTables.takeFree(db, subnetID: target, offset: offset)
             else { continue }
@@ -184,7 +184,7 @@ struct ConfigurationReconciler {
     }
 
     /// The configured subnet (database id and offset) where `address` may be held, if any.
-    private func destination(of address: IPAddress, ids: [String: Int64]) -> (Int64, Int)? {
+    private func destination(of address: IPAddress, ids: [String: Int64]) -> (Int64, UInt64)? {
         for layout in layouts where layout.prefix.contains(address) {
             guard let offset = layout.offset(of: address), layout.isAssignable(offset: offset),
                   let id = ids[layout.key]
@@ -195,7 +195,7 @@ struct ConfigurationReconciler {
     }
 
     private func describe(_ row: AllocationRow, in prefix: IPPrefix) -> String {
-        let address = prefix.address(atOffset: row.offset).map(\.description) ?? "offset \(row.offset)"
+        let address = prefix.address(atWideOffset: row.offset).map(\.description) ?? "offset \(row.offset)"
         return "\(address) (\(row.owner))"
     }
 }

@@ -54,14 +54,9 @@ struct LocalIPAMConfigurationParser {
                     continue
                 }
                 let subnetPath = item.isScalar ? item.path : item.path(ofKey: "subnet")
+                // Subnets of both families make the zone dual-stack; within a family the order is the spill-over order.
                 if let problem = Self.clash(of: subnet, inZone: name, with: seen) {
                     reader.report(subnetPath, problem)
-                    complete = false
-                } else if let first = subnets.first, first.subnet.family != subnet.subnet.family {
-                    reader.report(
-                        subnetPath,
-                        "\(subnet.subnet) is \(subnet.subnet.family) but zone \(name) starts with \(first.subnet) (\(first.subnet.family)); "
-                            + "a zone may use one address family until dual stack is supported: put the \(subnet.subnet.family) subnets in a zone of their own")
                     complete = false
                 }
                 seen.append((subnet, name, subnetPath))
@@ -154,12 +149,27 @@ struct LocalIPAMConfigurationParser {
         }
     }
 
+    /// The IPv6 prefix lengths the local backend serves: a /64 (2^64 offsets, each fits the database's integers)
+    /// down to a /127 (RFC 6164 point-to-point).
+    static let ipv6PrefixLengths = 64...127
+
+    /// A usable IPv6 prefix near `prefix`: its first /64 when it is shorter, itself widened to a /127 when longer.
+    private static func suggestion(for prefix: IPPrefix) -> String {
+        let length = min(max(prefix.length, ipv6PrefixLengths.lowerBound), ipv6PrefixLengths.upperBound)
+        return IPPrefix(containing: prefix.network, length: length)?.description ?? "fd00:100::/64"
+    }
+
     /// Checks the gateway and reserved ranges against the subnet and that something is left to hand out.
     private mutating func validated(
         _ subnet: SubnetConfiguration, at value: YAMLValue, gatewayPath: String?, reservedPaths: [String] = [],
         checkAssignable: Bool = true
     ) -> SubnetConfiguration? {
         let prefix = subnet.subnet
+        if prefix.family == .v6, !Self.ipv6PrefixLengths.contains(prefix.length) {
+            let path = value.isScalar ? value.path : value.path(ofKey: "subnet")
+            reader.report(path, "\(prefix) is a /\(prefix.length); an IPv6 subnet must be a /64 to /127 (e.g. \(Self.suggestion(for: prefix)))")
+            return nil
+        }
         var valid = true
         if let gatewayPath {
             let gateway = subnet.gateway

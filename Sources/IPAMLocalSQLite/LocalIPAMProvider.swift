@@ -27,6 +27,10 @@ extension LocalIPAMConfiguration: IPAMBackendSettings {
         return "local backend at \(database), \(Self.plural(zones.count, "zone")), \(Self.plural(subnets, "subnet"))"
     }
 
+    public var zoneDescriptions: [String] {
+        zones.map { ZoneDescription.line(zone: $0.name, subnets: $0.subnets.map(\.subnet)) }
+    }
+
     public func makeBackend(clusterID: String, logger: Logger) async throws -> any IPAMBackend {
         try await LocalSQLiteBackend(configuration: self, clusterID: clusterID, logger: logger)
     }

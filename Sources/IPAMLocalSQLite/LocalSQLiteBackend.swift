@@ -10,7 +10,9 @@ import SQLite
 ///
 /// - Every write is one `IMMEDIATE` transaction, so reserves from many tasks and from several processes on
 ///   the same file are serialized by SQLite: two owners never get one address, and an owner's concurrent
-///   reserves return one allocation (the owner column also has a unique index).
+///   reserves of one family return one allocation (a unique index on owner and family backs this).
+/// - A dual-stack zone lists subnets of both families; each family is reserved from its own subnets, in
+///   configuration order, and never spills over into the other family.
 /// - The lowest free address of a subnet is the first row of its free ranges: an index seek whose cost does
 ///   not grow as the subnet fills up.
 /// - Released addresses wait out ``LocalIPAMConfiguration/releaseCooldown`` before they are handed out again,
@@ -133,33 +135,43 @@ public final class LocalSQLiteBackend: IPAMBackend {
         }
         let time = currentMilliseconds()
         let cooledBefore = time - cooldownMilliseconds
-        let outcome = try await DatabaseAccess.write(pool, "reserve an address for \(owner)") { db -> ReserveOutcome in
-            if let existing = try AddressTables.allocation(db, owner: owner) {
-                return .existing(try Self.allocation(db, existing))
-            }
+        let outcome = try await DatabaseAccess.write(pool, "reserve an \(family) address for \(owner)") { db -> ReserveOutcome in
             try Self.returnCooledDown(db, releasedAtOrBefore: cooledBefore)
-            for subnet in candidates {
-                if let offset = try AddressTables.takeLowestFree(db, subnetID: subnet.id) {
-                    return .reserved(try Self.hold(db, subnet, offset: offset, for: owner, at: time))
+            return try Self.reserve(db, owner, zone: zone, from: candidates, at: time, cooledBefore: cooledBefore)
+        }
+        log(outcome)
+        return outcome.allocation
+    }
+
+    /// Reserves every family of `zone` in one transaction (see ``IPAMBackend/reserve(_:zone:)``): one write
+    /// instead of one per family. When a family has no free address, the families before it stay held.
+    public func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
+        guard let subnets = zones[zone], !subnets.isEmpty else {
+            throw IPAMError.unknownZone(zone, known: zoneNames)
+        }
+        let byFamily = zoneFamilies(subnets.map(\.layout.prefix.family)).map { family in
+            subnets.filter { $0.layout.prefix.family == family }
+        }
+        let time = currentMilliseconds()
+        let cooledBefore = time - cooldownMilliseconds
+        let (outcomes, exhausted) = try await DatabaseAccess.write(pool, "reserve the addresses of \(owner) in zone \(zone)") {
+            db -> ([ReserveOutcome], IPAMError?) in
+            try Self.returnCooledDown(db, releasedAtOrBefore: cooledBefore)
+            var outcomes: [ReserveOutcome] = []
+            for candidates in byFamily {
+                do {
+                    outcomes.append(try Self.reserve(db, owner, zone: zone, from: candidates, at: time, cooledBefore: cooledBefore))
+                } catch let error as IPAMError {
+                    // An exhausted family wrote nothing: commit the families before it. Any other error rolls back.
+                    guard case .zoneExhausted = error else { throw error }
+                    return (outcomes, error)
                 }
             }
-            // No fresh address anywhere in the zone. A released address is never handed out before its
-            // cool-down ends, even now: say how many are waiting so the message tells what to expect.
-            var tried: [String] = []
-            for subnet in candidates {
-                let cooling = try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: cooledBefore)
-                tried.append(cooling == 0 ? subnet.layout.key : "\(subnet.layout.key) (\(cooling) released, cooling down)")
-            }
-            throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
+            return (outcomes, nil)
         }
-        switch outcome {
-        case .existing(let allocation):
-            logger.debug("owner already holds an address", metadata: metadata(allocation))
-            return allocation
-        case .reserved(let allocation):
-            logger.info("reserved address", metadata: metadata(allocation))
-            return allocation
-        }
+        outcomes.forEach(log)
+        if let exhausted { throw exhausted }
+        return outcomes.map(\.allocation)
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
@@ -167,8 +179,9 @@ public final class LocalSQLiteBackend: IPAMBackend {
             throw IPAMError.addressOutsideZones(address)
         }
         guard let offset = subnet.layout.offset(of: address), subnet.layout.isAssignable(offset: offset) else {
+            let kinds = address.family == .v4 ? "network, broadcast" : "subnet-router anycast"
             throw IPAMError.rejected(
-                "\(address) is the network, broadcast, gateway or a reserved address of \(subnet.layout.key) and is never handed out")
+                "\(address) is the \(kinds), gateway or a reserved address of \(subnet.layout.key) and is never handed out")
         }
         let time = currentMilliseconds()
         let outcome = try await DatabaseAccess.write(pool, "reclaim \(address) for \(owner)") { db -> ReserveOutcome in
@@ -176,7 +189,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
                 guard holder.owner == owner else { throw IPAMError.addressHeld(address, by: holder.owner) }
                 return .existing(try Self.allocation(db, holder))
             }
-            if let existing = try AddressTables.allocation(db, owner: owner) {
+            if let existing = try AddressTables.allocation(db, owner: owner, family: address.family) {
                 let held = try Self.allocation(db, existing)
                 throw IPAMError.rejected("\(owner) already holds \(held.address), not \(address); release it first")
             }
@@ -200,26 +213,27 @@ public final class LocalSQLiteBackend: IPAMBackend {
     public func release(_ owner: IPAMOwner) async throws {
         let time = currentMilliseconds()
         let cooldown = cooldownMilliseconds
-        let released = try await DatabaseAccess.write(pool, "release the address of \(owner)") { db -> IPAllocation? in
-            guard let row = try AddressTables.allocation(db, owner: owner) else { return nil }
-            let allocation = try Self.allocation(db, row)
-            try AddressTables.deleteAllocation(db, subnetID: row.subnetID, offset: row.offset)
-            if cooldown > 0 {
-                try AddressTables.insertCooling(db, subnetID: row.subnetID, offset: row.offset, releasedAt: time)
-            } else {
-                try AddressTables.giveBack(db, subnetID: row.subnetID, offset: row.offset)
+        let released = try await DatabaseAccess.write(pool, "release the addresses of \(owner)") { db -> [IPAllocation] in
+            try AddressTables.allocations(db, owner: owner).map { row in
+                let allocation = try Self.allocation(db, row)
+                try AddressTables.deleteAllocation(db, subnetID: row.subnetID, offset: row.offset)
+                if cooldown > 0 {
+                    try AddressTables.insertCooling(db, subnetID: row.subnetID, offset: row.offset, releasedAt: time)
+                } else {
+                    try AddressTables.giveBack(db, subnetID: row.subnetID, offset: row.offset)
+                }
+                return allocation
             }
-            return allocation
         }
-        if let released {
-            logger.info("released address", metadata: metadata(released))
+        for allocation in released {
+            logger.info("released address", metadata: metadata(allocation))
         }
     }
 
     public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
-        try await DatabaseAccess.read(pool, "look up the address of \(owner)") { db in
-            try AddressTables.allocation(db, owner: owner).map { [try Self.allocation(db, $0)] } ?? []
-        }
+        try await DatabaseAccess.read(pool, "look up the addresses of \(owner)") { db in
+            try AddressTables.allocations(db, owner: owner).map { try Self.allocation(db, $0) }
+        }.sorted { $0.address < $1.address }
     }
 
     public func allocations() async throws -> [IPAllocation] {
@@ -253,10 +267,50 @@ public final class LocalSQLiteBackend: IPAMBackend {
     private enum ReserveOutcome: Sendable {
         case existing(IPAllocation)
         case reserved(IPAllocation)
+
+        var allocation: IPAllocation {
+            switch self {
+            case .existing(let allocation), .reserved(let allocation): allocation
+            }
+        }
+    }
+
+    /// Returns the address of `candidates`' family that `owner` holds, or takes the lowest free one of the first
+    /// subnet of `candidates` that has one (cooled-down addresses must already be back in the free ranges).
+    /// - Throws: `zoneExhausted` naming `candidates` (with their cooling counts), having written nothing.
+    private static func reserve(
+        _ db: Database, _ owner: IPAMOwner, zone: String, from candidates: [Subnet], at time: Int64, cooledBefore: Int64
+    ) throws -> ReserveOutcome {
+        guard let family = candidates.first?.layout.prefix.family else { throw IPAMError.zoneExhausted(zone: zone, subnets: []) }
+        if let existing = try AddressTables.allocation(db, owner: owner, family: family) {
+            return .existing(try allocation(db, existing))
+        }
+        for subnet in candidates {
+            if let offset = try AddressTables.takeLowestFree(db, subnetID: subnet.id) {
+                return .reserved(try hold(db, subnet, offset: offset, for: owner, at: time))
+            }
+        }
+        // No fresh address of the family anywhere in the zone. A released address is never handed out before its
+        // cool-down ends, even now: say how many are waiting so the message tells what to expect.
+        var tried: [String] = []
+        for subnet in candidates {
+            let cooling = try AddressTables.coolingCount(db, subnetID: subnet.id, releasedAfter: cooledBefore)
+            tried.append(cooling == 0 ? subnet.layout.key : "\(subnet.layout.key) (\(cooling) released, cooling down)")
+        }
+        throw IPAMError.zoneExhausted(zone: zone, subnets: tried)
+    }
+
+    private func log(_ outcome: ReserveOutcome) {
+        switch outcome {
+        case .existing(let allocation):
+            logger.debug("owner already holds an address", metadata: metadata(allocation))
+        case .reserved(let allocation):
+            logger.info("reserved address", metadata: metadata(allocation))
+        }
     }
 
     /// Records `owner` on `offset` of `subnet` (already taken out of the free or cooling addresses).
-    private static func hold(_ db: Database, _ subnet: Subnet, offset: Int, for owner: IPAMOwner, at time: Int64) throws -> IPAllocation {
+    private static func hold(_ db: Database, _ subnet: Subnet, offset: UInt64, for owner: IPAMOwner, at time: Int64) throws -> IPAllocation {
         guard let allocation = subnet.layout.allocation(owner: owner, offset: offset) else {
             throw IPAMError.backendUnavailable("offset \(offset) lies outside \(subnet.layout.key); the database is inconsistent")
         }
@@ -278,7 +332,7 @@ public final class LocalSQLiteBackend: IPAMBackend {
         guard let subnet = try db.fetchOne(sql: "SELECT prefix, gateway, zone FROM subnet WHERE id = ?", arguments: [row.subnetID]),
               let prefix = IPPrefix(try subnet["prefix"] as String),
               let gateway = IPAddress(try subnet["gateway"] as String),
-              let address = prefix.address(atOffset: row.offset)
+              let address = prefix.address(atWideOffset: row.offset)
         else {
             throw IPAMError.backendUnavailable("the allocation of \(row.owner) refers to an unreadable subnet; restore the database from a backup")
         }

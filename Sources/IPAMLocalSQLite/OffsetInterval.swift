@@ -1,17 +1,20 @@
 // Closed intervals of address offsets inside one subnet, and the set arithmetic the layout needs.
 
 /// A closed interval `first...last` of address offsets within one subnet (offset 0 = network address).
+///
+/// Offsets are unsigned 64-bit so that every address of an IPv6 /64 has one; arithmetic here never
+/// steps past `UInt64.max`.
 struct OffsetInterval: Hashable, Sendable, CustomStringConvertible {
     /// The lowest offset in the interval.
-    var first: Int
+    var first: UInt64
     /// The highest offset in the interval (inclusive).
-    var last: Int
+    var last: UInt64
 
-    /// The number of offsets in the interval.
-    var count: Int { last - first + 1 }
+    /// The number of offsets in the interval (up to 2^64, hence the wider type).
+    var count: UInt128 { UInt128(last) - UInt128(first) + 1 }
 
     /// Whether `offset` lies in the interval.
-    func contains(_ offset: Int) -> Bool { first <= offset && offset <= last }
+    func contains(_ offset: UInt64) -> Bool { first <= offset && offset <= last }
 
     /// `first-last`, or just `first` for a single offset.
     var description: String { first == last ? "\(first)" : "\(first)-\(last)" }
@@ -31,13 +34,18 @@ enum OffsetIntervals {
             // Skip cuts wholly below this interval.
             while cutIndex < cuts.count, cuts[cutIndex].last < interval.first { cutIndex += 1 }
             var index = cutIndex
+            var remainderLeft = true
             while index < cuts.count, cuts[index].first <= interval.last {
                 let cut = cuts[index]
                 if cut.first > start { result.append(OffsetInterval(first: start, last: cut.first - 1)) }
+                guard cut.last < UInt64.max else {
+                    remainderLeft = false
+                    break
+                }
                 start = max(start, cut.last + 1)
                 index += 1
             }
-            if start <= interval.last { result.append(OffsetInterval(first: start, last: interval.last)) }
+            if remainderLeft, start <= interval.last { result.append(OffsetInterval(first: start, last: interval.last)) }
         }
         return result
     }
@@ -47,7 +55,7 @@ enum OffsetIntervals {
         let sorted = intervals.sorted { $0.first < $1.first }
         var result: [OffsetInterval] = []
         for interval in sorted {
-            if let last = result.last, interval.first <= last.last + 1 {
+            if let last = result.last, last.last == UInt64.max || interval.first <= last.last + 1 {
                 result[result.count - 1].last = max(last.last, interval.last)
             } else {
                 result.append(interval)
@@ -57,12 +65,12 @@ enum OffsetIntervals {
     }
 
     /// Intervals covering exactly the given offsets (any order, duplicates allowed).
-    static func covering(_ offsets: [Int]) -> [OffsetInterval] {
+    static func covering(_ offsets: [UInt64]) -> [OffsetInterval] {
         normalize(offsets.map { OffsetInterval(first: $0, last: $0) })
     }
 
     /// Whether a sorted, disjoint list contains `offset` (binary search).
-    static func contains(_ offset: Int, in intervals: [OffsetInterval]) -> Bool {
+    static func contains(_ offset: UInt64, in intervals: [OffsetInterval]) -> Bool {
         var low = 0
         var high = intervals.count - 1
         while low <= high {
@@ -79,11 +87,9 @@ enum OffsetIntervals {
         return false
     }
 
-    /// The total number of offsets, saturating at `Int.max`.
+    /// The total number of offsets, saturating at `Int.max` (a whole /64 has more).
     static func count(_ intervals: [OffsetInterval]) -> Int {
-        intervals.reduce(0) { total, interval in
-            let (sum, overflow) = total.addingReportingOverflow(interval.count)
-            return overflow ? Int.max : sum
-        }
+        let total = intervals.reduce(UInt128(0)) { $0 + $1.count }  // at most 2^64 offsets per subnet: no overflow
+        return Int(exactly: total) ?? Int.max
     }
 }

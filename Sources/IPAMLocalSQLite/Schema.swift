@@ -5,7 +5,8 @@ import SQLite
 /// The database schema, as an ordered list of migrations.
 ///
 /// Invariant kept by every write: each assignable offset of a subnet is in exactly one of `freeRange`
-/// (available), `allocation` (held) or `coolingAddress` (released, waiting out the cool-down).
+/// (available), `allocation` (held) or `coolingAddress` (released, waiting out the cool-down). An owner
+/// (cluster and node) holds at most one allocation per address family (since v2).
 /// The lowest free address is the first row of `freeRange` for a subnet: an indexed lookup whose cost
 /// does not grow as the subnet fills up.
 ///
@@ -13,7 +14,7 @@ import SQLite
 /// used GRDB, so files written by earlier builds open unchanged.
 enum Schema {
     /// The identifier of the newest migration: the schema version this build writes.
-    static let currentVersion = "v1"
+    static let currentVersion = "v2"
 
     /// The migrations, oldest first.
     static let migrations: [(identifier: String, sql: String)] = [
@@ -50,6 +51,18 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX coolingAddressByRelease ON coolingAddress(releasedAt);
             CREATE INDEX coolingAddressBySubnetRelease ON coolingAddress(subnetID, releasedAt);
+            """),
+        // Dual stack: an owner holds one address per family, and offsets take every address of an IPv6 /64
+        // (stored through StoredOffset: v1's offsets, all below 2^62, move down by 2^63 keeping their order;
+        // every shifted value is negative and every unshifted one is not, so no key collides midway).
+        ("v2", """
+            ALTER TABLE allocation ADD COLUMN family INTEGER NOT NULL DEFAULT 4;
+            UPDATE allocation SET family = 6 WHERE instr(address, ':') > 0;
+            DROP INDEX allocationOwner;
+            CREATE UNIQUE INDEX allocationOwner ON allocation(clusterID, nodeName, family);
+            UPDATE freeRange SET firstOffset = firstOffset + (-9223372036854775807 - 1), lastOffset = lastOffset + (-9223372036854775807 - 1);
+            UPDATE allocation SET addressOffset = addressOffset + (-9223372036854775807 - 1);
+            UPDATE coolingAddress SET addressOffset = addressOffset + (-9223372036854775807 - 1);
             """),
     ]
 

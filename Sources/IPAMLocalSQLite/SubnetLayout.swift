@@ -6,11 +6,11 @@ import IPAMCore
 /// One configured subnet as the local backend sees it: its place in its zone and the offsets it may hand out.
 ///
 /// Offsets count from the network address (offset 0). The assignable offsets are the usable hosts minus
-/// the gateway and the reserved ranges; for IPv4 the network and broadcast addresses are never hosts.
+/// the gateway and the reserved ranges; the network address (for IPv6 the subnet-router anycast address)
+/// and the IPv4 broadcast address are never hosts, except in /31 and /127 point-to-point subnets.
+/// Every address of an IPv6 /64 has an offset (see ``StoredOffset``); of a shorter prefix, which the
+/// configuration refuses, only the first 2^64 addresses would be tracked.
 struct SubnetLayout: Sendable, Hashable {
-    /// The largest offset the backend tracks: huge IPv6 subnets are cut here so offsets fit SQLite integers.
-    static let maximumOffset = Int.max / 4
-
     /// The zone the subnet belongs to.
     let zone: String
     /// The subnet's place in its zone's ordered list (0 = tried first).
@@ -52,16 +52,16 @@ struct SubnetLayout: Sendable, Hashable {
     var fingerprint: String { assignable.map(\.description).joined(separator: ",") }
 
     /// Whether the subnet may hand out the address at `offset`.
-    func isAssignable(offset: Int) -> Bool { OffsetIntervals.contains(offset, in: assignable) }
+    func isAssignable(offset: UInt64) -> Bool { OffsetIntervals.contains(offset, in: assignable) }
 
     /// The address at `offset`, if the offset lies in the subnet.
-    func address(atOffset offset: Int) -> IPAddress? { prefix.address(atOffset: offset) }
+    func address(atOffset offset: UInt64) -> IPAddress? { prefix.address(atWideOffset: offset) }
 
     /// The offset of `address`, if the subnet contains it and the offset is tracked.
-    func offset(of address: IPAddress) -> Int? { Self.offset(of: address, in: prefix) }
+    func offset(of address: IPAddress) -> UInt64? { Self.offset(of: address, in: prefix) }
 
     /// The allocation value for `owner` holding the address at `offset`.
-    func allocation(owner: IPAMOwner, offset: Int) -> IPAllocation? {
+    func allocation(owner: IPAMOwner, offset: UInt64) -> IPAllocation? {
         guard let address = address(atOffset: offset) else { return nil }
         return IPAllocation(
             owner: owner, address: address, prefixLength: prefix.length, gateway: gateway, subnet: prefix, zone: zone)
@@ -69,12 +69,11 @@ struct SubnetLayout: Sendable, Hashable {
 
     // MARK: - Offset arithmetic
 
-    private static func offset(of address: IPAddress, in prefix: IPPrefix) -> Int? {
-        guard let offset = prefix.offset(of: address), offset <= maximumOffset else { return nil }
-        return offset
+    private static func offset(of address: IPAddress, in prefix: IPPrefix) -> UInt64? {
+        prefix.wideOffset(of: address)
     }
 
-    /// The offsets of `first...last` that lie inside `prefix` and below ``maximumOffset``, or `nil` if none do.
+    /// The offsets of `first...last` that lie inside `prefix` (and below 2^64), or `nil` if none do.
     private static func clippedOffsets(_ first: IPAddress, _ last: IPAddress, in prefix: IPPrefix) -> OffsetInterval? {
         guard first.family == prefix.family, last.family == prefix.family else { return nil }
         let low = max(first.value, prefix.network.value)
@@ -82,9 +81,9 @@ struct SubnetLayout: Sendable, Hashable {
         guard low <= high else { return nil }
         let base = prefix.network.value
         let lowOffset = low - base
-        guard lowOffset <= UInt128(maximumOffset) else { return nil }
-        let highOffset = min(high - base, UInt128(maximumOffset))
-        return OffsetInterval(first: Int(lowOffset), last: Int(highOffset))
+        guard let first = UInt64(exactly: lowOffset) else { return nil }
+        let last = UInt64(exactly: high - base) ?? UInt64.max
+        return OffsetInterval(first: first, last: last)
     }
 }
 

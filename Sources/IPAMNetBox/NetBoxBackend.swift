@@ -109,7 +109,15 @@ public actor NetBoxBackend: IPAMBackend {
 
     public func families(inZone zone: String) async throws -> [IPAddressFamily] {
         _ = try configuration.zonePolicy.subnets(inZone: zone)
-        return zoneFamilies(try await resolvedPrefixes().filter { $0.zone == zone }.map(\.prefix.family))
+        let prefixes = try await resolvedPrefixes().filter { $0.zone == zone }
+        // Reservations here take no family into account, so a zone mixing families is refused, never served wrongly.
+        if let first = prefixes.first, let other = prefixes.first(where: { $0.prefix.family != first.prefix.family }) {
+            throw IPAMError.invalidConfiguration(
+                "\(other.path): NetBox prefix \(other.id) (\(other.prefix)) is \(other.prefix.family) but \(first.path) (\(first.prefix)) is "
+                    + "\(first.prefix.family); the NetBox backend serves one address family per zone (no dual stack yet): "
+                    + "map the \(other.prefix.family) prefixes to a zone of their own")
+        }
+        return zoneFamilies(prefixes.map(\.prefix.family))
     }
 
     public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {

@@ -10,14 +10,18 @@ import Synchronization
 /// An ``IPAMBackend`` that keeps allocations in a phpIPAM server (v1.8 REST API).
 ///
 /// Each allocation is one phpIPAM address row in one of the zone's mapped subnets; ``PhpIPAMRowMarking``
-/// says exactly what the backend writes into it.
+/// says exactly what the backend writes into it. A zone may list IPv4 and IPv6 subnets (by id) and mix
+/// them (dual stack): an owner then holds one row of each family, found by the same marking.
 ///
 /// - Reservations in one subnet are serialised inside the process; different subnets and lookups run
-///   concurrently. Calls for one owner are serialised, so concurrent reserves never make two rows.
-/// - A new owner costs two requests: `POST first_free`, then one `search_hostname` that also finds a row
-///   made for the same owner before a restart or by another process. Of two rows for one owner the oldest
-///   (lowest id) is kept and the other deleted at once (it was never handed to anyone), so every process
-///   settles on the same one. Subnet metadata (prefix, gateway) is read once and cached.
+///   concurrently. Calls for one owner are serialised, so concurrent reserves never make two rows of a family.
+/// - A new owner costs two requests per family: `POST first_free`, then one `search_hostname` that also
+///   finds a row made for the same owner before a restart or by another process. Of two rows of one family
+///   for one owner the oldest (lowest id) is kept and the other deleted at once (it was never handed to
+///   anyone), so every process settles on the same one. Subnet metadata (prefix, gateway) is read once and cached.
+/// - Addresses that must never reach a node (see ``PhpIPAMSubnet/mustNotHandOut(_:)``) are kept out by a
+///   reserved row whatever `first_free` offers: on an empty IPv6 subnet phpIPAM offers the subnet address
+///   itself, which costs the first reservation in that subnet one `PATCH` and one `POST` more.
 /// - Released addresses are held back for ``releaseCooldown``: the row is re-marked as cooling down instead
 ///   of deleted, so `first_free` cannot offer it; it is deleted once the cool-down has ended, by the next
 ///   ``allocations()`` pass or by a reserve that finds the zone full.
@@ -96,36 +100,33 @@ public final class PhpIPAMBackend: IPAMBackend {
     // MARK: - IPAMBackend
 
     public func families(inZone zone: String) async throws -> [IPAddressFamily] {
-        var families: [IPAddressFamily] = []
-        for id in try configuration.subnetIDs(inZone: zone) { families.append(try await subnet(id).prefix.family) }
-        return zoneFamilies(families)
+        zoneFamilies(try await subnets(inZone: zone).map(\.prefix.family))
     }
 
     public func reserve(_ owner: IPAMOwner, zone: String, family: IPAddressFamily) async throws -> IPAllocation {
-        let subnetIDs = try configuration.subnetIDs(inZone: zone)
-        let families = try await families(inZone: zone)
+        let zoneSubnets = try await subnets(inZone: zone)
+        let families = zoneFamilies(zoneSubnets.map(\.prefix.family))
         guard families.contains(family) else { throw IPAMError.familyNotInZone(zone: zone, family: family, families: families) }
+        let candidates = zoneSubnets.filter { $0.prefix.family == family }
         return try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> IPAllocation in
-            if let cached = try await cachedAllocationStillHeld(owner) { return cached }
-            try await checkOneFamily(zone: zone, subnetIDs: subnetIDs)
+            if let cached = try await cachedAllocationStillHeld(owner, family: family) { return cached }
             var tried: [String] = []
             for attempt in 1...2 {
                 tried = []
-                for subnetID in subnetIDs {
-                    let subnet = try await subnet(subnetID)
-                    tried.append("\(subnet.prefix) (phpIPAM subnet \(subnetID))")
-                    guard let created = try await createFirstFree(for: owner, in: subnet) else { continue }
+                for subnet in candidates {
+                    tried.append("\(subnet.prefix) (phpIPAM subnet \(subnet.id))")
+                    guard let created = try await createUsableFirstFree(for: owner, in: subnet) else { continue }
                     // One lookup finds a row made for the same owner before a restart or by another process.
                     let rows = try await rows(of: owner)
-                    return try await settle(owner, rows: rows.contains { $0.id == created.id } ? rows : rows + [created])
+                    return try await settle(owner, family: family, rows: rows.contains { $0.id == created.id } ? rows : rows + [created])
                 }
-                // The zone is full. The owner may hold a row already (made before a restart); otherwise
-                // delete this cluster's rows whose cool-down has ended and try once more.
-                let held = try await rows(of: owner)
-                if !held.isEmpty { return try await settle(owner, rows: held) }
+                // The family's subnets are full. The owner may hold a row already (made before a restart);
+                // otherwise delete this cluster's rows whose cool-down has ended and try once more.
+                let held = try await rows(of: owner).filter { $0.ip.family == family }
+                if !held.isEmpty { return try await settle(owner, family: family, rows: held) }
                 if attempt == 1 {
                     var freed = 0
-                    for subnetID in subnetIDs { freed += try await deleteEndedCoolDowns(inSubnet: subnetID) }
+                    for subnet in candidates { freed += try await deleteEndedCoolDowns(inSubnet: subnet.id) }
                     if freed == 0 { break }
                 }
             }
@@ -135,10 +136,17 @@ public final class PhpIPAMBackend: IPAMBackend {
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {
         let subnet = try await mappedSubnet(containing: address)
+        if subnet.mustNotHandOut(address) {
+            throw IPAMError.rejected(
+                "\(address) is the network, broadcast, subnet-router or gateway address of \(subnet.prefix) and is never handed out")
+        }
         return try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> IPAllocation in
             let held = try await rows(of: owner)
             if let row = held.first(where: { $0.ip == address }) {
                 return try await remember(owner, row: row)
+            }
+            if let other = held.filter({ $0.ip.family == address.family }).min(by: { $0.id < $1.id }) {
+                throw IPAMError.rejected("\(owner) already holds \(other.ip), not \(address); release it first")
             }
             let answer = try await subnetLocks.withLock(subnet.id) { () async throws(IPAMError) -> PhpIPAMAnswer in
                 var parameters = marking.ownedFields(for: owner)
@@ -174,6 +182,7 @@ public final class PhpIPAMBackend: IPAMBackend {
 
     public func release(_ owner: IPAMOwner) async throws {
         try await ownerLocks.withLock(owner) { () async throws(IPAMError) in
+            // Every family: a dual-stack owner's two rows, or whatever part a crash left.
             for row in try await rows(of: owner) {
                 try await retire(row, of: owner)
             }
@@ -183,11 +192,17 @@ public final class PhpIPAMBackend: IPAMBackend {
 
     public func allocations(for owner: IPAMOwner) async throws -> [IPAllocation] {
         try await ownerLocks.withLock(owner) { () async throws(IPAMError) -> [IPAllocation] in
-            guard let oldest = try await rows(of: owner).min(by: { $0.id < $1.id }) else {
-                cache.withLock { $0.owners[owner] = nil }
-                return []
+            let rows = try await rows(of: owner)
+            var allocations: [IPAllocation] = []
+            for family in [IPAddressFamily.v4, .v6] {
+                // The oldest row of each family: the one every process keeps.
+                guard let oldest = rows.filter({ $0.ip.family == family }).min(by: { $0.id < $1.id }) else {
+                    cache.withLock { $0.owners[owner]?[family] = nil }
+                    continue
+                }
+                allocations.append(try await remember(owner, row: oldest))
             }
-            return [try await remember(owner, row: oldest)]
+            return allocations.sorted { $0.address < $1.address }
         }
     }
 
@@ -213,22 +228,29 @@ public final class PhpIPAMBackend: IPAMBackend {
     }
 
     /// Usage per subnet, in configuration order; a subnet several zones share is counted once, under all
-    /// their names joined with commas (`dal10,dal12`).
+    /// their names joined with commas (`dal10,dal12`). `assignable` saturates at `Int.max` for subnets with
+    /// more hosts than that (an IPv6 /64): such a subnet reports `Int.max` and never overflows.
     public func usage() async throws -> [SubnetUsage] {
         var usages: [SubnetUsage] = []
         let instant = now()
         for subnetID in orderedSubnetIDs {
             let subnet = try await subnet(subnetID)
             let rows = try await listRows(PhpIPAMPath.subnetAddresses(subnetID))
-            let excluded = rows.filter { $0.isGateway || $0.fields["tag"] == PhpIPAMRowMarking.reservedTag }.count
+            let kept = rows.filter { $0.isGateway || $0.fields["tag"] == PhpIPAMRowMarking.reservedTag }
+            // Only kept rows between the first and last host reduce the hosts (the IPv6 subnet address is no host).
+            let excluded = kept.filter { subnet.prefix.firstHost <= $0.ip && $0.ip <= subnet.prefix.lastHost }.count
             let cooling = rows.filter { row in
                 guard case .coolingDown(let until) = marking.classify(row) else { return false }
                 return until.map { $0 > instant } ?? true
             }.count
             let zones = configuration.subnetMap.filter { $0.subnetIDs.contains(subnetID) }.map(\.zone)
+            // IPPrefix.hostCount saturates at Int.max (an IPv6 /64 has 2^64 - 1 hosts); a saturated count stays
+            // Int.max rather than pretending to an exact figure.
+            let hosts = subnet.prefix.hostCount
             usages.append(SubnetUsage(
                 zone: zones.joined(separator: ","), subnet: subnet.prefix, gateway: subnet.gateway,
-                assignable: subnet.prefix.hostCount - excluded, used: rows.count - excluded - cooling, coolingDown: cooling))
+                assignable: hosts == Int.max ? hosts : hosts - excluded, used: rows.count - kept.count - cooling,
+                coolingDown: cooling))
         }
         return usages
     }
@@ -277,20 +299,31 @@ public final class PhpIPAMBackend: IPAMBackend {
 
     // MARK: - Owner rows
 
-    /// The owner's rows in the mapped subnets: one `search_hostname` for every subnet, then only rows
-    /// marked as this cluster's allocation.
+    /// The owner's rows in the mapped subnets, of every family: one `search_hostname` for every subnet, then
+    /// only rows marked as this cluster's allocation. A row at an address that is never handed out (left by a
+    /// crash between `first_free` and re-marking it) is re-marked as a kept-out row instead of returned.
     private func rows(of owner: IPAMOwner) async throws(IPAMError) -> [PhpIPAMAddressRecord] {
         let rows = try await listRows(PhpIPAMPath.searchHostname(owner.nodeName))
-        return rows.filter { mappedSubnetIDs.contains($0.subnetID) && marking.isOwned($0, by: owner) }
+        var owned: [PhpIPAMAddressRecord] = []
+        for row in rows where mappedSubnetIDs.contains(row.subnetID) && marking.isOwned(row, by: owner) {
+            let subnet = try await subnet(row.subnetID)
+            guard subnet.mustNotHandOut(row.ip) else {
+                owned.append(row)
+                continue
+            }
+            try await keepOut(row, of: subnet)
+        }
+        return owned
     }
 
-    /// Keeps the oldest of the owner's rows (lowest id: the one every process keeps), deletes the others
-    /// at once (never handed to anyone), caches and returns the kept allocation.
-    private func settle(_ owner: IPAMOwner, rows: [PhpIPAMAddressRecord]) async throws(IPAMError) -> IPAllocation {
+    /// Keeps the oldest of the owner's rows of `family` (lowest id: the one every process keeps), deletes the
+    /// other rows of that family at once (never handed to anyone), caches and returns the kept allocation.
+    /// Rows of the other family are left alone.
+    private func settle(_ owner: IPAMOwner, family: IPAddressFamily, rows: [PhpIPAMAddressRecord]) async throws(IPAMError) -> IPAllocation {
         var seen: Set<Int> = []
-        let sorted = rows.sorted { $0.id < $1.id }.filter { seen.insert($0.id).inserted }
+        let sorted = rows.filter { $0.ip.family == family }.sorted { $0.id < $1.id }.filter { seen.insert($0.id).inserted }
         guard let keep = sorted.first else {
-            throw IPAMError.backendUnavailable("the address just reserved for \(owner) disappeared; retry")
+            throw IPAMError.backendUnavailable("the \(family) address just reserved for \(owner) disappeared; retry")
         }
         for extra in sorted.dropFirst() {
             logger.warning(
@@ -307,21 +340,21 @@ public final class PhpIPAMBackend: IPAMBackend {
         let allocation = IPAllocation(
             owner: owner, address: row.ip, prefixLength: subnet.prefix.length, gateway: subnet.gateway,
             subnet: subnet.prefix, zone: zoneName(ofSubnet: row.subnetID))
-        cache.withLock { $0.owners[owner] = PhpIPAMCache.OwnerEntry(rowID: row.id, allocation: allocation) }
+        cache.withLock { $0.owners[owner, default: [:]][row.ip.family] = PhpIPAMCache.OwnerEntry(rowID: row.id, allocation: allocation) }
         return allocation
     }
 
-    /// The cached allocation if its row still exists and still belongs to the owner (one round trip).
-    private func cachedAllocationStillHeld(_ owner: IPAMOwner) async throws(IPAMError) -> IPAllocation? {
-        guard let entry = cache.withLock({ $0.owners[owner] }) else { return nil }
+    /// The cached allocation of `family` if its row still exists and still belongs to the owner (one round trip).
+    private func cachedAllocationStillHeld(_ owner: IPAMOwner, family: IPAddressFamily) async throws(IPAMError) -> IPAllocation? {
+        guard let entry = cache.withLock({ $0.owners[owner]?[family] }) else { return nil }
         let answer = try await connection.call(.get, PhpIPAMPath.address(entry.rowID))
         if answer.status == 404 || answer.status == 400 {
-            cache.withLock { $0.owners[owner] = nil }
+            cache.withLock { $0.owners[owner]?[family] = nil }
             return nil
         }
         let row = try answer.payload(PhpIPAMAddressRecord.self)
         guard marking.isOwned(row, by: owner), row.ip == entry.allocation.address else {
-            cache.withLock { $0.owners[owner] = nil }
+            cache.withLock { $0.owners[owner]?[family] = nil }
             return nil
         }
         return entry.allocation
@@ -364,6 +397,33 @@ public final class PhpIPAMBackend: IPAMBackend {
     }
 
     // MARK: - Requests
+
+    /// A new row for `owner` at an address that may be handed out, or nil when the subnet is full.
+    ///
+    /// phpIPAM's `first_free` offers the IPv6 subnet address itself on an empty subnet (the subnet-router
+    /// anycast address). Such a row is re-marked as a kept-out row (``PhpIPAMRowMarking/keptOutFields()``),
+    /// which phpIPAM then skips, and `first_free` is asked again: one `PATCH` and one `POST` more, once per
+    /// subnet. Each retry keeps one more address out, so the few never-handed-out addresses end the loop.
+    private func createUsableFirstFree(for owner: IPAMOwner, in subnet: PhpIPAMSubnet) async throws(IPAMError) -> PhpIPAMAddressRecord? {
+        for _ in 0..<Self.maxKeptOutPerSubnet {
+            guard let created = try await createFirstFree(for: owner, in: subnet) else { return nil }
+            guard subnet.mustNotHandOut(created.ip) else { return created }
+            try await keepOut(created, of: subnet)
+        }
+        throw IPAMError.backendUnavailable(
+            "phpIPAM subnet \(subnet.id) (\(subnet.prefix)) kept offering addresses that are never handed out from first_free; check its rows")
+    }
+
+    /// More than the network, broadcast, subnet-router and gateway addresses a subnet can offer.
+    private static let maxKeptOutPerSubnet = 5
+
+    /// Re-marks a row at an address that is never handed out as this cluster's kept-out row.
+    private func keepOut(_ row: PhpIPAMAddressRecord, of subnet: PhpIPAMSubnet) async throws(IPAMError) {
+        try await mark(row, with: marking.keptOutFields())
+        logger.info(
+            "phpIPAM offered an address that is never handed out; a reserved row now keeps it out",
+            metadata: ["address": "\(row.ip)", "subnet": "\(subnet.prefix)", "row": "\(row.id)"])
+    }
 
     /// `POST /addresses/first_free/{id}/` under the subnet's lock; nil when the subnet is full.
     private func createFirstFree(for owner: IPAMOwner, in subnet: PhpIPAMSubnet) async throws(IPAMError) -> PhpIPAMAddressRecord? {
@@ -439,7 +499,9 @@ public final class PhpIPAMBackend: IPAMBackend {
         }
         let zone = zoneName(ofSubnet: subnetID)
         return rows.compactMap { row -> IPAllocation? in
-            guard case .owned(let nodeName) = marking.classify(row) else { return nil }
+            // A row at a never-handed-out address is no allocation (a crash before it was kept out; the owner's
+            // next reserve or release re-marks it).
+            guard case .owned(let nodeName) = marking.classify(row), !subnet.mustNotHandOut(row.ip) else { return nil }
             return IPAllocation(
                 owner: IPAMOwner(clusterID: clusterID, nodeName: nodeName), address: row.ip, prefixLength: subnet.prefix.length,
                 gateway: subnet.gateway, subnet: subnet.prefix, zone: zone)
@@ -495,23 +557,11 @@ public final class PhpIPAMBackend: IPAMBackend {
         return PhpIPAMSubnet(id: id, prefix: record.prefix, gateway: gateway)
     }
 
-    /// Refuses a zone whose phpIPAM subnets mix IPv4 and IPv6 (known only once phpIPAM described them):
-    /// without dual stack a node would silently get an address of the other family when one fills up.
-    private func checkOneFamily(zone: String, subnetIDs: [Int]) async throws(IPAMError) {
-        guard subnetIDs.count > 1 else { return }
+    /// The zone's subnets in configuration order (described once, then cached).
+    private func subnets(inZone zone: String) async throws -> [PhpIPAMSubnet] {
         var subnets: [PhpIPAMSubnet] = []
-        for id in subnetIDs { subnets.append(try await subnet(id)) }
-        if let message = Self.mixedFamilies(zone: zone, subnets: subnets) { throw IPAMError.invalidConfiguration(message) }
-    }
-
-    /// The complaint about a zone whose subnets mix address families, or nil when they do not.
-    static func mixedFamilies(zone: String, subnets: [PhpIPAMSubnet]) -> String? {
-        guard let first = subnets.first, let other = subnets.first(where: { $0.prefix.family != first.prefix.family }) else {
-            return nil
-        }
-        return "ipam.phpipam.subnetMap.\(zone): phpIPAM subnet \(first.id) (\(first.prefix)) is \(first.prefix.family) but subnet "
-            + "\(other.id) (\(other.prefix)) is \(other.prefix.family); a zone may use one address family until dual stack is "
-            + "supported: map the other family's subnets to a zone of their own"
+        for id in try configuration.subnetIDs(inZone: zone) { subnets.append(try await subnet(id)) }
+        return subnets
     }
 
     private func mappedSubnet(containing address: IPAddress) async throws(IPAMError) -> PhpIPAMSubnet {
@@ -538,6 +588,13 @@ struct PhpIPAMSubnet: Sendable, Equatable {
     var id: Int
     var prefix: IPPrefix
     var gateway: IPAddress
+
+    /// Whether `address` must never reach a node, whatever phpIPAM offers: outside the subnet, the IPv4
+    /// network or broadcast address, the IPv6 subnet-router anycast address (the subnet address, below /127),
+    /// or the gateway. Compared as addresses, never as text.
+    func mustNotHandOut(_ address: IPAddress) -> Bool {
+        !prefix.contains(address) || address < prefix.firstHost || address > prefix.lastHost || address == gateway
+    }
 }
 
 /// What the backend remembers between calls.
@@ -550,5 +607,6 @@ struct PhpIPAMCache: Sendable {
     var subnets: [Int: PhpIPAMSubnet] = [:]
     /// Subnet descriptions being fetched, shared by concurrent callers.
     var subnetFetches: [Int: Task<Result<PhpIPAMSubnet, IPAMError>, Never>] = [:]
-    var owners: [IPAMOwner: OwnerEntry] = [:]
+    /// The owner's allocation of each family it holds.
+    var owners: [IPAMOwner: [IPAddressFamily: OwnerEntry]] = [:]
 }

@@ -65,7 +65,8 @@ public struct PhpIPAMConfiguration: Hashable, Sendable {
 public struct PhpIPAMZoneSubnets: Hashable, Sendable {
     /// The zone name, matched against the node label `topology.kubernetes.io/zone`.
     public var zone: String
-    /// The phpIPAM subnet ids (the numbers in the phpIPAM UI's subnet URLs), in the order they are tried.
+    /// The phpIPAM subnet ids (the numbers in the phpIPAM UI's subnet URLs), IPv4 or IPv6. Each family's
+    /// subnets are tried in this order; a zone listing both families is dual-stack (one address of each per node).
     public var subnetIDs: [Int]
 
     /// Creates an entry.

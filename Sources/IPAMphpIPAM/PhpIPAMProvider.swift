@@ -32,6 +32,16 @@ extension PhpIPAMConfiguration: IPAMBackendSettings {
 
     public var summary: String { "phpipam backend" }
 
+    /// `zone dal10: phpIPAM subnets 8 then 7 (tried in this order within each family); address families read
+    /// from phpIPAM at start (dual-stack when it has both)`: the ids are all the configuration knows.
+    public var zoneDescriptions: [String] {
+        subnetMap.map { entry in
+            let ids = entry.subnetIDs.map(String.init).joined(separator: " then ")
+            let subnets = entry.subnetIDs.count == 1 ? "subnet \(ids)" : "subnets \(ids) (tried in this order within each family)"
+            return "zone \(entry.zone): phpIPAM \(subnets); address families read from phpIPAM at start (dual-stack when it has both)"
+        }
+    }
+
     public func makeBackend(clusterID: String, logger: Logger) async throws -> any IPAMBackend {
         try await PhpIPAMBackend(configuration: self, clusterID: clusterID, logger: logger)
     }

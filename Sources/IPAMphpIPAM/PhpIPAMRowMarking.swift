@@ -10,6 +10,10 @@ import IPAMCore
 /// - A **cooling-down** row (a released address held back): the owner field keeps the cluster id,
 ///   `hostname` is emptied and `description` = `overlay cool-down until 2026-12-05T00:35:00Z`. The row stays,
 ///   so phpIPAM's `first_free` never offers the address; the row is deleted after that instant.
+/// - A **kept-out** row (an address phpIPAM offered that is never handed out, e.g. the IPv6 subnet address
+///   `fd00:100::` from `first_free`): tag 3 (Reserved), the owner field = the cluster id, no hostname,
+///   `description` = `overlay: never handed out`. phpIPAM's `first_free` skips it like any row; it reads as
+///   `other`, so it is never an allocation, a cool-down or a leak, and nothing deletes it.
 /// - A **legacy** row (written by the original controller): no hostname, a non-empty built-in `owner` (the
 ///   original's `<node>\n`), not the gateway, not tagged Reserved, and not marked by this cluster.
 struct PhpIPAMRowMarking: Sendable {
@@ -17,6 +21,8 @@ struct PhpIPAMRowMarking: Sendable {
     static let coolDownPrefix = "overlay cool-down until "
     /// phpIPAM's tag id for Reserved addresses.
     static let reservedTag = "3"
+    /// The description of a kept-out row.
+    static let keptOutDescription = "overlay: never handed out"
 
     /// How a row reads.
     enum Kind: Sendable, Equatable {
@@ -68,6 +74,11 @@ struct PhpIPAMRowMarking: Sendable {
     /// The fields that turn an allocation into a cooling-down row held until `until`.
     func coolingDownFields(until: Date) -> [String: String] {
         ["hostname": "", ownerField: clusterID, "description": Self.coolDownPrefix + Self.formatInstant(until)]
+    }
+
+    /// The fields that turn a row into this cluster's kept-out row (see the type's description).
+    func keptOutFields() -> [String: String] {
+        ["hostname": "", ownerField: clusterID, "description": Self.keptOutDescription, "tag": Self.reservedTag]
     }
 
     // MARK: - Instants (`2026-12-05T00:35:00Z`, UTC, whole seconds)

@@ -1,7 +1,9 @@
-// The StaticRoute resource: an on-premise subnet that selected nodes route via the overlay gateway.
+// The StaticRoute resource: an on-premise subnet (IPv4 or IPv6) that selected nodes route via the overlay gateway.
 import KubeClient
 
-/// A route every selected node installs via the overlay gateway (cluster-scoped).
+/// A route every selected node installs via the overlay gateway of the subnet's family (cluster-scoped).
+///
+/// A node without an overlay address of that family (a single-stack zone) reports the route `Refused`.
 public struct StaticRoute: KubernetesObject, Hashable {
     public static let resource = ResourceDescriptor(
         group: Overlay.group, version: Overlay.version, plural: "staticroutes", kind: "StaticRoute",
@@ -49,9 +51,10 @@ public struct StaticRoute: KubernetesObject, Hashable {
 
 /// The desired route.
 public struct StaticRouteSpec: Codable, Sendable, Hashable {
-    /// The destination in CIDR form, e.g. `192.168.0.0/24`.
+    /// The destination in CIDR form, IPv4 or IPv6, e.g. `192.168.0.0/24` or `fd01::/64`.
     public var subnet: String
-    /// The next hop; the node's overlay gateway when absent.
+    /// The next hop, of the same family as ``subnet`` (the CRD schema rejects a mix); the node's overlay
+    /// gateway of that family when absent.
     public var gateway: String?
     /// The routing table id; main (254) when absent.
     public var table: Int?

@@ -9,11 +9,12 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config", abstract: "Work with the configuration file.", subcommands: [ConfigValidateCommand.self])
 }
 
-/// `overlay-ipam config validate -f FILE`: parses the file and prints every problem with its YAML path.
+/// `overlay-ipam config validate -f FILE`: parses the file and prints every problem with its YAML path, or,
+/// when it is valid, a summary and one line per zone saying which address families it serves.
 struct ConfigValidateCommand: ContextCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a configuration file; print every problem with its YAML path.",
+        abstract: "Check a configuration file; print every problem with its YAML path, or what each zone will do.",
         discussion: "Exits 0 when the file is valid, 1 with one line per problem on standard error otherwise.")
 
     @OptionGroup var options: GlobalOptions
@@ -26,6 +27,7 @@ struct ConfigValidateCommand: ContextCommand {
         switch ConfigurationFile.load(path) {
         case .success(let configuration):
             context.print("\(path): valid (\(ConfigurationSummary(configuration)))")
+            for zone in configuration.ipam.zoneDescriptions { context.print("  \(zone)") }
         case .failure(.unreadable(let reason)):
             throw CommandFailure(reason)
         case .failure(.invalid(let problems)):

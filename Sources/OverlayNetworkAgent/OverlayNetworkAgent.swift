@@ -10,12 +10,12 @@ import Netlink
 import OpsServer
 import ServiceLifecycle
 
-/// Configures this node's overlay device, address and static routes from its NodeOverlayIp.
+/// Configures this node's overlay device, its addresses (IPv4, IPv6 or both) and static routes from its NodeOverlayIp.
 @main
 struct OverlayNetworkAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overlay-network-agent",
-        abstract: "Configures this node's overlay address and static routes through netlink.",
+        abstract: "Configures this node's overlay addresses (IPv4, IPv6 or both) and static routes through netlink.",
         discussion: """
             Environment: NODE_NAME (or NODE_HOSTNAME, as in the original) names the node; INTERFACE names the
             host NIC (default: the interface holding the node's InternalIP); INTERFACE_LABEL names the overlay

@@ -32,7 +32,7 @@ extension PhpIPAMAPI {
         }
         switch first {
         case "search":
-            guard let ip = route.id(1).flatMap({ EmulatorIPv4(dotted: $0) }) else { throw .envelope(400, "Invalid address") }
+            guard let ip = route.id(1).flatMap({ EmulatorIP($0) }) else { throw .envelope(400, "Invalid address") }
             let rows = database.allRows().filter { $0.ip == ip }
             guard !rows.isEmpty else { throw .envelope(404, "Address not found") }
             return APIAnswer(data: .array(rows.map { render($0) }))
@@ -66,7 +66,7 @@ extension PhpIPAMAPI {
             break
         }
         guard let id = Int(first) else {
-            if EmulatorIPv4(dotted: first) != nil, route.id(1) != nil {
+            if EmulatorIP(first) != nil, route.id(1) != nil {
                 // Observed: GET /addresses/{ip}/{subnetId}/ answers 404 even when the address exists.
                 throw .envelope(404, "No addresses found")
             }
@@ -119,7 +119,8 @@ extension PhpIPAMAPI {
         try checkKeys(parameters, allowed: allowedAddressKeys)
         guard let subnet = database.subnets[subnetID] else { throw .envelope(404, "Invalid subnet Id") }
         let ipText = (parameters["ip"] ?? nil) ?? (parameters["ip_addr"] ?? nil) ?? ""
-        guard let ip = EmulatorIPv4(dotted: ipText), subnet.prefix.isHost(ip) else {
+        // For IPv6 the subnet address itself is accepted: phpIPAM's own first_free hands it out (§5).
+        guard let ip = EmulatorIP(ipText), subnet.prefix.isHost(ip) else {
             throw .envelope(500, "\(ipText) is not a valid address for subnet \(subnet.prefix)")
         }
         guard !database.addresses.values.contains(where: { $0.subnetID == subnetID && $0.ip == ip }) else {
@@ -147,7 +148,7 @@ extension PhpIPAMAPI {
 
     private mutating func deleteAddress(_ context: APIContext) throws(APIFailure) -> APIAnswer {
         let route = context.route
-        if let first = route.id(0), let ip = EmulatorIPv4(dotted: first), let subnetText = route.id(1) {
+        if let first = route.id(0), let ip = EmulatorIP(first), let subnetText = route.id(1) {
             let everywhere = database.addresses.values.filter { $0.ip == ip }
             guard !everywhere.isEmpty else {
                 // Observed: PHP TypeError (sizeof() on false) → 500 with an empty text/html body.

@@ -45,7 +45,7 @@ extension PhpIPAMAPI {
         case "addresses":
             var rows = database.rows(inSubnet: subnetID)
             if let ipText = route.id(2) {
-                guard let ip = EmulatorIPv4(dotted: ipText) else { throw .envelope(400, "Invalid address") }
+                guard let ip = EmulatorIP(ipText) else { throw .envelope(400, "Invalid address") }
                 rows = rows.filter { $0.ip == ip }
             }
             // Not observed on the real server for an empty subnet; the emulator answers 404.
@@ -65,19 +65,21 @@ extension PhpIPAMAPI {
         return APIAnswer(data: .array(matches.map { render($0, detailed: false) }))
     }
 
+    /// The counts are decimal strings; for IPv6 they exceed 64 bits (`"maxhosts":"18446744073709551616"` for a /64).
     private func usage(of subnet: SubnetRow) -> EmulatorJSON {
         let rows = database.rows(inSubnet: subnet.id)
         let reserved = rows.filter { $0.tag == 3 }.count
         let used = rows.count - reserved
         let hosts = subnet.prefix.hostCount
-        func percent(_ count: Int) -> EmulatorJSON {
+        let free = hosts > UInt128(rows.count) ? hosts - UInt128(rows.count) : 0
+        func percent(_ count: UInt128) -> EmulatorJSON {
             .double(hosts == 0 ? 0 : (Double(count) * 10_000 / Double(hosts)).rounded() / 100)
         }
         return .object([
             ("Used", .int(used)), ("Reserved", .int(reserved)),
-            ("Reserved_percent", percent(reserved)), ("Used_percent", percent(used)),
-            ("used", .string(String(rows.count))), ("freehosts", .string(String(hosts - rows.count))),
-            ("freehosts_percent", percent(hosts - rows.count)), ("maxhosts", .string(String(hosts))),
+            ("Reserved_percent", percent(UInt128(reserved))), ("Used_percent", percent(UInt128(used))),
+            ("used", .string(String(rows.count))), ("freehosts", .string(String(free))),
+            ("freehosts_percent", percent(free)), ("maxhosts", .string(String(hosts))),
         ])
     }
 
@@ -88,7 +90,7 @@ extension PhpIPAMAPI {
             database.sectionIDs.contains(sectionID)
         else { throw .envelope(400, "Invalid section Id") }
         guard let subnetText = parameters["subnet"] ?? nil, let maskText = parameters["mask"] ?? nil,
-            let prefix = EmulatorPrefix(cidr: "\(subnetText)/\(maskText)"), prefix.network.description == subnetText
+            let prefix = EmulatorPrefix(cidr: "\(subnetText)/\(maskText)"), EmulatorIP(subnetText) == prefix.network
         else { throw .envelope(400, "Invalid subnet") }
         let id = database.nextSubnetID
         database.nextSubnetID += 1

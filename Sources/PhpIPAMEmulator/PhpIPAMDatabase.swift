@@ -1,11 +1,12 @@
 // The emulated phpIPAM tables: subnets, address rows, users with their tokens, failed logins.
+import EmulatorSupport
 import Foundation
 
 /// One row of phpIPAM's `ipaddresses` table.
 struct AddressRow: Sendable, Equatable {
     var id: Int
     var subnetID: Int
-    var ip: EmulatorIPv4
+    var ip: EmulatorIP
     var isGateway: Bool = false
     /// State: 1 Offline, 2 Used, 3 Reserved, 4 DHCP.
     var tag: Int = 2
@@ -68,11 +69,15 @@ struct PhpIPAMDatabase: Sendable {
                 id: subnet.id, prefix: prefix, sectionID: subnet.sectionID, description: subnet.description,
                 isFull: subnet.isFull, createdThroughAPI: false)
             if let gateway = subnet.gateway {
-                guard let ip = EmulatorIPv4(dotted: gateway) else { preconditionFailure("seed gateway \(gateway) is not IPv4") }
+                guard let ip = EmulatorIP(gateway), prefix.contains(ip) else {
+                    preconditionFailure("seed gateway \(gateway) is not an address of \(prefix)")
+                }
                 insertAddress(AddressRow(id: 0, subnetID: subnet.id, ip: ip, isGateway: true, tag: 2, text: ["description": "gateway"]))
             }
             for reserved in subnet.reserved {
-                guard let ip = EmulatorIPv4(dotted: reserved) else { preconditionFailure("seed address \(reserved) is not IPv4") }
+                guard let ip = EmulatorIP(reserved), prefix.contains(ip) else {
+                    preconditionFailure("seed address \(reserved) is not an address of \(prefix)")
+                }
                 insertAddress(AddressRow(id: 0, subnetID: subnet.id, ip: ip, tag: 3, text: ["description": "reserved"]))
             }
         }
@@ -111,15 +116,16 @@ struct PhpIPAMDatabase: Sendable {
         addresses.values.sorted { ($0.ip, $0.id) < ($1.ip, $1.id) }
     }
 
-    /// The lowest host address of the subnet that has no row, if any.
-    func firstFree(inSubnet subnetID: Int) -> EmulatorIPv4? {
+    /// The lowest host address of the subnet that has no row, if any (for IPv6 the subnet address first).
+    func firstFree(inSubnet subnetID: Int) -> EmulatorIP? {
         guard let subnet = subnets[subnetID] else { return nil }
         let taken = Set(addresses.values.lazy.filter { $0.subnetID == subnetID }.map(\.ip.value))
         var candidate = subnet.prefix.firstHost.value
         let last = subnet.prefix.lastHost.value
+        // At most one step more than there are rows: the loop ends quickly even in an IPv6 /64.
         while candidate <= last {
-            if !taken.contains(candidate) { return EmulatorIPv4(candidate) }
-            if candidate == UInt32.max { break }
+            if !taken.contains(candidate) { return EmulatorIP(isIPv6: subnet.prefix.isIPv6, value: candidate) }
+            if candidate == last { break }
             candidate += 1
         }
         return nil

@@ -71,7 +71,7 @@ public actor PhpIPAMEmulator {
     public func insertAddress(
         subnetID: Int, ip: String, hostname: String? = nil, fields: [String: String] = [:], tag: Int = 2
     ) -> Int? {
-        guard api.database.subnets[subnetID] != nil, let address = EmulatorIPv4(dotted: ip) else { return nil }
+        guard api.database.subnets[subnetID] != nil, let address = EmulatorIP(ip) else { return nil }
         var text = fields
         text["hostname"] = hostname
         return api.database.insertAddress(AddressRow(id: 0, subnetID: subnetID, ip: address, tag: tag, text: text))

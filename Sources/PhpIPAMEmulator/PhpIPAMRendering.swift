@@ -74,27 +74,31 @@ extension PhpIPAMAPI {
             members.append(("gatewayId", .int(gateway.id)))
             members.append(("gateway", .object([("ip_addr", .string(gateway.ip.description)), ("id", .int(gateway.id))])))
         }
-        let hosts = prefix.length >= 31 ? prefix.hostCount : max(0, prefix.hostCount)
-        members.append((
-            "calculation",
-            .object([
-                ("Type", .string("IPv4")),
-                ("IP address", .string("/")),
-                ("Network", .string(prefix.network.description)),
-                ("Broadcast", .string(prefix.broadcast.description)),
-                ("Subnet bitmask", .string(String(prefix.length))),
-                ("Subnet netmask", .string(prefix.netmask.description)),
-                ("Subnet wildcard", .string(EmulatorIPv4(~prefix.netmask.value).description)),
-                ("Min host IP", .string(prefix.firstHost.description)),
-                ("Max host IP", .string(prefix.lastHost.description)),
-                ("Number of hosts", .string(String(hosts))),
-                ("Subnet Class", .string(Self.subnetClass(prefix.network))),
-            ])
-        ))
+        members.append(("calculation", prefix.isIPv6 ? Self.ipv6Calculation : Self.ipv4Calculation(prefix)))
         return .object(members)
     }
 
-    private static func subnetClass(_ network: EmulatorIPv4) -> String {
+    private static func ipv4Calculation(_ prefix: EmulatorPrefix) -> EmulatorJSON {
+        .object([
+            ("Type", .string("IPv4")),
+            ("IP address", .string("/")),
+            ("Network", .string(prefix.network.description)),
+            ("Broadcast", .string(prefix.broadcast.description)),
+            ("Subnet bitmask", .string(String(prefix.length))),
+            ("Subnet netmask", .string(prefix.netmask.description)),
+            ("Subnet wildcard", .string(prefix.wildcard.description)),
+            ("Min host IP", .string(prefix.firstHost.description)),
+            ("Max host IP", .string(prefix.lastHost.description)),
+            ("Number of hosts", .string(String(prefix.hostCount))),
+            ("Subnet Class", .string(Self.subnetClass(prefix.network))),
+        ])
+    }
+
+    /// `phpipam-api.md` records the calculation of IPv4 subnets only; for IPv6 the emulator states the type
+    /// and nothing it has not seen a real server answer (no client here reads the rest).
+    private static let ipv6Calculation = EmulatorJSON.object([("Type", .string("IPv6"))])
+
+    private static func subnetClass(_ network: EmulatorIP) -> String {
         let first = network.value >> 24
         let second = network.value >> 16 & 0xff
         if first == 10 { return "private A" }

@@ -48,7 +48,7 @@ struct PhpIPAMRoute: Sendable, Equatable {
         for id in ids {
             if Int(id) != nil {
                 parts.append("{id}")
-            } else if EmulatorIPv4(dotted: id) != nil {
+            } else if EmulatorIP(id) != nil {
                 parts.append("{ip}")
             } else if previous.hasPrefix("search") || previous == "cidr" {
                 parts.append("{value}")

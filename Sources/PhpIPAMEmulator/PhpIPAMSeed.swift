@@ -20,7 +20,7 @@ public struct PhpIPAMSeed: Sendable, Codable, Equatable {
     public struct Subnet: Sendable, Codable, Equatable {
         public var id: Int
         public var sectionID: Int
-        /// The subnet in CIDR form, e.g. `192.168.100.0/24`.
+        /// The subnet in CIDR form, e.g. `192.168.100.0/24` or `fd00:100::/64`.
         public var cidr: String
         public var description: String
         /// The gateway, stored as an address row with `is_gateway=1`; nil leaves the subnet without one.

@@ -34,6 +34,19 @@ private func withConfiguredAgent(_ body: (AgentCluster, RefusingKernel) async th
     }
 }
 
+/// The overlay device of the snapshot tests: macvlan `tmp0`, index 5.
+private let device = Link(index: 5, name: "tmp0", kind: "macvlan")
+
+/// `text/length` on `tmp0` (#5).
+private func address(_ text: String, _ length: Int) throws -> InterfaceAddress {
+    InterfaceAddress(address: try #require(IPAddress(text)), prefixLength: length, interfaceIndex: 5, flags: .permanent)
+}
+
+/// The addresses `snapshot` reports for `device` with `published` as the status's addresses.
+private func reported(_ snapshot: KernelSnapshot, on device: String = "tmp0", published: [String]) -> [String] {
+    snapshot.overlayAddresses(onDevice: device, published: published.compactMap { IPAddress($0) }).map(\.description)
+}
+
 @Suite("Agent address report")
 struct AddressReportTests {
     @Test("a refused device deletion keeps the address reported; configuredAddress clears only once the kernel no longer holds it")
@@ -83,10 +96,10 @@ struct AddressReportTests {
     func unreadableKernelKeepsAddressReported() async throws {
         try await withConfiguredAgent { cluster, kernel in
 
-            kernel.failReadsAfterNextChange()
+            kernel.failReadsAfterDeviceDeletion()
             _ = try await cluster.client.delete(NodeOverlayIp.self, name: cluster.nodeName)  // held: deletionTimestamp set
             try await cluster.waitUntil("a pass that could not read the kernel back") {
-                cluster.outcome?.problems.contains { $0.contains("reading the kernel state back") } ?? false
+                cluster.problems.contains { $0.contains("reading the kernel state back") }
             }
             #expect(try await kernel.base.snapshot().link(named: "tmp0") == nil, "the device was deleted")
             #expect(try await cluster.overlay().status.configuredAddress == overlayCIDR, "unknown is reported as still held")
@@ -100,18 +113,28 @@ struct AddressReportTests {
 
     @Test("the reported address is the published one when the device holds it, else another address on it, never link-local")
     func reportedAddressChoice() throws {
-        let device = Link(index: 5, name: "tmp0", kind: "macvlan")
-        func address(_ text: String, _ length: Int) throws -> InterfaceAddress {
-            InterfaceAddress(address: try #require(IPAddress(text)), prefixLength: length, interfaceIndex: 5)
-        }
         let linkLocal = try address("fe80::1", 64)
         let stale = try address("192.168.100.99", 24)
         let published = try address("192.168.100.50", 24)
         let snapshot = KernelSnapshot(links: [device], addresses: [linkLocal, stale, published])
-        #expect(snapshot.overlayAddress(onDevice: "tmp0", published: published.address)?.description == "192.168.100.50/24")
-        #expect(snapshot.overlayAddress(onDevice: "tmp0", published: IPAddress("192.168.100.7"))?.description == "192.168.100.99/24")
-        #expect(snapshot.overlayAddress(onDevice: "tmp0", published: nil)?.description == "192.168.100.99/24")
-        #expect(KernelSnapshot(links: [device], addresses: [linkLocal]).overlayAddress(onDevice: "tmp0", published: nil) == nil)
-        #expect(snapshot.overlayAddress(onDevice: "tmp1", published: published.address) == nil)
+        #expect(reported(snapshot, published: ["192.168.100.50"]) == ["192.168.100.50/24"])
+        #expect(reported(snapshot, published: ["192.168.100.7"]) == ["192.168.100.99/24"])
+        #expect(reported(snapshot, published: []) == ["192.168.100.99/24"])
+        #expect(reported(KernelSnapshot(links: [device], addresses: [linkLocal]), published: []).isEmpty)
+        #expect(reported(snapshot, on: "tmp1", published: ["192.168.100.50"]).isEmpty)
+    }
+
+    @Test("dual stack: one reported address per family, in the order of ipAddrs, other families after them")
+    func reportedAddressesPerFamily() throws {
+        let v6 = try address("fd00:100::50", 64)
+        let staleV6 = try address("fd00:100::99", 64)
+        let v4 = try address("192.168.100.50", 24)
+        let linkLocal = try address("fe80::1", 64)
+        let both = KernelSnapshot(links: [device], addresses: [linkLocal, staleV6, v6, v4])
+        #expect(reported(both, published: ["192.168.100.50", "fd00:100::50"]) == ["192.168.100.50/24", "fd00:100::50/64"])
+        #expect(reported(both, published: ["fd00:100::50", "192.168.100.50"]) == ["fd00:100::50/64", "192.168.100.50/24"])
+        #expect(reported(both, published: ["192.168.100.50"]) == ["192.168.100.50/24", "fd00:100::99/64"], "a stale IPv6 address still held is reported")
+        let onlyV6 = KernelSnapshot(links: [device], addresses: [v6])
+        #expect(reported(onlyV6, published: ["192.168.100.50", "fd00:100::50"]) == ["fd00:100::50/64"])
     }
 }

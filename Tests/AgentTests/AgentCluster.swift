@@ -22,6 +22,7 @@ final class AgentCluster: Sendable {
     private let passes: AsyncStream<Void>
     private let passContinuation: AsyncStream<Void>.Continuation
     private let lastOutcome = Mutex<ReconcileOutcome?>(nil)
+    private let problemsSeen = Mutex<[String]>([])
 
     private init(emulator: KubeEmulator) {
         self.emulator = emulator
@@ -65,18 +66,19 @@ final class AgentCluster: Sendable {
     }
 
     /// Creates the NodeOverlayIp (held by a test finalizer so deletion shows as `deletionTimestamp`) and
-    /// sets its operator status as the operator would.
-    func createOverlay(ipAddr: String = "192.168.100.50/24") async throws {
+    /// sets its operator status as the operator would; `ipAddrs`/`gateways` (a dual-stack node) are left
+    /// out unless given, as an older operator or the original controller writes them.
+    func createOverlay(ipAddr: String = "192.168.100.50/24", ipAddrs: [String]? = nil, gateways: [String]? = nil) async throws {
         var metadata = ObjectMeta(name: nodeName)
         metadata.finalizers = ["test.iks.ibm.com/hold"]
         _ = try await client.create(NodeOverlayIp(metadata: metadata))
-        let status: JSONValue = .object([
-            "status": .object([
-                "ipAddr": .string(ipAddr), "gateway": .string("192.168.100.1"), "subnet": .string("192.168.100.0/24"),
-                "zone": .string("dal10"),
-            ])
-        ])
-        _ = try await client.patchStatus(NodeOverlayIp.self, name: nodeName, patch: .merge(status))
+        var keys: [String: JSONValue] = [
+            "ipAddr": .string(ipAddr), "gateway": .string("192.168.100.1"), "subnet": .string("192.168.100.0/24"),
+            "zone": .string("dal10"),
+        ]
+        if let ipAddrs { keys["ipAddrs"] = .array(ipAddrs.map(JSONValue.string)) }
+        if let gateways { keys["gateways"] = .array(gateways.map(JSONValue.string)) }
+        _ = try await client.patchStatus(NodeOverlayIp.self, name: nodeName, patch: .merge(.object(["status": .object(keys)])))
     }
 
     /// Creates a StaticRoute, optionally held by a finalizer.
@@ -95,8 +97,10 @@ final class AgentCluster: Sendable {
         _ makeAgent: (_ configuration: AgentConfiguration, _ onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void) -> NodeAgent
     ) -> Task<Void, any Error> {
         lastOutcome.withLock { $0 = nil }
+        problemsSeen.withLock { $0 = [] }
         let agent = makeAgent(AgentConfiguration(nodeName: nodeName, retryInterval: .milliseconds(200))) { outcome in
             self.lastOutcome.withLock { $0 = outcome }
+            self.problemsSeen.withLock { $0 += outcome.problems }
             self.passContinuation.yield()
         }
         return Task { try await agent.run() }
@@ -111,6 +115,10 @@ final class AgentCluster: Sendable {
 
     /// The last pass's outcome.
     var outcome: ReconcileOutcome? { lastOutcome.withLock { $0 } }
+
+    /// The problems of every pass since the agent started, in order: a problem a retry has already
+    /// replaced in ``outcome`` stays here.
+    var problems: [String] { problemsSeen.withLock { $0 } }
 
     /// Checks `condition` now and after every agent pass until it holds; throws ``TimedOut`` after `limit`.
     func waitUntil(_ what: String, within limit: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {

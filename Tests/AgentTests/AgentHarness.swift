@@ -35,8 +35,17 @@ final class AgentHarness: Sendable {
     var nodeName: String { cluster.nodeName }
     var outcome: ReconcileOutcome? { cluster.outcome }
 
-    /// See ``AgentCluster/createOverlay(ipAddr:)``.
-    func createOverlay(ipAddr: String = "192.168.100.50/24") async throws { try await cluster.createOverlay(ipAddr: ipAddr) }
+    /// See ``AgentCluster/createOverlay(ipAddr:ipAddrs:gateways:)``.
+    func createOverlay(ipAddr: String = "192.168.100.50/24", ipAddrs: [String]? = nil, gateways: [String]? = nil) async throws {
+        try await cluster.createOverlay(ipAddr: ipAddr, ipAddrs: ipAddrs, gateways: gateways)
+    }
+
+    /// A dual-stack node: IPv4 `192.168.100.50/24` (gateway .1) first, IPv6 `fd00:100::50/64` (gateway ::1).
+    /// IPv6 is enabled in the namespace first, for hosts whose new namespaces start with it disabled.
+    func createDualStackOverlay() async throws {
+        try namespace.enableIPv6()
+        try await createOverlay(ipAddrs: ["192.168.100.50/24", "fd00:100::50/64"], gateways: ["192.168.100.1", "fd00:100::1"])
+    }
 
     /// See ``AgentCluster/createRoute(_:subnet:gateway:held:)``.
     func createRoute(_ name: String, subnet: String, gateway: String? = nil, held: Bool = false) async throws {

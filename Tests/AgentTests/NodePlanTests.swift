@@ -23,7 +23,7 @@ private func kernel(device: Link? = nil, deviceAddresses: [String] = [], routes:
 
 private func address(_ cidr: String, on index: Int32) -> InterfaceAddress {
     let parsed = DesiredNode.parseCIDR(cidr)!
-    return InterfaceAddress(address: parsed.address, prefixLength: parsed.prefixLength, interfaceIndex: index)
+    return InterfaceAddress(address: parsed.address, prefixLength: parsed.prefixLength, interfaceIndex: index, flags: .permanent)
 }
 
 private let upMacvlan = Link(index: 7, name: "tmp0", flags: 1, kind: "macvlan", parentIndex: 2)
@@ -266,7 +266,9 @@ struct DesiredNodeTests {
             staticRoutes: [staticRoute("z", "10.20.0.0/16", zone: "dal12"), staticRoute("a", "10.30.0.0/16"), deleting],
             deviceName: "tmp0", explicitParent: nil, protectedCIDRs: [])
         #expect(wanted.overlayAddress?.description == "192.168.100.4/24")
-        #expect(wanted.overlayGateway == IPAddress("192.168.100.1"))
+        #expect(wanted.overlay(for: .v4)?.gateway == IPAddress("192.168.100.1"))
+        #expect(wanted.overlay(for: .v4)?.subnet == IPPrefix("192.168.100.0/24"))
+        #expect(wanted.overlay(for: .v6) == nil)
         #expect(wanted.parent == .holding([IPAddress("10.0.0.5")!]))
         #expect(wanted.routes.map(\.metadata.name) == ["a"])
     }
@@ -297,8 +299,13 @@ struct AgentReportTests {
     @Test("the report is compared with the stored status and patches only the agent's keys")
     func comparesAndPatches() throws {
         let report = AgentReport(interface: "eth0", interfaceLabel: "tmp0", configuredAddress: "192.168.100.4/24", routes: [])
-        var status = NodeOverlayIpStatus(ipAddr: "192.168.100.4/24", interface: "eth0", interfaceLabel: "tmp0", configuredAddress: "192.168.100.4/24")
+        var status = NodeOverlayIpStatus(
+            ipAddr: "192.168.100.4/24", interface: "eth0", interfaceLabel: "tmp0", configuredAddress: "192.168.100.4/24",
+            configuredAddresses: ["192.168.100.4/24"])
         #expect(report.isReported(in: status))
+        status.configuredAddresses = nil
+        #expect(!report.isReported(in: status), "an older agent's status without configuredAddresses gets it added")
+        status.configuredAddresses = ["192.168.100.4/24"]
         status.configuredAddress = nil
         #expect(!report.isReported(in: status))
         let patch = try report.mergePatch()

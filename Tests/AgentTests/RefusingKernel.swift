@@ -10,7 +10,7 @@ import Synchronization
 
 /// Executes plans step by step on a ``SimulatedKernel`` (``base``) and fails the steps that ``refuse(_:)``
 /// names with `EBUSY` before they change anything, leaving the steps before them done; after
-/// ``failReadsAfterNextChange()``, reads fail from the next executed plan on.
+/// ``failReadsAfterDeviceDeletion()``, reads fail from the next executed plan that deletes a device on.
 final class RefusingKernel: KernelAccess {
     /// One device or address step of a plan.
     enum Step {
@@ -24,7 +24,7 @@ final class RefusingKernel: KernelAccess {
     private let reads = Mutex(ReadFailure.none)
 
     private enum ReadFailure {
-        case none, afterNextChange, always
+        case none, afterDeviceDeletion, always
     }
 
     init(base: SimulatedKernel) { self.base = base }
@@ -32,8 +32,10 @@ final class RefusingKernel: KernelAccess {
     /// From now on refuses the steps for which `isRefused` is true (`{ _ in false }` accepts all again).
     func refuse(_ isRefused: @escaping @Sendable (Step) -> Bool) { refused.withLock { $0 = isRefused } }
 
-    /// Makes every read fail (`EIO`) once the next plan has been executed, until ``restoreReads()``.
-    func failReadsAfterNextChange() { reads.withLock { $0 = .afterNextChange } }
+    /// Makes every read fail (`EIO`) once a plan that deletes a device has been executed, until
+    /// ``restoreReads()``. Plans of other passes (a route, a repair) leave reads working, so the failure
+    /// always hits the read-back of the deletion.
+    func failReadsAfterDeviceDeletion() { reads.withLock { $0 = .afterDeviceDeletion } }
 
     /// Lets reads succeed again.
     func restoreReads() { reads.withLock { $0 = .none } }
@@ -48,7 +50,8 @@ final class RefusingKernel: KernelAccess {
     }
 
     func execute(_ plan: NodePlan, deviceName: String) async -> PlanExecution {
-        defer { reads.withLock { if $0 == .afterNextChange { $0 = .always } } }
+        let deletesDevice = plan.deviceActions.contains { if case .delete = $0 { true } else { false } }
+        defer { reads.withLock { if $0 == .afterDeviceDeletion, deletesDevice { $0 = .always } } }
         var execution = PlanExecution()
         let isRefused = refused.withLock { $0 }
         var steps: [(Step, NodePlan)] = plan.deviceActions.map { action in

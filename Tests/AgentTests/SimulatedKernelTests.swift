@@ -76,6 +76,28 @@ struct SimulatedKernelTests {
         #expect(writes.value == plans.map { $0.deviceActions.count + $0.addressActions.count + $0.routeChanges.count }.reduce(0, +))
     }
 
+    @Test("a dual-stack node converges: both addresses (IPv6 without DAD) and a route per family via its gateway")
+    func dualStackRoundTrip() async throws {
+        let kernel = try simulated()
+        let overlays = [
+            OverlayAssignment(address: try #require(OverlayAddress(cidr: "192.168.200.5/24")), gateway: IPAddress("192.168.200.1")),
+            OverlayAssignment(address: try #require(OverlayAddress(cidr: "fd00:200::5/64")), gateway: IPAddress("fd00:200::1")),
+        ]
+        let v6Route = StaticRoute(metadata: ObjectMeta(name: "onprem-v6"), spec: StaticRouteSpec(subnet: "fd01::/64"))
+        let node = DesiredNode(deviceName: "tmp0", parent: .named("host0"), overlays: overlays, routes: [labRoute, v6Route])
+        let plans = try await converge(kernel, to: node)
+        #expect(plans.count <= 2)
+        let snapshot = try await kernel.snapshot()
+        let device = try #require(snapshot.link(named: "tmp0"))
+        let held = snapshot.addresses(onLinkIndex: device.index)
+        #expect(held.map(\.cidr) == ["192.168.200.5/24", "fd00:200::5/64"])
+        #expect(held.last?.flags.contains(.noDuplicateAddressDetection) == true)
+        #expect(Set(snapshot.ownRoutes.map { "\($0.destination) via \($0.gateway.map(\.description) ?? "-")" }) == [
+            "192.168.0.0/24 via 192.168.200.1", "fd01::/64 via fd00:200::1",
+        ])
+        #expect(NodePlan.compute(desired: node, kernel: snapshot).reports().map(\.state) == [.applied, .applied])
+    }
+
     @Test("a deleted NodeOverlayIp tears the simulated device and our routes down, leaving the host NIC")
     func teardown() async throws {
         let kernel = try simulated()

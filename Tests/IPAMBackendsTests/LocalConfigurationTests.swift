@@ -140,17 +140,6 @@ struct LocalConfigurationTests {
             ])
     }
 
-    @Test("a zone mixing IPv4 and IPv6 subnets is refused at the subnet's path")
-    func mixedFamilies() {
-        #expect(configurationProblems(localConfiguration(zones: """
-                  dal10:
-                    - 192.168.100.0/24
-                    - {subnet: "fd00:100::/64"}
-            """)) == [
-                "ipam.local.zones.dal10[1].subnet: fd00:100::/64 is IPv6 but zone dal10 starts with 192.168.100.0/24 (IPv4); a zone may use one address family until dual stack is supported: put the IPv6 subnets in a zone of their own",
-            ])
-    }
-
     @Test("reports subnets that overlap within and across zones")
     func overlaps() {
         #expect(configurationProblems(localConfiguration(zones: """

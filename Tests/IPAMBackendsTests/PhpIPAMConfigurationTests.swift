@@ -47,6 +47,20 @@ struct PhpIPAMConfigurationTests {
         #expect(throws: IPAMError.unknownZone("wdc04", known: ["dal12", "dal10"])) { try phpipam.subnetIDs(inZone: "wdc04") }
     }
 
+    @Test("config validate describes each zone by its phpIPAM subnet ids and says phpIPAM gives their families")
+    func zoneDescriptions() throws {
+        let phpipam = try #require(try parsePhpIPAM(phpipam("""
+                url: https://phpipam.example.com/
+                appID: iks
+                credentials: {tokenFile: /etc/phpipam/token}
+                subnetMap: {dal12: [9], dal10: [8, 7, 20]}
+            """)))
+        #expect(phpipam.zoneDescriptions == [
+            "zone dal12: phpIPAM subnet 9; address families read from phpIPAM at start (dual-stack when it has both)",
+            "zone dal10: phpIPAM subnets 8 then 7 then 20 (tried in this order within each family); address families read from phpIPAM at start (dual-stack when it has both)",
+        ])
+    }
+
     @Test("reads every optional setting")
     func optionals() throws {
         let phpipam = try #require(try parsePhpIPAM(phpipam("""

@@ -7,13 +7,13 @@ import Testing
 
 @Suite("Local SQLite backend conformance")
 struct LocalBackendConformanceTests {
-    @Test("the local backend passes the conformance case", arguments: IPAMConformanceSuite.cases + IPAMConformanceSuite.cooldownCases)
+    @Test("the local backend passes the conformance case", arguments: IPAMConformanceSuite.cases(.all))
     func conformance(_ check: ConformanceCase) async throws {
         try await withTemporaryDirectory(prefix: "ipam-conformance") { directory in
             let database = directory.file("ipam.db")
             let clock = ManualWallClock()
             let cooldown = IPAMConformanceSuite.Cooldown(duration: .seconds(300)) { clock.advance(by: $0) }
-            let suite = IPAMConformanceSuite(cooldown: cooldown) { fixture in
+            let suite = IPAMConformanceSuite(fixture: .allFamilies, cooldown: cooldown) { fixture in
                 try await LocalSQLiteBackend(
                     configuration: try localConfiguration(for: fixture, database: database, cooldown: cooldown.duration),
                     clusterID: fixture.clusterID, now: { clock.now }, logger: quietLogger)

@@ -1,6 +1,7 @@
 // Helpers for the local backend tests: configurations built from plain strings and a manual wall clock.
 
 import Foundation
+import GRDB
 import IPAddressing
 import IPAMConformance
 import IPAMCore
@@ -73,3 +74,11 @@ let quietLogger: Logger = {
     logger.logLevel = .error
     return logger
 }()
+
+/// A GRDB pool on the backend's file for inspecting or tampering with it, waiting out the backend's own locks
+/// (a backend closing its last connection checkpoints the WAL) instead of failing at once.
+func inspectionPool(_ path: String) throws -> GRDB.DatabasePool {
+    var configuration = GRDB.Configuration()
+    configuration.busyMode = .timeout(10)
+    return try GRDB.DatabasePool(path: path, configuration: configuration)
+}

@@ -108,7 +108,7 @@ struct LocalSchemaTests {
             let path = directory.file("ipam.db")
             let configuration = localConfiguration(database: path, zones: [("z", [try subnet("10.6.0.0/24")])])
             _ = try await openBackend(configuration)
-            let pool = try DatabasePool(path: path)
+            let pool = try inspectionPool(path)
             try await pool.write { db in
                 try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')")
             }

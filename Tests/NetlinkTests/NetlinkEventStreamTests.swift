@@ -68,6 +68,38 @@ struct NetlinkEventStreamTests {
         }
     }
 
+    @Test("IPv6 addresses and routes changed from outside arrive on the IPv6 groups")
+    func externalIPv6Changes() async throws {
+        try await TestNetworkNamespace.with { namespace in
+            let netlink = try await NetlinkContext(namespace: namespace.name)
+            try namespace.enableIPv6()
+            let events = try await netlink.events([.ipv6Addresses, .ipv6Routes])
+            try namespace.ip("address", "add", "fd00:100::2/64", "dev", namespace.hostInterface, "nodad")
+            let addressEvent = try await firstEvent(in: events) {
+                if case .addressAdded(let added) = $0 { return added.cidr == "fd00:100::2/64" }
+                return false
+            }
+            guard case .addressAdded(let added) = addressEvent else {
+                Issue.record("no addressAdded event for fd00:100::2/64")
+                return
+            }
+            #expect(added.flags.contains(.noDuplicateAddressDetection))
+
+            try namespace.ip("route", "add", "fd01::/64", "via", "fd00:100::1", "proto", "197")
+            try namespace.ip("route", "del", "fd01::/64", "proto", "197")
+            let removal = try await firstEvent(in: events) {
+                if case .routeRemoved(let removed) = $0 { return removed.destination.description == "fd01::/64" }
+                return false
+            }
+            guard case .routeRemoved(let removed) = removal else {
+                Issue.record("no routeRemoved event for fd01::/64")
+                return
+            }
+            #expect(removed.protocol == .overlayAgent)
+            #expect(removed.gateway == (try address("fd00:100::1")))
+        }
+    }
+
     @Test("only the subscribed groups are reported")
     func subscribedGroupsOnly() async throws {
         try await TestNetworkNamespace.with { namespace in

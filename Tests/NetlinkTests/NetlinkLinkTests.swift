@@ -68,7 +68,10 @@ struct NetlinkLinkTests {
 
             let assigned = InterfaceAddress(address: try address("192.168.100.10"), prefixLength: 24, interfaceIndex: overlay.index)
             try await netlink.addAddress(assigned)
-            #expect(try await netlink.addresses(on: .name("tmp0"), family: .v4) == [assigned])
+            let listed = try await netlink.addresses(on: .name("tmp0"), family: .v4)
+            #expect(listed.map(\.cidr) == [assigned.cidr])
+            #expect(listed.first?.isSameAssignment(as: assigned) == true)
+            #expect(listed.first?.flags == .permanent, "the kernel marks addresses added by hand permanent")
             #expect(try await netlink.link(holding: assigned.address)?.name == "tmp0")
             let again = await #expect(throws: NetlinkError.self) { try await netlink.addAddress(assigned) }
             #expect(again?.isAlreadyExists == true)
@@ -128,9 +131,34 @@ struct NetlinkLinkTests {
             let host = try #require(try await netlink.link(named: namespace.hostInterface))
             let entry = InterfaceAddress(address: try address("fd00:100::2"), prefixLength: 64, interfaceIndex: host.index)
             try await netlink.addAddress(entry)
-            #expect(try await netlink.addresses(on: .index(host.index), family: .v6).contains(entry))
+            #expect(try await netlink.addresses(on: .index(host.index), family: .v6).contains { $0.isSameAssignment(as: entry) })
             try await netlink.deleteAddress(entry)
-            #expect(!(try await netlink.addresses(on: .index(host.index), family: .v6).contains(entry)))
+            #expect(!(try await netlink.addresses(on: .index(host.index), family: .v6).contains { $0.isSameAssignment(as: entry) }))
+        }
+    }
+
+    @Test("an IPv6 address added without DAD is at once usable: listed nodad and permanent, never tentative")
+    func ipv6AddressWithoutDuplicateAddressDetection() async throws {
+        try await TestNetworkNamespace.with { namespace in
+            let netlink = try await NetlinkContext(namespace: namespace.name)
+            let host = try await hostNICWithIPv6(netlink, in: namespace)
+            let listed = try await netlink.addresses(on: .index(host.index), family: .v6).filter { $0.cidr == "fd00:100::2/64" }
+            #expect(listed.map(\.flags) == [[.noDuplicateAddressDetection, .permanent]])
+            #expect(try namespace.ip("-6", "address", "show", "dev", namespace.hostInterface).contains("fd00:100::2/64 scope global nodad"))
+        }
+    }
+
+    @Test("address dumps filtered by family hold only that family")
+    func addressDumpPerFamily() async throws {
+        try await TestNetworkNamespace.with { namespace in
+            let netlink = try await NetlinkContext(namespace: namespace.name)
+            let host = try await hostNICWithIPv6(netlink, in: namespace)
+            let v4 = try await netlink.addresses(on: .index(host.index), family: .v4)
+            let v6 = try await netlink.addresses(on: .index(host.index), family: .v6)
+            #expect(v4.map(\.cidr) == ["192.168.100.2/24"])
+            #expect(v6.contains { $0.cidr == "fd00:100::2/64" })
+            #expect(v6.allSatisfy { $0.address.family == .v6 })
+            #expect(Set(try await netlink.addresses(on: .index(host.index)).map(\.cidr)) == Set((v4 + v6).map(\.cidr)))
         }
     }
 }

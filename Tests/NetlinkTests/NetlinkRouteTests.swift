@@ -162,4 +162,21 @@ struct NetlinkRouteTests {
             #expect(try await netlink.routes(in: RoutingTable(100), family: .v6).isEmpty)
         }
     }
+
+    @Test("route dumps filtered by family hold only that family; an IPv6 route lists the kernel's default metric 1024")
+    func routeDumpPerFamily() async throws {
+        try await TestNetworkNamespace.with { namespace in
+            let netlink = try await NetlinkContext(namespace: namespace.name)
+            let host = try await hostNICWithIPv6(netlink, in: namespace)
+            try await netlink.addRoute(Route(destination: try prefix("fd01::/64"), gateway: try address("fd00:100::1")))
+            try await netlink.addRoute(Route(destination: try prefix("10.1.0.0/16"), gateway: try address("192.168.100.1")))
+            let v4 = try await netlink.routes(in: .main, protocol: .overlayAgent, family: .v4)
+            let v6 = try await netlink.routes(in: .main, protocol: .overlayAgent, family: .v6)
+            #expect(v4.map(\.destination.description) == ["10.1.0.0/16"])
+            #expect(v6.map(\.destination.description) == ["fd01::/64"])
+            #expect(v6.first?.outputInterfaceIndex == host.index, "the kernel found the on-link gateway's device")
+            #expect(v6.first?.metric == 1024)
+            #expect(try await netlink.routes(in: .main, protocol: .overlayAgent).count == 2)
+        }
+    }
 }

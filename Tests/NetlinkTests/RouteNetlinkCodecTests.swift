@@ -105,6 +105,38 @@ struct RouteNetlinkCodecTests {
         #expect(back.cidr == "192.168.100.4/24")
     }
 
+    @Test("an IPv6 address request without DAD carries IFA_F_NODAD in ifa_flags and IFA_FLAGS; state flags are not sent")
+    func addressFlagsRequest() throws {
+        let entry = InterfaceAddress(
+            address: try address("fd00:100::4"), prefixLength: 64, interfaceIndex: 9, flags: [.noDuplicateAddressDetection, .tentative])
+        let message = try decoded(RouteNetlinkCodec.newAddress(entry, replace: false))
+        #expect(message.payload[0] == RTNL.familyIPv6)
+        #expect(message.payload[2] == 0x02, "ifa_flags holds IFA_F_NODAD only")
+        #expect(NetlinkAttributes(message.payload, from: 8).uint32(RTNL.addressFlags) == 0x02)
+        let back = try #require(RouteNetlinkCodec.address(from: message))
+        #expect(back.cidr == "fd00:100::4/64")
+        #expect(back.flags == [.noDuplicateAddressDetection])
+        let deletion = try decoded(RouteNetlinkCodec.deleteAddress(entry))
+        #expect(deletion.payload[2] == 0)
+        #expect(NetlinkAttributes(deletion.payload, from: 8).uint32(RTNL.addressFlags) == nil)
+    }
+
+    @Test("a listed address takes its flags from IFA_FLAGS, which extends the 8-bit ifa_flags")
+    func addressFlagsDecoded() throws {
+        var notification = NetlinkMessageBuilder(type: RTNL.newAddress, flags: 0)
+        notification.append(RTNL.familyIPv6)
+        notification.append(UInt8(64))
+        notification.append(UInt8(0x80))  // ifa_flags: permanent (the low byte only)
+        notification.append(UInt8(0))
+        notification.append(UInt32(3))
+        notification.addAttribute(RTNL.addressLocal, try address("fd00:100::4").networkBytes)
+        notification.addAttribute(RTNL.addressFlags, uint32: 0x80 | 0x40 | 0x200)
+        let listed = try #require(RouteNetlinkCodec.address(from: try decoded(notification)))
+        #expect(listed.flags == [.permanent, .tentative, .noPrefixRoute])
+        #expect(listed.flags.isUnusable)
+        #expect(listed.description == "fd00:100::4/64 dev #3 tentative permanent noprefixroute")
+    }
+
     @Test("a macvlan request names the kind, the parent and bridge mode")
     func macvlanRequest() throws {
         let message = try decoded(RouteNetlinkCodec.createMacvlan(name: "tmp0", parentIndex: 5))

@@ -184,7 +184,9 @@ struct OverlayIPAMCommandsTests {
             let result = await CommandHarness.run(["config", "validate", "-f", harness.configPath])
             #expect(result.status == 0)
             #expect(result.standardOutput == "\(harness.configPath): valid (cluster prod-dal, local backend at "
-                + "\(directory.file("ipam.db")), 2 zones, 3 subnets)\n")
+                + "\(directory.file("ipam.db")), 2 zones, 3 subnets)\n"
+                + "  zone dal10: IPv4 only: 192.168.100.0/29 then 192.168.101.0/30\n"
+                + "  zone dal12: IPv4 only: 192.168.102.0/24\n")
             #expect(!FileManager.default.fileExists(atPath: directory.file("ipam.db")), "validate must not open the database")
         }
     }

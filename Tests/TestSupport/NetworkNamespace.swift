@@ -81,6 +81,15 @@ public struct TestNetworkNamespace: Sendable {
         try Self.runCommand(try Self.requireIP(), ["netns", "exec", name] + command)
     }
 
+    /// Enables IPv6 on every interface of the namespace, present and future (`disable_ipv6=0`), for hosts
+    /// whose new namespaces inherit a disabled IPv6.
+    public func enableIPv6() throws {
+        try exec([
+            "sh", "-c",
+            "echo 0 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 0 > /proc/sys/net/ipv6/conf/default/disable_ipv6",
+        ])
+    }
+
     // MARK: - Lifecycle
 
     private static func create(hostAddress: String) throws -> TestNetworkNamespace {

@@ -9,12 +9,22 @@ public struct InterfaceAddress: Sendable, Hashable, CustomStringConvertible {
     public var prefixLength: Int
     /// The index of the interface holding the address.
     public var interfaceIndex: Int32
+    /// The `IFA_F_*` flags: on a request, e.g. ``InterfaceAddressFlags/noDuplicateAddressDetection``; as
+    /// listed, what the kernel reports (e.g. ``InterfaceAddressFlags/permanent``, ``InterfaceAddressFlags/tentative``).
+    public var flags: InterfaceAddressFlags
 
     /// Creates an address on the interface with index `interfaceIndex`.
-    public init(address: IPAddress, prefixLength: Int, interfaceIndex: Int32) {
+    public init(address: IPAddress, prefixLength: Int, interfaceIndex: Int32, flags: InterfaceAddressFlags = []) {
         self.address = address
         self.prefixLength = prefixLength
         self.interfaceIndex = interfaceIndex
+        self.flags = flags
+    }
+
+    /// Whether `other` is the same address on the same interface with the same prefix length, whatever
+    /// the flags (a listed address carries state flags a request does not).
+    public func isSameAssignment(as other: InterfaceAddress) -> Bool {
+        address == other.address && prefixLength == other.prefixLength && interfaceIndex == other.interfaceIndex
     }
 
     /// The connected subnet, e.g. `192.168.100.0/24` for `192.168.100.4/24`.
@@ -23,6 +33,6 @@ public struct InterfaceAddress: Sendable, Hashable, CustomStringConvertible {
     /// `192.168.100.4/24`, the CIDR form the agent reports.
     public var cidr: String { "\(address)/\(prefixLength)" }
 
-    /// `192.168.100.4/24 dev #3`.
-    public var description: String { "\(cidr) dev #\(interfaceIndex)" }
+    /// `192.168.100.4/24 dev #3`, followed by the flags when there are any (`fd00::4/64 dev #3 nodad permanent`).
+    public var description: String { flags.isEmpty ? "\(cidr) dev #\(interfaceIndex)" : "\(cidr) dev #\(interfaceIndex) \(flags)" }
 }

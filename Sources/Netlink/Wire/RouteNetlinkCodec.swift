@@ -113,36 +113,41 @@ enum RouteNetlinkCodec {
     }
 
     /// `RTM_NEWADDR` adding `address` (failing if present) or replacing it (updating it in place).
+    /// The address's requestable flags (e.g. `IFA_F_NODAD`) go in `ifa_flags` and, whole, in `IFA_FLAGS`.
     static func newAddress(_ address: InterfaceAddress, replace: Bool) -> NetlinkMessageBuilder {
         let mode = replace ? RTNL.replace : RTNL.exclusive
         var message = NetlinkMessageBuilder(
             type: RTNL.newAddress, flags: RTNL.request | RTNL.acknowledge | RTNL.create | mode)
-        appendAddress(&message, address)
+        appendAddress(&message, address, flags: address.flags.intersection(.requestable))
         return message
     }
 
     /// `RTM_DELADDR` removing `address` from its interface.
     static func deleteAddress(_ address: InterfaceAddress) -> NetlinkMessageBuilder {
         var message = NetlinkMessageBuilder(type: RTNL.deleteAddress, flags: RTNL.request | RTNL.acknowledge)
-        appendAddress(&message, address)
+        appendAddress(&message, address, flags: [])
         return message
     }
 
-    private static func appendAddress(_ message: inout NetlinkMessageBuilder, _ address: InterfaceAddress) {
+    private static func appendAddress(
+        _ message: inout NetlinkMessageBuilder, _ address: InterfaceAddress, flags: InterfaceAddressFlags
+    ) {
         appendAddressHeader(
             &message, family: address.address.netlinkFamily, prefixLength: UInt8(clamping: address.prefixLength),
-            interfaceIndex: address.interfaceIndex)
+            interfaceIndex: address.interfaceIndex, flags: flags)
         message.addAttribute(RTNL.addressLocal, address.address.networkBytes)
         message.addAttribute(RTNL.addressAddress, address.address.networkBytes)
+        if !flags.isEmpty { message.addAttribute(RTNL.addressFlags, uint32: flags.rawValue) }
     }
 
-    /// `struct ifaddrmsg` (8 bytes); scope universe.
+    /// `struct ifaddrmsg` (8 bytes); scope universe. `ifa_flags` holds the low 8 bits of `flags`.
     private static func appendAddressHeader(
-        _ message: inout NetlinkMessageBuilder, family: UInt8, prefixLength: UInt8, interfaceIndex: Int32
+        _ message: inout NetlinkMessageBuilder, family: UInt8, prefixLength: UInt8, interfaceIndex: Int32,
+        flags: InterfaceAddressFlags = []
     ) {
         message.append(family)
         message.append(prefixLength)
-        message.append(UInt8(0))  // ifa_flags
+        message.append(UInt8(truncatingIfNeeded: flags.rawValue))  // ifa_flags
         message.append(UInt8(0))  // ifa_scope
         message.append(UInt32(bitPattern: interfaceIndex))
     }
@@ -156,9 +161,12 @@ enum RouteNetlinkCodec {
         guard let bytes = attributes[RTNL.addressLocal] ?? attributes[RTNL.addressAddress],
             let address = IPAddress(networkBytes: bytes)
         else { return nil }
+        // IFA_FLAGS (u32) supersedes the 8-bit ifa_flags when present.
+        let flags = attributes.uint32(RTNL.addressFlags) ?? UInt32(payload[2])
         return InterfaceAddress(
             address: address, prefixLength: Int(payload[1]),
-            interfaceIndex: Int32(bitPattern: payload.readInteger(at: 4, as: UInt32.self)))
+            interfaceIndex: Int32(bitPattern: payload.readInteger(at: 4, as: UInt32.self)),
+            flags: InterfaceAddressFlags(rawValue: flags))
     }
 
     // MARK: - Routes

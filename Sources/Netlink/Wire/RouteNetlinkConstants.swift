@@ -58,6 +58,7 @@ enum RTNL {
     // MARK: Address attributes
     static let addressAddress = Int(IFA_ADDRESS)
     static let addressLocal = Int(IFA_LOCAL)
+    static let addressFlags = Int(IFA_FLAGS)
 
     // MARK: Route attributes
     static let routeDestination = Int(RTA_DST.rawValue)

@@ -8,9 +8,11 @@ import Testing
 
 @Suite("phpIPAM backend: IPAM conformance")
 struct PhpIPAMConformanceTests {
-    @Test("conformance", arguments: IPAMConformanceSuite.cases + IPAMConformanceSuite.cooldownCases)
+    /// Every group: IPv4, IPv6 and dual-stack zones (the emulator's IPv6 subnets offer their subnet address
+    /// from first_free, as phpIPAM does) and the cool-down cases.
+    @Test("conformance", arguments: IPAMConformanceSuite.cases(.all))
     func conformance(_ check: ConformanceCase) async throws {
-        let fixture = ConformanceFixture.standard
+        let fixture = ConformanceFixture.allFamilies
         let emulator = PhpIPAMEmulator(seed: ConformanceSeed.seed(for: fixture))
         let server = try await PhpIPAMServer.start(emulator: emulator)
         // The backends' clock for cool-downs; the emulator keeps the real one (its tokens stay valid).

@@ -36,7 +36,7 @@ enum ConformanceSeed {
         }
     }
 
-    /// Every address of `a.b.c.d` or `a.b.c.d-a.b.c.e`.
+    /// Every address of a single address or a range (`a.b.c.d-a.b.c.e`, `fd00::15-fd00::16`).
     private static func expand(_ text: String) -> [String] {
         guard let range = IPRange(text) else { return [text] }
         var addresses: [String] = []
