@@ -11,7 +11,16 @@ RELEASE_PRODUCTS = overlay-ip-controller overlay-network-agent overlay-ipam
 RELEASE_DIR ?= .build/static
 # The static Swift stdlib, and no dynamic symbol table of every Swift symbol (the driver exports them all
 # from executables; nothing loads symbols from ours): 1.6 MB less per binary, measured on the agent.
-RELEASE_FLAGS = -c release --static-swift-stdlib -Xlinker --no-export-dynamic
+# Linked by the toolchain's lld with packed relative relocations (DT_RELR, glibc >= 2.36): the binaries stay
+# position-independent, but their 46,000 relative relocations take 9 KB instead of gold's 1.1 MB of RELA
+# records, which the loader reads in full at every start: 1.1 MB less file size and 1 MB less RSS (agent).
+# libstdc++ (which the Swift runtime uses) linked statically too: the binaries then map only the few pieces
+# they use instead of all of libstdc++.so: about 1 MB less RSS for the agent (--help and running). The toolchain
+# always links `-lstdc++`, so the link searches first a directory whose `libstdc++.so` is a linker script
+# naming the static archive (written by `make release`, from the compiler's own search path).
+STATIC_LIBSTDCXX_DIR = $(CURDIR)/.build/static-libstdc++
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xlinker --no-export-dynamic \
+	-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xswiftc -L$(STATIC_LIBSTDCXX_DIR)
 
 .PHONY: deps build-deps build test lab release runtime-packages benchmarks micro-benchmarks micro-benchmark-thresholds clean docs
 
@@ -35,16 +44,20 @@ build-deps:
 build: deps
 	$(SWIFT) build
 
-## test: build everything, run the lab once (as root; it needs network namespaces), then the whole test suite.
+## test: build everything, run the lab once single-stack and once dual-stack (as root; it needs network namespaces),
+## then the whole test suite.
 test: deps
 	$(SWIFT) build --build-tests
 	@if [ "$$(id -u)" = 0 ]; then \
 	  echo "== overlay-lab --once (local backend)"; \
-	  "$$($(SWIFT) build --show-bin-path)/overlay-lab" --once --dir .build/lab-test; \
+	  "$$($(SWIFT) build --show-bin-path)/overlay-lab" --once --dir .build/lab-test && \
+	  echo "== overlay-lab --once --dual-stack (local backend)" && \
+	  "$$($(SWIFT) build --show-bin-path)/overlay-lab" --once --dual-stack --dir .build/lab-test; \
 	else echo "== skipping overlay-lab: it needs root for network namespaces"; fi
 	$(SWIFT) test --skip-build
 
-## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine.
+## lab: the KubeEmulator, the operator, simulated nodes and their agents on this machine; `make lab ARGS="--dual-stack"`
+## gives every node an IPv4 and an IPv6 address and adds an IPv6 StaticRoute (other options: overlay-lab --help).
 lab: deps
 	$(SWIFT) build --product overlay-lab
 	$(SWIFT) build --product overlay-ip-controller
@@ -54,7 +67,10 @@ lab: deps
 ## release: the static binaries the image ships (static Swift stdlib, stripped) in $(RELEASE_DIR); prints their
 ## sizes and shared libraries, checks each comes from $(RUNTIME_PACKAGES) and that each binary starts (--help).
 release: build-deps
-	@mkdir -p $(RELEASE_DIR)
+	@mkdir -p $(RELEASE_DIR) $(STATIC_LIBSTDCXX_DIR)
+	@archive=$$(clang -print-file-name=libstdc++.a); case "$$archive" in \
+	  /*) echo "GROUP ( $$archive )" > $(STATIC_LIBSTDCXX_DIR)/libstdc++.so ;; \
+	  *) echo "release: no static libstdc++.a (install libstdc++-12-dev)" >&2; exit 1 ;; esac
 	@for p in $(RELEASE_PRODUCTS); do \
 	  $(SWIFT) build $(RELEASE_FLAGS) --product $$p || exit 1; \
 	  strip -o $(RELEASE_DIR)/$$p "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/$$p" || exit 1; \

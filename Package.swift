@@ -78,6 +78,8 @@ let package = Package(
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // Kernel UAPI headers only (linux-libc-dev): Netlink encodes rtnetlink itself (see Sources/Netlink/Netlink.swift).
         .systemLibrary(name: "CNetlink", path: "Sources/CNetlink", providers: [.apt(["linux-libc-dev"])]),
+        // glibc's malloc.h (mallopt, malloc_trim): the agent limits its malloc arenas and hands back free pages.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // What the shipped modules used from full Foundation beyond FoundationEssentials (trimming, file error texts).
         .target(name: "FoundationExtras", swiftSettings: strict),
@@ -155,7 +157,9 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "OverlayNetworkAgent",
-            dependencies: ["Agent", "IPAddressing", "KubeClient", "Netlink", "OpsServer", "FoundationExtras", log, serviceLifecycle, argumentParser],
+            dependencies: [
+                "Agent", "CMalloc", "IPAddressing", "KubeClient", "Netlink", "OpsServer", "FoundationExtras", log, serviceLifecycle, argumentParser,
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",

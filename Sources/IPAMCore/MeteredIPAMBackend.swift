@@ -32,10 +32,10 @@ public struct MeteredIPAMBackend: IPAMBackend {
         try await measured("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
     }
 
-    /// Forwarded whole, so a backend that reserves every family in one step (the local one) keeps doing so;
-    /// counted as one `reserve`.
+    /// Forwarded whole (operation `reserve_zone`), so a backend that reserves every family in one step (the
+    /// local one) keeps doing so.
     public func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
-        try await measured("reserve") { try await backend.reserve(owner, zone: zone) }
+        try await measured("reserve_zone") { try await backend.reserve(owner, zone: zone) }
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {

@@ -22,8 +22,9 @@ public struct CommandContext: Sendable {
     public var makeLogger: @Sendable (Logger.Level) -> Logger
     /// Opens the backend a configuration selects.
     public var makeBackend: @Sendable (OverlayConfiguration, Logger) async throws -> any IPAMBackend
-    /// Reads every NodeOverlayIp of the cluster (kubeconfig path or nil to detect) as node name → `status.ipAddr`.
-    public var listRecordedAddresses: @Sendable (String?) async throws -> [String: String?]
+    /// Reads every NodeOverlayIp of the cluster (kubeconfig path or nil to detect) as node name → the addresses
+    /// its status records (`status.ipAddrs`; empty while none is written).
+    public var listRecordedAddresses: @Sendable (String?) async throws -> [String: [String]]
 
     public init(
         environment: [String: String],
@@ -32,7 +33,7 @@ public struct CommandContext: Sendable {
         makeBackend: @escaping @Sendable (OverlayConfiguration, Logger) async throws -> any IPAMBackend = {
             try await IPAMBackendFactory.makeBackend(for: $0, logger: $1)
         },
-        listRecordedAddresses: @escaping @Sendable (String?) async throws -> [String: String?] = { try await ClusterAddresses.list(kubeconfig: $0) }
+        listRecordedAddresses: @escaping @Sendable (String?) async throws -> [String: [String]] = { try await ClusterAddresses.list(kubeconfig: $0) }
     ) {
         self.environment = environment
         self.write = write

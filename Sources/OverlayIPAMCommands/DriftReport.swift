@@ -11,12 +11,13 @@ public struct DriftReport: Codable, Sendable, Hashable {
         public var zone: String
     }
 
-    /// A NodeOverlayIp whose recorded address the IPAM does not hold for it (e.g. a lost local database).
+    /// An address a NodeOverlayIp records that the IPAM does not hold for its node (e.g. a lost local
+    /// database); a dual-stack node can have one entry per family.
     public struct Missing: Codable, Sendable, Hashable {
         public var node: String
-        /// `status.ipAddr` of the object.
+        /// One of `status.ipAddrs` of the object.
         public var recorded: String
-        /// What the IPAM holds for that node instead, if anything.
+        /// What the IPAM holds for that node instead in the same address family, if anything.
         public var held: String?
     }
 
@@ -44,33 +45,38 @@ public struct DriftReport: Codable, Sendable, Hashable {
     /// Whether IPAM and cluster agree (records the operator will adopt count as agreeing).
     public var isClean: Bool { leaked.isEmpty && missing.isEmpty && legacy.allSatisfy(\.adoptable) }
 
-    /// Compares `allocations` (this cluster's) and `legacy` records with `recorded`: node name →
-    /// `status.ipAddr` (nil while the operator has not written one) for every NodeOverlayIp.
-    public init(clusterID: String, allocations: [IPAllocation], legacy: [LegacyAllocation] = [], recorded: [String: String?]) {
+    /// Compares `allocations` (this cluster's) and `legacy` records with `recorded`: node name → the addresses
+    /// its NodeOverlayIp records (`status.ipAddrs`, or `status.ipAddr` alone; empty while the operator has not
+    /// written any) for every NodeOverlayIp. Each address is compared with the node's allocation of its family.
+    public init(clusterID: String, allocations: [IPAllocation], legacy: [LegacyAllocation] = [], recorded: [String: [String]]) {
         self.clusterID = clusterID
-        let byNode = Dictionary(allocations.map { ($0.owner.nodeName, $0) }, uniquingKeysWith: { first, _ in first })
+        let byNode = Dictionary(grouping: allocations, by: \.owner.nodeName)
         leaked = allocations.filter { recorded[$0.owner.nodeName] == nil }
             .map { Leak(node: $0.owner.nodeName, address: $0.cidr, zone: $0.zone) }
-            .sorted { $0.node < $1.node }
-        let recordedAddresses = recorded.compactMapValues { $0.flatMap { Self.address(fromCIDR: $0) } }
+            .sorted { ($0.node, $0.address) < ($1.node, $1.address) }
+        let recordedAddresses = recorded.mapValues { $0.compactMap(Self.address(fromCIDR:)) }
         self.legacy = legacy.map { Self.classify($0, recordedAddresses: recordedAddresses, hasObject: recorded.keys.contains($0.nodeName)) }
         let adoptedByNode = Set(zip(legacy, self.legacy).filter { $0.1.adoptable }.map { $0.0.nodeName })
-        missing = recorded.compactMap { node, ipAddr -> Missing? in
-            guard let ipAddr = ipAddr ?? nil, !adoptedByNode.contains(node) else { return nil }
-            let held = byNode[node]
-            return held?.cidr == ipAddr ? nil : Missing(node: node, recorded: ipAddr, held: held?.cidr)
-        }.sorted { $0.node < $1.node }
+        missing = recorded.sorted { $0.key < $1.key }.flatMap { node, cidrs -> [Missing] in
+            guard !adoptedByNode.contains(node) else { return [] }
+            return cidrs.compactMap { cidr -> Missing? in
+                let family = Self.address(fromCIDR: cidr)?.family
+                let held = byNode[node]?.first { $0.address.family == family }
+                return held?.cidr == cidr ? nil : Missing(node: node, recorded: cidr, held: held?.cidr)
+            }
+        }
     }
 
-    private static func classify(_ record: LegacyAllocation, recordedAddresses: [String: IPAddress], hasObject: Bool) -> Legacy {
+    private static func classify(_ record: LegacyAllocation, recordedAddresses: [String: [IPAddress]], hasObject: Bool) -> Legacy {
         let node = record.nodeName
         let detail: String
-        let adoptable = record.isAdoptable(byNode: node, recording: recordedAddresses[node])
+        let sameFamily = recordedAddresses[node]?.first { $0.family == record.address.family }
+        let adoptable = record.isAdoptable(byNode: node, recording: sameFamily)
         if adoptable {
             detail = "node \(node)'s NodeOverlayIp records it; the operator adopts it in place"
-        } else if let other = recordedAddresses[node] {
+        } else if let other = sameFamily {
             detail = "node \(node)'s NodeOverlayIp records \(other) instead; not adopted"
-        } else if let holder = recordedAddresses.first(where: { $0.value == record.address })?.key {
+        } else if let holder = recordedAddresses.sorted(by: { $0.key < $1.key }).first(where: { $0.value.contains(record.address) })?.key {
             detail = "the NodeOverlayIp of \(holder), not of \(node), records it; not adopted"
         } else if hasObject {
             detail = "node \(node)'s NodeOverlayIp records no address; not adopted"

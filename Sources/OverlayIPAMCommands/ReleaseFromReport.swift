@@ -2,7 +2,8 @@
 import FoundationEssentials
 import IPAMCore
 
-/// Releases each leak of `report` whose address the IPAM still holds for the same node.
+/// Releases the leaks of `report`, node by node: a node's addresses only while the IPAM still holds them for it
+/// and holds nothing else for it (a release frees every family of the node).
 enum ReleaseFromReport {
     static func run(path: String, dryRun: Bool, configuration: OverlayConfiguration, backend: any IPAMBackend, context: CommandContext)
         async throws
@@ -16,17 +17,32 @@ enum ReleaseFromReport {
         guard report.clusterID == configuration.clusterID else {
             throw CommandFailure("\(path) is a report of cluster \(report.clusterID), but the configuration is for \(configuration.clusterID)")
         }
-        for leak in report.leaked {
-            let owner = IPAMOwner(clusterID: configuration.clusterID, nodeName: leak.node)
-            guard try await backend.allocations(for: owner).contains(where: { $0.cidr == leak.address }) else {
-                context.print("skipped  \(leak.address) for \(leak.node): the IPAM no longer holds it for that node")
+        // A node's leaks (one per family) go together: release(owner) frees every family at once.
+        var nodes: [String] = []
+        for leak in report.leaked where !nodes.contains(leak.node) { nodes.append(leak.node) }
+        for node in nodes {
+            let owner = IPAMOwner(clusterID: configuration.clusterID, nodeName: node)
+            let held = try await backend.allocations(for: owner).map(\.cidr)
+            let listed = report.leaked.filter { $0.node == node }.map(\.address)
+            for address in listed where !held.contains(address) {
+                context.print("skipped  \(address) for \(node): the IPAM no longer holds it for that node")
+            }
+            let present = listed.filter(held.contains)
+            guard !present.isEmpty else { continue }
+            let unlisted = held.filter { !listed.contains($0) }
+            guard unlisted.isEmpty else {
+                // Releasing the node releases every family: never an address the report did not find leaked.
+                context.print(
+                    "skipped  \(present.joined(separator: " and ")) for \(node): the IPAM also holds \(unlisted.joined(separator: " and ")) "
+                        + "for that node, which the report does not list; run `overlay-ipam check` again")
                 continue
             }
+            let shown = present.joined(separator: " and ")
             if dryRun {
-                context.print("would release \(leak.address) held for \(leak.node)")
+                context.print("would release \(shown) held for \(node)")
             } else {
                 try await backend.release(owner)
-                context.print("released \(leak.address) held for \(leak.node)")
+                context.print("released \(shown) held for \(node)")
             }
         }
     }

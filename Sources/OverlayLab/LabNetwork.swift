@@ -22,15 +22,27 @@ enum LabNetwork {
         try? NetworkNamespace.delete(named: node.namespace)
     }
 
-    /// What the kernel in the node's namespace holds: the overlay device's addresses and our routes.
+    /// What the kernel in the node's namespace holds: the overlay device's addresses (IPv4, then IPv6 without
+    /// the kernel's own link-local one) and our routes of both families.
     static func inspect(_ node: LabNode) async -> (addresses: [String], routes: [String]) {
         guard let context = try? await NetlinkContext(namespace: node.namespace),
             let device = try? await context.link(named: LabTopology.overlayDevice)
         else { return ([], []) }
-        let addresses = (try? await context.addresses(on: .index(device.index), family: .v4))?.map(\.cidr) ?? []
-        let routes = (try? await context.routes(protocol: .overlayAgent, family: .v4))?.map { route in
-            "\(route.destination) via \(route.gateway.map { "\($0)" } ?? "-")"
-        } ?? []
+        var addresses: [String] = []
+        var routes: [String] = []
+        for family in [IPAddressFamily.v4, .v6] {
+            let held = (try? await context.addresses(on: .index(device.index), family: family)) ?? []
+            addresses += held.filter { !isLinkLocal($0.address) }.map(\.cidr)
+            routes += ((try? await context.routes(protocol: .overlayAgent, family: family)) ?? []).map { route in
+                "\(route.destination) via \(route.gateway.map { "\($0)" } ?? "-")"
+            }
+        }
         return (addresses, routes)
+    }
+
+    /// Whether `address` is in fe80::/10 (the kernel gives every IPv6 device one; the agent never made it).
+    private static func isLinkLocal(_ address: IPAddress) -> Bool {
+        guard let linkLocal = IPPrefix("fe80::/10") else { return false }
+        return linkLocal.contains(address)
     }
 }

@@ -23,14 +23,21 @@ struct LabTopology: Sendable {
     /// The StaticRoute every node gets (the original project's example).
     static let routeName = "onprem-192.168.0.0-24"
     static let routeSubnet = "192.168.0.0/24"
+    /// The IPv6 StaticRoute of a dual-stack lab.
+    static let routeV6Name = "onprem-fd00-192-168--64"
+    static let routeV6Subnet = "fd00:192:168::/64"
 
     var nodes: [LabNode]
     var zones: [String]
     var runID: String
+    /// Every zone also has an IPv6 subnet (after its IPv4 one: IPv4 is the primary family), and an IPv6
+    /// StaticRoute selects every node.
+    var dualStack: Bool
 
     /// `nodeCount` nodes spread round-robin over `zoneCount` zones (`lab-zone-a`, `lab-zone-b`, …).
-    init(nodeCount: Int, zoneCount: Int, runID: String, firstAgentPort: Int) {
+    init(nodeCount: Int, zoneCount: Int, runID: String, firstAgentPort: Int, dualStack: Bool = false) {
         self.runID = runID
+        self.dualStack = dualStack
         zones = (0..<zoneCount).map { "lab-zone-\(Self.letter($0))" }
         nodes = (0..<nodeCount).map { index in
             let zoneIndex = index % zoneCount
@@ -44,6 +51,16 @@ struct LabTopology: Sendable {
     /// The overlay subnet of zone `index` (one /24 per zone: 192.168.200.0/24, 192.168.201.0/24, …).
     func overlaySubnet(zoneIndex: Int) -> (subnet: String, gateway: String) {
         ("192.168.\(200 + zoneIndex).0/24", "192.168.\(200 + zoneIndex).1")
+    }
+
+    /// The IPv6 overlay subnet of zone `index` in a dual-stack lab (fd00:200:0::/64, fd00:200:1::/64, …).
+    func overlayV6Subnet(zoneIndex: Int) -> (subnet: String, gateway: String) {
+        ("fd00:200:\(zoneIndex)::/64", "fd00:200:\(zoneIndex)::1")
+    }
+
+    /// The routes every node must apply: the IPv4 one, and in a dual-stack lab the IPv6 one.
+    var routes: [(name: String, subnet: String)] {
+        [(Self.routeName, Self.routeSubnet)] + (dualStack ? [(Self.routeV6Name, Self.routeV6Subnet)] : [])
     }
 
     /// The operator's configuration for the local SQLite backend.
@@ -61,11 +78,19 @@ struct LabTopology: Sendable {
         for (index, zone) in zones.enumerated() {
             let (subnet, gateway) = overlaySubnet(zoneIndex: index)
             yaml += "      \(zone):\n        - {subnet: \(subnet), gateway: \(gateway)}\n"
+            if dualStack {
+                let (v6Subnet, v6Gateway) = overlayV6Subnet(zoneIndex: index)
+                yaml += "        - {subnet: \"\(v6Subnet)\", gateway: \"\(v6Gateway)\"}\n"
+            }
         }
         return yaml
     }
 
-    /// The operator's configuration for the phpIPAM test server (zone `index` maps to subnet 100 + index).
+    /// The phpIPAM subnet id of zone `index`'s IPv6 subnet in a dual-stack lab.
+    static func phpIPAMV6SubnetID(zoneIndex: Int) -> Int { 200 + zoneIndex }
+
+    /// The operator's configuration for the phpIPAM test server (zone `index` maps to subnet 100 + index, and in
+    /// a dual-stack lab to 200 + index after it).
     func phpIPAMConfiguration(url: String, appID: String, tokenFile: String) -> String {
         var yaml = """
             clusterID: overlay-lab
@@ -79,7 +104,8 @@ struct LabTopology: Sendable {
 
             """
         for (index, zone) in zones.enumerated() {
-            yaml += "      \(zone): [\(100 + index)]\n"
+            let ids = [100 + index] + (dualStack ? [Self.phpIPAMV6SubnetID(zoneIndex: index)] : [])
+            yaml += "      \(zone): [\(ids.map(String.init).joined(separator: ", "))]\n"
         }
         return yaml
     }
@@ -117,11 +143,13 @@ struct LabTopology: Sendable {
         """
     }
 
-    /// The lab's StaticRoute, as JSON.
-    static var staticRouteJSON: String {
-        """
-        {"apiVersion":"iks.ibm.com/v1alpha1","kind":"StaticRoute","metadata":{"name":"\(routeName)"},"spec":{"subnet":"\(routeSubnet)"}}
-        """
+    /// The lab's StaticRoutes, as JSON.
+    var staticRoutesJSON: [String] {
+        routes.map { route in
+            """
+            {"apiVersion":"iks.ibm.com/v1alpha1","kind":"StaticRoute","metadata":{"name":"\(route.name)"},"spec":{"subnet":"\(route.subnet)"}}
+            """
+        }
     }
 
     private static func letter(_ index: Int) -> String {

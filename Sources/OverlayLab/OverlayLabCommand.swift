@@ -2,6 +2,7 @@
 import Synchronization
 import ArgumentParser
 import Foundation
+import IPAddressing
 import KubeClient
 import KubeEmulator
 import Logging
@@ -31,12 +32,17 @@ struct OverlayLabCommand: AsyncParsableCommand {
     @Flag(help: "Exit after converging (0) or timing out (1) instead of staying up.") var once = false
     @Flag(help: "Draw addresses from the phpIPAM test server instead of the local SQLite backend.") var phpipam = false
     @Flag(help: "Draw addresses from the NetBox test server instead of the local SQLite backend.") var netbox = false
+    @Flag(help: "Dual stack: every zone gets an IPv6 subnet too, each node an IPv4 and an IPv6 address, and an IPv6 StaticRoute is added (local backend or --phpipam).")
+    var dualStack = false
 
     func validate() throws {
         guard (1...200).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 200") }
         guard (1...26).contains(zones), zones <= nodes else { throw ValidationError("--zones must be between 1 and 26 and at most --nodes") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard !(phpipam && netbox) else { throw ValidationError("--phpipam and --netbox exclude each other; choose one IPAM test server") }
+        guard !(dualStack && netbox) else {
+            throw ValidationError("--dual-stack runs on the local SQLite backend or --phpipam (the NetBox backend is single-family); drop --netbox")
+        }
     }
 
     func run() async throws {
@@ -82,7 +88,8 @@ final class LabRun: Sendable {
         self.options = options
         self.dryRun = dryRun
         let runID = String(UInt32.random(in: 0..<UInt32.max), radix: 36)
-        topology = LabTopology(nodeCount: options.nodes, zoneCount: options.zones, runID: runID, firstAgentPort: 19402)
+        topology = LabTopology(
+            nodeCount: options.nodes, zoneCount: options.zones, runID: runID, firstAgentPort: 19402, dualStack: options.dualStack)
         let cwd = FileManager.default.currentDirectoryPath
         directory = options.dir.hasPrefix("/") ? options.dir : "\(cwd)/\(options.dir)"
         let binDirectory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
@@ -130,7 +137,9 @@ final class LabRun: Sendable {
         } else {
             try topology.localConfiguration(database: "\(directory)/ipam.db").write(toFile: config, atomically: true, encoding: .utf8)
         }
-        print("   IPAM configuration \(config) (\(options.phpipam ? "phpIPAM" : options.netbox ? "NetBox" : "local SQLite") backend)")
+        print(
+            "   IPAM configuration \(config) (\(options.phpipam ? "phpIPAM" : options.netbox ? "NetBox" : "local SQLite") backend"
+                + (topology.dualStack ? ", dual-stack zones: IPv4 then IPv6)" : ")"))
 
         step("Starting the operator (logs: \(directory)/logs/operator.log)")
         try processes.start(
@@ -150,18 +159,20 @@ final class LabRun: Sendable {
                 logName: "agent-\(node.name)")
         }
 
-        step("Creating StaticRoute \(LabTopology.routeName) (\(LabTopology.routeSubnet) via each node's overlay gateway)")
-        _ = try kube.create(json: LabTopology.staticRouteJSON)
+        for route in topology.routes {
+            step("Creating StaticRoute \(route.name) (\(route.subnet) via each node's overlay gateway of that family)")
+        }
+        for json in topology.staticRoutesJSON { _ = try kube.create(json: json) }
 
         step("Waiting for convergence (at most \(options.timeout) s)")
         let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig), logger: quietLogger("lab-client"))
         var snapshot = try await waitForConvergence(client: client)
         if dryRun {
             print("\n" + snapshot.table(dryRun: true) + "\n")
-            print("StaticRoute \(LabTopology.routeName): applied/selected \(snapshot.routeReady ?? "-")")
+            printRouteReadiness(snapshot)
             if snapshot.isConverged {
                 print(
-                    "Converged (DRY RUN): every node is Ready with an overlay IP and reports the route Applied; no kernel was "
+                    "Converged (DRY RUN): every node is Ready with its overlay addresses and reports every route Applied; no kernel was "
                         + "changed — the intended changes are in \(directory)/logs/agent-<node>.log.")
             } else {
                 print("Not converged within \(options.timeout) s (DRY RUN); see the logs in \(directory)/logs.")
@@ -173,9 +184,9 @@ final class LabRun: Sendable {
         let verified = snapshot.isConverged && snapshot.rows.allSatisfy(kernelMatches)
 
         print("\n" + snapshot.table() + "\n")
-        print("StaticRoute \(LabTopology.routeName): applied/selected \(snapshot.routeReady ?? "-")")
+        printRouteReadiness(snapshot)
         if verified {
-            print("Converged: every node is Ready with an overlay IP, and the route is in every node's kernel.")
+            print("Converged: every node is Ready with its overlay addresses, and every route is in every node's kernel.")
         } else {
             print("Not converged within \(options.timeout) s; see the logs in \(directory)/logs.")
         }
@@ -217,9 +228,17 @@ final class LabRun: Sendable {
 
     private func writePhpIPAMConfiguration(to path: String) async throws {
         let appToken = "overlaylabstatictoken000"
-        let subnets = topology.zones.indices.map { index in
+        var subnets = topology.zones.indices.map { index in
             let (subnet, gateway) = topology.overlaySubnet(zoneIndex: index)
             return PhpIPAMSeed.Subnet(id: 100 + index, cidr: subnet, description: "overlay lab \(topology.zones[index])", gateway: gateway)
+        }
+        if topology.dualStack {
+            subnets += topology.zones.indices.map { index in
+                let (subnet, gateway) = topology.overlayV6Subnet(zoneIndex: index)
+                return PhpIPAMSeed.Subnet(
+                    id: LabTopology.phpIPAMV6SubnetID(zoneIndex: index), cidr: subnet, description: "overlay lab \(topology.zones[index]) IPv6",
+                    gateway: gateway)
+            }
         }
         let seed = PhpIPAMSeed(
             subnets: subnets, apps: [PhpIPAMSeed.App(id: "overlaylab", security: .none)],
@@ -258,7 +277,7 @@ final class LabRun: Sendable {
     private func waitForConvergence(client: KubeClient) async throws -> LabSnapshot {
         let deadline = ContinuousClock.now + .seconds(options.timeout)
         var lastProgress = ""
-        var snapshot = LabSnapshot(rows: [], routeReady: nil)
+        var snapshot = LabSnapshot(rows: [], routeReady: [:], routeNames: topology.routes.map(\.name), addressesPerNode: 1)
         while ContinuousClock.now < deadline {
             try Task.checkCancellation()
             if let dead = processes.exited().first {
@@ -291,10 +310,23 @@ final class LabRun: Sendable {
         return result
     }
 
-    /// The kernel of the node's namespace holds the overlay address and the lab route via the gateway.
+    /// The kernel of the node's namespace holds every overlay address and each lab route via the node's
+    /// gateway of the route's family.
     private func kernelMatches(_ row: LabRow) -> Bool {
-        guard let ip = row.ip, let gateway = row.gateway else { return false }
-        return row.kernelAddresses.contains(ip) && row.kernelRoutes.contains("\(LabTopology.routeSubnet) via \(gateway)")
+        guard !row.ips.isEmpty, row.ips.count == row.gateways.count, row.ips.allSatisfy(row.kernelAddresses.contains) else { return false }
+        return topology.routes.allSatisfy { route in
+            let family = IPPrefix(route.subnet)?.family
+            guard let gateway = zip(row.ips, row.gateways).first(where: { IPAddress(String($0.0.split(separator: "/").first ?? ""))?.family == family })?.1 else {
+                return false
+            }
+            return row.kernelRoutes.contains("\(route.subnet) via \(gateway)")
+        }
+    }
+
+    private func printRouteReadiness(_ snapshot: LabSnapshot) {
+        for name in snapshot.routeNames {
+            print("StaticRoute \(name): applied/selected \(snapshot.routeReady[name] ?? "-")")
+        }
     }
 
     private func step(_ text: String) { print("» \(text)") }

@@ -58,6 +58,12 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    /// Limits malloc's arenas while this is the only thread that allocated, then parses and runs as usual.
+    static func main() async {
+        MallocPolicy.limitArenas()
+        await main(nil)
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -88,11 +94,14 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
         let agent: NodeAgent
         if dryRun {
             let kernel = try await simulatedKernel(node: node, configuration: configuration, client: client, logger: logger)
-            agent = NodeAgent(configuration: configuration, client: client, kernel: kernel, health: health, logger: logger)
+            agent = NodeAgent(
+                configuration: configuration, client: client, kernel: kernel, health: health, logger: logger,
+                onReconcile: { _ in MallocPolicy.releaseFreePages() })
         } else {
             let netlink = try await NetlinkContext(namespace: netns, logger: logger)
             agent = NodeAgent(
-                configuration: configuration, client: client, netlink: netlink, health: health, logger: logger)
+                configuration: configuration, client: client, netlink: netlink, health: health, logger: logger,
+                onReconcile: { _ in MallocPolicy.releaseFreePages() })
         }
         let ops = try await OpsServer.bind(host: opsAddress, port: opsPort, metrics: metrics, health: health, logger: logger)
         logger.info(

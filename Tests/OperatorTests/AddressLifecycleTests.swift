@@ -59,7 +59,7 @@ struct AddressLifecycleTests {
             #expect(metrics.contains(#"overlay_allocations{zone="dal10"}"#))
             #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="addresses",result="success"}"#))
             #expect(metrics.contains(#"workqueue_depth{name="addresses"} 0"#))
-            #expect(metrics.contains(#"overlay_ipam_request_duration_seconds_bucket{backend="test",operation="reserve""#))
+            #expect(metrics.contains(#"overlay_ipam_request_duration_seconds_bucket{backend="test",operation="reserve_zone""#))
             await running.stop()
         }
     }

@@ -95,8 +95,8 @@ struct MetricsScrapeTests {
             scrape = try await Scrape.of(port: operatorPort)
             #expect(scrape.value("rest_client_requests_total", #"verb="create""#, #"resource="nodeoverlayips""#) == createsForTwo + 3)
             #expect((scrape.value("rest_client_request_duration_seconds_count", #"verb="list""#, #"resource="nodes""#) ?? 0) >= 1)
-            #expect(scrape.value("overlay_ipam_requests_total", #"backend="local""#, #"operation="reserve""#, #"outcome="success""#) == 5)
-            #expect(scrape.value("overlay_ipam_request_duration_seconds_count", #"operation="reserve""#) == 5)
+            #expect(scrape.value("overlay_ipam_requests_total", #"backend="local""#, #"operation="reserve_zone""#, #"outcome="success""#) == 5)
+            #expect(scrape.value("overlay_ipam_request_duration_seconds_count", #"operation="reserve_zone""#) == 5)
             #expect(scrape.value("overlay_ipam_addresses", #"zone="dal10""#, #"state="free""#) != nil)
             #expect(scrape.value("overlay_allocations", #"zone="dal10""#) == 5)
             for name in ["nodes", "addresses", "routes"] {

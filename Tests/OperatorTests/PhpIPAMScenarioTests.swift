@@ -36,6 +36,40 @@ struct PhpIPAMScenarioTests {
         }
     }
 
+    @Test("a dual-stack zone on phpIPAM gives every node one address of each subnet's family, never the IPv6 subnet address, and removal releases both")
+    func phpIPAMDualStack() async throws {
+        try await OperatorHarness.with { cluster in
+            var seed = PhpIPAMSeed.example
+            seed.subnets.append(.init(id: 70, cidr: "fd00:100::/64", description: "overlay IPv6", gateway: "fd00:100::1"))
+            let emulator = PhpIPAMEmulator(seed: seed)
+            try await cluster.withPhpIPAM(emulator) { server in
+                let ipam = try await cluster.backend(try cluster.phpIPAMConfiguration(server, subnetMap: "{dal10: [7, 70]}"))
+                let running = try await cluster.startOperator(ipam: ipam, zones: ["dal10"])
+                let names = ["node-a", "node-b", "node-c"]
+                for name in names { try await cluster.createNode(name, zone: "dal10") }
+                for name in names {
+                    try await cluster.waitUntil("\(name) holds two addresses", timeout: .seconds(30)) {
+                        try await cluster.address(name)?.status.ipAddrs?.count == 2
+                    }
+                    let object = try await cluster.waitUntilReserved(name)
+                    let addresses = (object.status.ipAddrs ?? []).compactMap(AddressStatusPlanner.address(fromCIDR:))
+                    #expect(addresses.map(\.family) == [.v4, .v6])
+                    #expect(object.status.gateways == ["192.168.100.1", "fd00:100::1"])
+                    #expect(!(object.status.ipAddrs ?? []).contains { $0.hasPrefix("fd00:100::/") || $0.hasPrefix("fd00:100::1/") })
+                }
+                let held = try await ipam.allocations()
+                #expect(held.count == 6 && Set(held.map(\.address)).count == 6)
+
+                try await cluster.deleteNode("node-a")
+                try await cluster.waitUntil("node-a's addresses released") {
+                    try await ipam.allocations(for: IPAMOwner(clusterID: "test-cluster", nodeName: "node-a")).isEmpty
+                }
+                #expect(try await ipam.allocations().count == 4)
+                await running.stop()
+            }
+        }
+    }
+
     @Test("nodes get addresses from the mapped phpIPAM subnet and removal releases them there")
     func phpIPAMLifecycle() async throws {
         try await OperatorHarness.with { cluster in

@@ -30,10 +30,12 @@ struct ProcessKillTests {
         }
     }
 
-    @Test("SIGKILL during a burst of reservations, then a restart: every node keeps one IP, none leaks")
-    func killedProcessRestarts() async throws {
+    @Test("SIGKILL during a burst of reservations, then a restart: every node keeps one IP per family of its zone, none leaks",
+          arguments: [false, true])
+    func killedProcessRestarts(dualStack: Bool) async throws {
         try await OperatorHarness.with { cluster in
-            let config = try writeLocalConfiguration(in: cluster, database: "kill.db")
+            let config = try writeLocalConfiguration(in: cluster, database: "kill.db", ipv6Subnet: dualStack ? "fd00:100::/64" : nil)
+            let families = dualStack ? 2 : 1
             let arguments = [
                 "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                 "--metrics-address", "127.0.0.1:0", "--log-level", "info",
@@ -55,7 +57,7 @@ struct ProcessKillTests {
             }
             try await cluster.waitUntil("all reserved after restart", timeout: .seconds(30)) {
                 let items = try await cluster.client.listAll(NodeOverlayIp.self).items
-                return items.count == names.count && items.allSatisfy { $0.status.ipAddr != nil }
+                return items.count == names.count && items.allSatisfy { $0.status.ipAddrs?.count == families }
             }
             second.child.terminate(signal: SIGTERM)
             #expect(await second.exitStatus == 0)
@@ -63,10 +65,13 @@ struct ProcessKillTests {
             let configuration = try OverlayConfiguration.parse(yaml: try String(contentsOfFile: config, encoding: .utf8))
             let ipam = try await cluster.backend(configuration)
             let allocations = try await ipam.allocations()
-            #expect(allocations.count == names.count)
-            let held = Dictionary(uniqueKeysWithValues: allocations.map { ($0.owner.nodeName, $0.cidr) })
+            #expect(allocations.count == families * names.count)
+            let held = Dictionary(grouping: allocations, by: \.owner.nodeName)
             for object in try await cluster.client.listAll(NodeOverlayIp.self).items {
-                #expect(held[object.metadata.name] == object.status.ipAddr)
+                let mine = held[object.metadata.name] ?? []
+                #expect(Set(mine.map(\.address.family)).count == families, "one address per family for \(object.metadata.name)")
+                #expect(Set(mine.map(\.cidr)) == Set(object.status.ipAddrs ?? []))
+                #expect(object.status.ipAddr == object.status.ipAddrs?.first)
             }
         }
     }

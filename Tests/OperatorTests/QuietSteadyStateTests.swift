@@ -15,7 +15,7 @@ struct QuietSteadyStateTests {
             let running = try await cluster.startOperator(ipam: ipam)
             try await cluster.createNode("node-a", zone: "dal10")
             let reserved = try await cluster.waitUntilReserved("node-a")
-            #expect(ipam.calls["reserve"] == 1)
+            #expect(ipam.calls["reserveZone"] == 1)
             ipam.reset()
 
             // The agent's report triggers a reconcile that writes Ready=True, from status alone.

@@ -59,6 +59,38 @@ struct StaticRouteTests {
         }
     }
 
+    @Test("an IPv6 route refused by a node without an IPv6 address counts as refused and names that node first")
+    func routeOfAMissingFamilyCountsAsRefused() async throws {
+        try await OperatorHarness.with { cluster in
+            let ipam = try await cluster.backend(try cluster.localConfiguration())
+            let running = try await cluster.startOperator(ipam: ipam)
+            try await cluster.createNode("node-a", zone: "dal10")
+            try await cluster.createNode("node-b", zone: "dal12")
+            try await cluster.waitUntilReserved("node-a")
+            try await cluster.waitUntilReserved("node-b")
+            _ = try await cluster.client.create(
+                StaticRoute(metadata: ObjectMeta(name: "onprem6"), spec: StaticRouteSpec(subnet: "fd00:200::/64")))
+            func route() async throws -> StaticRoute { try await cluster.client.get(StaticRoute.self, name: "onprem6") }
+            try await cluster.waitUntil("route selects 2 nodes") { try await route().status.selectedNodes == 2 }
+
+            let applied = RouteReport(name: "onprem6", subnet: "fd00:200::/64", gateway: "fd00:100::1", device: "overlay0", state: .applied)
+            let refused = RouteReport(
+                name: "onprem6", subnet: "fd00:200::/64", state: .refused, message: "the node has no IPv6 overlay address for an IPv6 route")
+            try await cluster.reportAsAgent("node-a", configuredAddress: nil, routes: [applied])
+            try await cluster.reportAsAgent("node-b", configuredAddress: nil, routes: [refused])
+            try await cluster.waitUntil("route 1/2 with one refusal") {
+                let status = try await route().status
+                return status.ready == "1/2" && status.refusedNodes == 1
+            }
+            let status = try await route().status
+            #expect(status.appliedNodes == 1 && status.failedNodes == 0 && status.pendingNodes == 0)
+            #expect(status.notApplied?.first?.hostname == "node-b" && status.notApplied?.first?.state == "Refused")
+            #expect(status.notApplied?.first?.message?.contains("no IPv6 overlay address") == true)
+            #expect(status.conditions?.condition(ofType: "Ready")?.status == .false)
+            await running.stop()
+        }
+    }
+
     @Test("a StaticRoute whose selected node's agent never withdraws it is deleted after the configured wait, with a Warning Event naming the node")
     func deletionDoesNotWaitForeverForADeadAgent() async throws {
         try await OperatorHarness.with { cluster in

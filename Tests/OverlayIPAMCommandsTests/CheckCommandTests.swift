@@ -11,6 +11,11 @@ import TestSupport
 struct CheckCommandTests {
     /// Runs `overlay-ipam` with the cluster answering `recorded` for its NodeOverlayIps.
     static func run(_ arguments: [String], harness: CommandHarness, recorded: [String: String?]) async -> CommandResult {
+        await run(arguments, harness: harness, lists: recorded.mapValues { $0.map { [$0] } ?? [] })
+    }
+
+    /// Runs `overlay-ipam` with the cluster answering `lists` (node → `status.ipAddrs`) for its NodeOverlayIps.
+    static func run(_ arguments: [String], harness: CommandHarness, lists: [String: [String]]) async -> CommandResult {
         let output = Mutex<(out: String, err: String)>(("", ""))
         let context = CommandContext(
             environment: [:],
@@ -22,7 +27,7 @@ struct CheckCommandTests {
                 logger.logLevel = .critical
                 return logger
             },
-            listRecordedAddresses: { _ in recorded })
+            listRecordedAddresses: { _ in lists })
         let status = await OverlayIPAM.run(arguments: arguments + ["--config", harness.configPath], context: context)
         let (out, err) = output.withLock { $0 }
         return CommandResult(status: status, standardOutput: out, standardError: err)

@@ -21,8 +21,9 @@ struct CommandHarness {
     let directory: TemporaryDirectory
     let configPath: String
 
-    /// Writes a configuration with zone `dal10` (two subnets) and zone `dal12` (one subnet).
-    init(directory: TemporaryDirectory, releaseCooldown: String = "5m") throws {
+    /// Writes a configuration with zone `dal10` (two subnets) and zone `dal12` (one subnet); with `dualStack`
+    /// also zone `dal14` (192.168.104.0/24, then fd00:104::/120: dual-stack, IPv4 primary).
+    init(directory: TemporaryDirectory, releaseCooldown: String = "5m", dualStack: Bool = false) throws {
         self.directory = directory
         configPath = try directory.write("""
             clusterID: prod-dal
@@ -37,6 +38,7 @@ struct CommandHarness {
                     - {subnet: 192.168.101.0/30}
                   dal12:
                     - 192.168.102.0/24
+            \(dualStack ? "      dal14: [192.168.104.0/24, \"fd00:104::/120\"]" : "")
             """, to: "config.yaml")
     }
 

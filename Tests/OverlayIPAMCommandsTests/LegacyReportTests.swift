@@ -23,7 +23,7 @@ struct LegacyReportTests {
                 try Self.record("192.168.100.52", owner: "node-x\n", id: 17),
                 try Self.record("192.168.100.53", owner: " gone\n", id: 18),
             ],
-            recorded: ["node-a": "192.168.100.50/24", "node-b": "192.168.100.7/24", "node-c": "192.168.100.52/24"])
+            recorded: ["node-a": ["192.168.100.50/24"], "node-b": ["192.168.100.7/24"], "node-c": ["192.168.100.52/24"]])
         #expect(report.legacy.map(\.adoptable) == [true, false, false, false])
         #expect(report.legacy[1].detail == "node node-b's NodeOverlayIp records 192.168.100.7 instead; not adopted")
         #expect(report.legacy[2].detail == "the NodeOverlayIp of node-c, not of node-x, records it; not adopted")
@@ -37,7 +37,7 @@ struct LegacyReportTests {
 
         let adoptableOnly = DriftReport(
             clusterID: "prod", allocations: [], legacy: [try Self.record("192.168.100.50", owner: "node-a\n", id: 15)],
-            recorded: ["node-a": "192.168.100.50/24"])
+            recorded: ["node-a": ["192.168.100.50/24"]])
         #expect(adoptableOnly.isClean)
         let decoded = try JSONDecoder().decode(DriftReport.self, from: JSONEncoder().encode(adoptableOnly))
         #expect(decoded == adoptableOnly)

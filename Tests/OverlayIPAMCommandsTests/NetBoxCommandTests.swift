@@ -47,7 +47,7 @@ struct NetBoxCommandTests {
                 logger.logLevel = .critical
                 return logger
             },
-            listRecordedAddresses: { _ in recorded })
+            listRecordedAddresses: { _ in recorded.mapValues { $0.map { [$0] } ?? [] } })
         let status = await OverlayIPAM.run(arguments: arguments + ["--config", config], context: context)
         let (out, err) = output.withLock { $0 }
         return CommandResult(status: status, standardOutput: out, standardError: err)

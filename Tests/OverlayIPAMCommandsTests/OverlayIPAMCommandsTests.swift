@@ -20,17 +20,19 @@ struct OverlayIPAMCommandsTests {
         }
     }
 
-    @Test("reserve --output json prints the allocation as JSON")
+    @Test("reserve --output json prints one object for the node: the primary address at the top and every address in allocations")
     func reserveJSON() async throws {
         try await withTemporaryDirectory(prefix: "overlay-ipam-cli") { directory in
             let harness = try CommandHarness(directory: directory)
             let result = await harness.run(["reserve", "--owner", "node-1", "--zone", "dal12", "--output", "json"])
             #expect(result.status == 0)
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: String])
-            #expect(object["address"] == "192.168.102.2/24")
-            #expect(object["owner"] == "prod-dal/node-1")
-            #expect(object["gateway"] == "192.168.102.1")
-            #expect(object["zone"] == "dal12")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+            #expect(object["address"] as? String == "192.168.102.2/24")
+            #expect(object["owner"] as? String == "prod-dal/node-1")
+            #expect(object["gateway"] as? String == "192.168.102.1")
+            #expect(object["zone"] as? String == "dal12")
+            let allocations = try #require(object["allocations"] as? [[String: String]])
+            #expect(allocations == [["family": "IPv4", "address": "192.168.102.2/24", "gateway": "192.168.102.1", "subnet": "192.168.102.0/24"]])
         }
     }
 

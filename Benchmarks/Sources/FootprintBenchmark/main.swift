@@ -4,12 +4,18 @@
 //   BENCHMARK_BINARIES=DIR        the stripped static binaries (default ../.build/static, where `make release` puts them)
 //   BENCHMARK_RESYNC_MINUTES=M    how long the agent runs resyncs at its fastest period, 10 s (default 10)
 //   BENCHMARK_NODES=1000,5000     the operator's node counts
+// Both talk HTTPS with a bearer token to the API server, as in a cluster.
 // Prints the stripped size of each binary, and VmRSS, VmHWM (peak) and threads from /proc/PID/status of the
 // agent converged on 0, 100 and 1000 StaticRoutes and during its resyncs, and of the operator converged on
-// 1000 and 5000 Nodes. The agent configures a real network namespace as root, else runs --dry-run.
+// 1000 and 5000 Nodes, each converged sample followed by where that RSS is (binary, C/C++ runtime, libcurl and
+// its libraries, anonymous memory). Each binary starts from disk (its pages dropped from the page cache first).
+// The agent configures a real network namespace as root, else runs --dry-run.
 import BenchmarkSupport
 import ChildProcessSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import IPAddressing
 import KubeClient
 import KubeEmulator
@@ -65,16 +71,88 @@ struct MemorySample: CustomStringConvertible {
     }
 }
 
+/// Where a process's resident memory is, from /proc/PID/smaps: the executable's own file, the C and C++
+/// runtime libraries, libcurl with the libraries it loads, and anonymous memory (heaps, malloc arenas,
+/// thread stacks). Each part's Rss and Private_Dirty (written pages: relocations, data, heap) in KB.
+struct MappingBreakdown: CustomStringConvertible {
+    static let runtimeLibraries = ["libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "ld-linux", "libyaml", "libsqlite3"]
+    var parts: [String: (resident: Int, dirty: Int)] = [:]
+    /// How many libraries libcurl brings in (the file-backed mappings outside the binary and the runtime).
+    var libraryCount = 0
+
+    init(pid: Int32) throws {
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
+        // Read to the end: procfs reports a size of 0, and a read sized from it stops after the first page.
+        let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/smaps"))
+        defer { try? file.close() }
+        let smaps = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
+        var part = "other"
+        var libraries = Set<String>()
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let first = fields.first else { continue }
+            if first.contains("-"), fields.count >= 5, first.first?.isHexDigit == true {
+                let path = fields.count > 5 ? String(fields[5]) : ""
+                if path == executable {
+                    part = "binary"
+                } else if path.isEmpty || path == "[heap]" || path == "[stack]" || path.hasPrefix("[anon") {
+                    part = "anonymous"
+                } else if path.hasPrefix("/") {
+                    let name = String(path.split(separator: "/").last ?? "")
+                    if Self.runtimeLibraries.contains(where: { name.hasPrefix($0) }) {
+                        part = "runtime"
+                    } else {
+                        part = "curl"
+                        if !name.hasPrefix("libcurl") { libraries.insert(name) }
+                    }
+                } else {
+                    part = "other"
+                }
+            } else if first == "Rss:" || first == "Private_Dirty:", fields.count >= 2, let kilobytes = Int(fields[1]) {
+                var value = parts[part] ?? (0, 0)
+                if first == "Rss:" { value.resident += kilobytes } else { value.dirty += kilobytes }
+                parts[part] = value
+            }
+        }
+        libraryCount = libraries.count
+    }
+
+    var description: String {
+        func show(_ part: String, _ label: String) -> String {
+            let value = parts[part] ?? (0, 0)
+            return String(format: "%@ %.1f (dirty %.1f)", label, Double(value.resident) / 1024, Double(value.dirty) / 1024)
+        }
+        return "    MB: " + [
+            show("binary", "binary"), show("runtime", "libc/libstdc++/libm/ld.so/libyaml"),
+            show("curl", "libcurl + the \(libraryCount) libraries it loads"), show("anonymous", "heap/arenas/stacks"),
+            show("other", "other"),
+        ].joined(separator: ", ")
+    }
+}
+
+/// Drops the file's pages from the page cache (only that file's), so a child starts from the binary as
+/// read from disk: right after `make release` writes it, the kernel holds it in large folios and maps whole
+/// folios at each fault, which adds one to two MB of RSS that a node reading the binary from disk does not have.
+func dropFromPageCache(_ path: String) {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return }
+    _ = fsync(descriptor)  // pages not yet written back are dirty, and those stay in the cache
+    _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+    close(descriptor)
+}
+
 /// One of the binaries running as a child process (swift-subprocess), its output in a log file.
 struct Child: Sendable {
     let process: ChildProcess
     let name: String
 
-    /// Runs `binary` with `arguments` and this process's environment plus `extra` during `body`, then stops it
-    /// (SIGTERM, and waits for the exit) whether `body` returned or threw.
+    /// Runs `binary` (from disk: its pages dropped from the page cache first) with `arguments` and this process's
+    /// environment plus `extra` during `body`, then stops it (SIGTERM, and waits for the exit) whether `body`
+    /// returned or threw.
     static func running<T>(
         binary: String, arguments: [String], environment extra: [String: String], log: String, _ body: (Child) async throws -> T
     ) async throws -> T {
+        dropFromPageCache(binary)
         let process = try await ChildProcess.launch(
             binary, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new },
             standardOutput: .file(log), standardError: .standardOutput)
@@ -91,6 +169,10 @@ struct Child: Sendable {
 
     func sample() throws -> MemorySample {
         try MemorySample(pid: process.processIdentifier, name: name)
+    }
+
+    func breakdown() throws -> MappingBreakdown {
+        try MappingBreakdown(pid: process.processIdentifier)
     }
 
     private func stop() async {
@@ -111,11 +193,14 @@ func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -
 
 // MARK: - Emulator
 
-/// A fresh API server with the project's CRDs, a kubeconfig for it and a client.
+/// A fresh API server with the project's CRDs, a kubeconfig for it and a client. It serves HTTPS and wants a
+/// bearer token, as a real API server does: the binaries' TLS (OpenSSL, through libcurl) is part of their memory.
 func startEmulator(directory: String) async throws -> (KubeEmulator, String, KubeClient) {
-    let emulator = try await KubeEmulator.start(.init(logger: logger))
+    let token = "footprint-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
+    let tls = try await KubeEmulator.TLS.generateSelfSigned()
+    let emulator = try await KubeEmulator.start(.init(tokens: [token], tls: tls, logger: logger))
     let kubeconfig = directory + "/kubeconfig"
-    try emulator.writeKubeconfig(to: kubeconfig, token: nil)
+    try emulator.writeKubeconfig(to: kubeconfig, token: token, certificateAuthorityPEM: tls.certificatePEM)
     try await applyProjectCRDs(kubeconfig: kubeconfig)
     let client = KubeClient(
         configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]),
@@ -170,6 +255,7 @@ func measureAgent(routes: Int, resyncMinutes: Double?, useNamespace: Bool) async
         }
         try await Task.sleep(for: .seconds(2))  // let the last status write and its watch event settle
         report("agent, \(String(routes).padding(toLength: 4, withPad: " ", startingAt: 0)) StaticRoutes, converged:       \(try agent.sample())")
+        report(try agent.breakdown().description)
         guard let resyncMinutes else { return }
         var samples: [MemorySample] = []
         let minutes = Int(resyncMinutes.rounded(.up))
@@ -223,6 +309,7 @@ func measureOperator(nodes: Int) async throws {
         }
         try await Task.sleep(for: .seconds(2))
         report("operator, \(String(nodes).padding(toLength: 5, withPad: " ", startingAt: 0)) Nodes, converged:           \(try controller.sample())")
+        report(try controller.breakdown().description)
     }
 }
 

@@ -1,13 +1,15 @@
 // Operator cost at 1000 and 5000 nodes against the in-process KubeEmulator, default flags, release build.
 //
-// Usage: swift run -c release OperatorBenchmark [nodes=1000,5000] [routes=20] [phpipam-nodes=1000] [phpipam-latency-ms=2] [workers=N]
+// Usage: swift run -c release OperatorBenchmark [nodes=1000,5000] [routes=20] [phpipam-nodes=1000] [phpipam-latency-ms=2]
+//        [dualstack-nodes=1000] [workers=N]
 // The operator runs as a child process (this executable with `operator`), so its CPU time and RSS are
 // its own; the API server and the simulated kubelets and agents run in this process. Prints per node
 // count: seconds until every NodeOverlayIp is reserved (without and with StaticRoutes), API requests per
 // node by verb, IPAM calls per node and the operator's RSS; the cost of N agent reports of `routes`
 // routes each (operator CPU, StaticRoute status writes, the largest StaticRoute, bytes a watching agent
-// receives); a restart over the converged cluster (writes, IPAM calls, time to ready); and N nodes on
-// the phpIPAM test server (operator in-process).
+// receives); a restart over the converged cluster (writes, IPAM calls, time to ready); N nodes on
+// the phpIPAM test server (operator in-process); and N nodes in a dual-stack zone of the local backend (an
+// IPv4 and an IPv6 address each: time, IPAM calls per node, then a restart over them).
 import BenchmarkSupport
 import ChildProcessSupport
 import Foundation
@@ -31,6 +33,7 @@ struct Settings {
     var routes = 20
     var phpipamNodes = 1000
     var latency = Duration.milliseconds(2)
+    var dualStackNodes = 1000
     /// `--workers`; nil = the operator's default.
     var workers: Int?
 
@@ -43,6 +46,7 @@ struct Settings {
             case "routes": routes = max(0, Int(parts[1]) ?? routes)
             case "phpipam-nodes": phpipamNodes = max(0, Int(parts[1]) ?? phpipamNodes)
             case "phpipam-latency-ms": latency = .milliseconds(max(0, Int(parts[1]) ?? 2))
+            case "dualstack-nodes": dualStackNodes = max(0, Int(parts[1]) ?? dualStackNodes)
             case "workers": workers = Int(parts[1]).map { max(1, $0) }
             default: break
             }
@@ -133,8 +137,9 @@ final class Cluster: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Writes the configuration of a local backend with one /19 in zone `bench`; returns its path.
-    func localConfiguration() throws -> String {
+    /// Writes the configuration of a local backend with one /19 in zone `bench` (and with `dualStack` a /64
+    /// after it: IPv4 primary); returns its path.
+    func localConfiguration(dualStack: Bool = false) throws -> String {
         let path = directory + "/config.yaml"
         try """
             clusterID: bench
@@ -145,6 +150,7 @@ final class Cluster: Sendable {
                 zones:
                   \(zone):
                     - {subnet: 10.50.0.0/19}
+            \(dualStack ? "        - {subnet: \"fd00:50::/64\"}" : "")
             """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -283,7 +289,7 @@ final class ChildOperator: Sendable {
     func ipamCalls() async throws -> [String: Int] {
         let text = try await metrics()
         var calls: [String: Int] = [:]
-        for operation in ["families", "reserve", "reclaim", "release", "allocation", "allocations", "usage", "zones"] {
+        for operation in ["families", "reserve", "reserve_zone", "reclaim", "release", "allocation", "allocations", "usage", "zones"] {
             let count = metric(text, "overlay_ipam_request_duration_seconds_count{backend=\"local\",operation=\"\(operation)\"}")
             if count > 0 { calls[operation] = count }
         }
@@ -363,12 +369,13 @@ func describe(_ calls: [String: Int], nodes: Int) -> String {
     return String(format: "%.3f/node (%@)", Double(total) / Double(nodes), list as NSString)
 }
 
-/// N nodes at once → all reserved, with `routes` StaticRoutes present. Leaves the cluster converged.
-func startScenario(_ cluster: Cluster, nodes: Int, routes: Int) async throws -> (ChildOperator, Observer) {
+/// N nodes at once → all reserved (one address per family: two in a `dualStack` zone), with `routes`
+/// StaticRoutes present. Leaves the cluster converged.
+func startScenario(_ cluster: Cluster, nodes: Int, routes: Int, dualStack: Bool = false) async throws -> (ChildOperator, Observer) {
     try await cluster.createRoutes(routes)
     let observer = Observer(client: cluster.client)
     await observer.waitUntilReady()
-    let configuration = try cluster.localConfiguration()
+    let configuration = try cluster.localConfiguration(dualStack: dualStack)
     let child = try await cluster.startChildOperator(configuration: configuration)
     cluster.emulator.resetRequestCounts()
     let ipamBefore = try await child.ipamCalls()
@@ -382,9 +389,17 @@ func startScenario(_ cluster: Cluster, nodes: Int, routes: Int) async throws -> 
     let own: [RequestCountKey: Int] = [RequestCountKey(verb: "create", resource: "nodes"): nodes]
     let usage = child.usage
     print(String(
-        format: "start    %5d nodes, %2d routes: all reserved after %6.2f s (%5.0f nodes/s); operator CPU %5.2f s, RSS %3.0f MB (peak %3.0f MB, anonymous %3.0f MB); API requests/node: %@; IPAM calls %@",
+        format: "%@ %5d nodes, %2d routes: all reserved after %6.2f s (%5.0f nodes/s); operator CPU %5.2f s, RSS %3.0f MB (peak %3.0f MB, anonymous %3.0f MB); API requests/node: %@; IPAM calls %@",
+        (dualStack ? "dual-stack start" : "start   ") as NSString,
         nodes, routes, elapsed, Double(nodes) / elapsed, seconds(usage.cpu), usage.residentMB, usage.peakResidentMB, usage.anonymousMB,
         requestsPerNode(cluster.emulator, nodes: nodes, excluding: own), describe(calls.filter { $0.value > 0 }, nodes: nodes)))
+    if dualStack {
+        // Reserved=True is written only with every family held; check the lists themselves too (after the
+        // request counts above, which this listing must not inflate).
+        let objects = try await cluster.client.listAll(NodeOverlayIp.self).items
+        let complete = objects.filter { $0.status.ipAddrs?.count == 2 }.count
+        guard complete == nodes else { throw BenchmarkError(description: "\(complete) of \(nodes) nodes hold two addresses") }
+    }
     return (child, observer)
 }
 
@@ -409,12 +424,12 @@ func reportScenario(_ cluster: Cluster, child: ChildOperator, observer: Observer
 }
 
 /// Stops the operator and starts a new one over the converged cluster: writes, IPAM calls, time to ready.
-func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, routes: Int) async throws -> ChildOperator {
+func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, routes: Int, dualStack: Bool = false) async throws -> ChildOperator {
     await child.stop()
     cluster.emulator.resetRequestCounts()
     let clock = ContinuousClock()
     let start = clock.now
-    let restarted = try await cluster.startChildOperator(configuration: try cluster.localConfiguration())
+    let restarted = try await cluster.startChildOperator(configuration: try cluster.localConfiguration(dualStack: dualStack))
     let ready = seconds(start.duration(to: clock.now))
     try await waitUntil("every object reconciled once") {
         let text = try await restarted.metrics()
@@ -426,8 +441,9 @@ func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, route
     let settled = seconds(start.duration(to: clock.now))
     let calls = try await restarted.ipamCalls()
     print(String(
-        format: "restart  %5d converged nodes, %2d routes: ready after %5.2f s, every object reconciled after %5.2f s; %d Kubernetes writes; %d IPAM requests (%@); RSS %3.0f MB (anonymous %3.0f MB)",
-        nodes, routes, ready, settled, cluster.emulator.writeCount(), calls.values.reduce(0, +),
+        format: "%@ %5d converged nodes, %2d routes: ready after %5.2f s, every object reconciled after %5.2f s; %d Kubernetes writes; %d IPAM requests (%@); RSS %3.0f MB (anonymous %3.0f MB)",
+        (dualStack ? "dual-stack restart" : "restart ") as NSString, nodes, routes, ready, settled, cluster.emulator.writeCount(),
+        calls.values.reduce(0, +),
         calls.map { "\($0.key) \($0.value)" }.joined(separator: ", ") as NSString, restarted.usage.residentMB, restarted.usage.anonymousMB))
     return restarted
 }
@@ -521,6 +537,15 @@ for nodes in settings.nodeCounts {
     let (child, observer) = try await startScenario(cluster, nodes: nodes, routes: settings.routes)
     try await reportScenario(cluster, child: child, observer: observer, nodes: nodes, routes: settings.routes)
     let restarted = try await restartScenario(cluster, child: child, nodes: nodes, routes: settings.routes)
+    await restarted.stop()
+    await observer.stop()
+    await cluster.shutdown()
+}
+if settings.dualStackNodes > 0 {
+    // A dual-stack zone (IPv4 /19 + IPv6 /64): two reservations per node, then a restart over the converged cluster.
+    let cluster = try await Cluster.start(logger: logger, workers: settings.workers)
+    let (child, observer) = try await startScenario(cluster, nodes: settings.dualStackNodes, routes: 0, dualStack: true)
+    let restarted = try await restartScenario(cluster, child: child, nodes: settings.dualStackNodes, routes: 0, dualStack: true)
     await restarted.stop()
     await observer.stop()
     await cluster.shutdown()

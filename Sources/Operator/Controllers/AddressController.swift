@@ -1,4 +1,5 @@
-// NodeOverlayIp → IPAM: reserve (or keep) the node's address, write status, release on deletion.
+// NodeOverlayIp → IPAM: reserve (or keep) the node's addresses, write status, release on deletion.
+import IPAddressing
 import IPAMCore
 import KubeClient
 import KubeRuntime
@@ -8,10 +9,12 @@ import Synchronization
 
 /// Reconciles one NodeOverlayIp against the IPAM (leader only).
 ///
-/// - Live object: an address recorded with `Reserved=True` needs no IPAM request; an address recorded
-///   without it is confirmed (or re-claimed) in the IPAM; a node without one gets one reserved in its
-///   zone. The operator's status keys are written only when they changed.
-///   Reserve is idempotent per owner, so a crash between reserve and status write ends with the same IP.
+/// - Live object: a node holds one address per address family of its zone (two in a dual-stack zone). Addresses
+///   recorded with `Reserved=True`, one of each of the zone's families, need no IPAM request; recorded addresses
+///   without it are confirmed (or re-claimed) in the IPAM; each missing family is reserved in the node's zone
+///   (so a zone that became dual-stack gives its nodes their second address and keeps the first). The
+///   operator's status keys are written only when they changed. Reserve is idempotent per (owner, family),
+///   so a crash between two reservations or before the status write ends with the same addresses.
 /// - Node gone: delete the object (no garbage collector needed); the release follows via the finalizer.
 /// - Deleting: release once ``AddressReleasePolicy`` has proof that the node no longer holds the address
 ///   (else keep it reserved and say so), then remove our finalizer (and the original controller's).
@@ -24,6 +27,8 @@ final class AddressController: Sendable {
     /// still shows that version (its watch event has not arrived), compare against what was written,
     /// so a quick second reconcile does not write the same status again.
     private let lastWrite = Mutex<[String: (base: String?, status: NodeOverlayIpStatus)]>([:])
+    /// Each zone's address families, asked of the IPAM once per zone.
+    private let familyCache = ZoneFamilyCache()
 
     init(context: OperatorContext, nodes: Store<Node>) {
         self.context = context
@@ -73,9 +78,9 @@ final class AddressController: Sendable {
     private func ensureAddress(_ object: NodeOverlayIp) async throws -> Action {
         let name = object.metadata.name
         let generation = object.metadata.generation
-        var allocation: IPAllocation
+        var allocations: [IPAllocation]
         do {
-            allocation = try await holdAddress(for: object)
+            allocations = try await holdAddresses(for: object)
         } catch {
             let failure = (error as? ReservationFailure) ?? ReservationFailure(ipamError: error)
             let current = knownStatus(of: object)
@@ -89,50 +94,95 @@ final class AddressController: Sendable {
             throw failure
         }
         try await context.crashHook(.afterReserve, name)
-        allocation.zone = try await recordedZone(of: allocation, nodeZone: nodeZone(of: object))
+        let zone = try await recordedZone(of: allocations[0], nodeZone: nodeZone(of: object))
+        for index in allocations.indices { allocations[index].zone = zone }
         let current = knownStatus(of: object)
-        let desired = AddressStatusPlanner.reserved(allocation, current: current, generation: generation, now: context.now)
+        let desired = AddressStatusPlanner.reserved(allocations, current: current, generation: generation, now: context.now)
         if AddressStatusPlanner.needsWrite(current: current, desired: desired) {
             try await writeStatus(desired, of: object)
-            if current.ipAddr == nil {
-                context.metrics.allocationChanged(zone: allocation.zone, by: 1)
+            let added = allocations.count - AddressStatusPlanner.recordedCIDRs(in: current).count
+            if added > 0 {
+                context.metrics.allocationChanged(zone: zone, by: added)
             }
-            if current.ipAddr != desired.ipAddr {
-                context.logger.info("address recorded", metadata: ["node": "\(name)", "ipAddr": "\(allocation.cidr)"])
+            if current.ipAddrs != desired.ipAddrs {
+                context.logger.info("addresses recorded", metadata: ["node": "\(name)", "ipAddrs": "\(desired.ipAddrs ?? [])"])
             }
         }
         try await context.crashHook(.afterStatusWrite, name)
         return .awaitChange
     }
 
-    /// The allocation the node holds: the one status records with `Reserved=True` (no IPAM request:
-    /// the recovery loop finds addresses the IPAM lost, in bulk), else the recorded one confirmed or
-    /// re-claimed in the IPAM, else a new one.
-    private func holdAddress(for object: NodeOverlayIp) async throws -> IPAllocation {
+    /// The allocations the node holds, primary family first: those status records with `Reserved=True`, one
+    /// per family of the zone (no IPAM request: the recovery loop finds addresses the IPAM lost, in bulk); else
+    /// the recorded ones confirmed or re-claimed in the IPAM (one listing), plus one newly reserved address
+    /// for each family of the zone still missing; a node with nothing recorded gets its zone's whole set
+    /// (``IPAMBackend/reserve(_:zone:)``, idempotent per family).
+    private func holdAddresses(for object: NodeOverlayIp) async throws -> [IPAllocation] {
         let name = object.metadata.name
         let owner = context.owner(of: name)
-        if let converged = AddressStatusPlanner.recordedAllocation(in: object.status, owner: owner) {
+        var recorded: [IPAddress] = []
+        for cidr in AddressStatusPlanner.recordedCIDRs(in: object.status) {
+            guard let address = AddressStatusPlanner.address(fromCIDR: cidr) else { throw ReservationFailure.unreadableAddress(cidr) }
+            recorded.append(address)
+        }
+        // The zone the addresses came from (the node's own in a subnet several zones share), else the node's.
+        let zone = object.status.zone.flatMap { $0.isEmpty ? nil : $0 } ?? nodeZone(of: object)
+        let families = try await families(of: zone, recorded: recorded, node: name)
+        if let converged = AddressStatusPlanner.recordedAllocations(in: object.status, owner: owner, families: families) {
             return converged
         }
-        if let recorded = object.status.ipAddr, !recorded.isEmpty {
-            guard let address = AddressStatusPlanner.address(fromCIDR: recorded) else {
-                throw ReservationFailure.unreadableAddress(recorded)
-            }
-            if let held = try await context.ipam.allocation(for: owner, family: address.family) {
-                if held.address != address {
-                    context.logger.warning(
-                        "IPAM holds another address for the node than its status records; using the IPAM's",
-                        metadata: ["node": "\(name)", "recorded": "\(recorded)", "held": "\(held.cidr)"])
+        var held: [IPAllocation] = []
+        if !recorded.isEmpty {
+            let inIPAM = try await context.ipam.allocations(for: owner)
+            for address in recorded where !held.contains(where: { $0.address.family == address.family }) {
+                if let same = inIPAM.first(where: { $0.address.family == address.family }) {
+                    if same.address != address {
+                        context.logger.warning(
+                            "IPAM holds another address for the node than its status records; using the IPAM's",
+                            metadata: ["node": "\(name)", "recorded": "\(address)", "held": "\(same.cidr)"])
+                    }
+                    held.append(same)
+                } else {
+                    held.append(try await RecordedAddressRecovery.restore(address, of: name, regarding: object, context: context))
                 }
-                return held
             }
-            return try await RecordedAddressRecovery.restore(address, of: name, regarding: object, context: context)
         }
-        guard let zone = nodeZone(of: object) else { throw ReservationFailure.missingZone(node: name) }
-        guard let primary = try await context.ipam.reserve(owner, zone: zone).first else {
-            throw IPAMError.unknownZone(zone, known: [])
+        let missing = families.filter { family in !held.contains { $0.address.family == family } }
+        if !missing.isEmpty {
+            guard let zone else { throw ReservationFailure.missingZone(node: name) }
+            if held.isEmpty {
+                // A new node: the zone's whole set in one call (a backend may reserve every family in one step).
+                held = try await context.ipam.reserve(owner, zone: zone)
+            } else {
+                // A node holding some families (its zone became dual-stack): only the missing ones.
+                for family in missing {
+                    try await context.crashHook(.betweenFamilies, name)
+                    held.append(try await context.ipam.reserve(owner, zone: zone, family: family))
+                }
+            }
         }
-        return primary
+        // A zone without families has no subnets (a backend answers unknownZone before that).
+        guard !held.isEmpty else { throw IPAMError.unknownZone(zone ?? "", known: []) }
+        // Primary family first, as the zone orders them; a recorded family the zone no longer has stays, last.
+        return held.sorted { (families.firstIndex(of: $0.address.family) ?? 2) < (families.firstIndex(of: $1.address.family) ?? 2) }
+    }
+
+    /// The families the node must hold: its zone's (asked of the IPAM once per zone and process). A node with
+    /// recorded addresses and no zone, or whose zone the IPAM cannot name now (unknown zone, IPAM down),
+    /// keeps the families it has, so a converged node never loses `Reserved=True` to that.
+    private func families(of zone: String?, recorded: [IPAddress], node: String) async throws -> [IPAddressFamily] {
+        let recordedFamilies = zoneFamilies(recorded.map(\.family))
+        guard let zone else {
+            if recorded.isEmpty { throw ReservationFailure.missingZone(node: node) }
+            return recordedFamilies
+        }
+        do {
+            return try await familyCache.families(of: zone, in: context.ipam)
+        } catch where !recorded.isEmpty {
+            context.logger.debug(
+                "the zone's families are unknown for now; keeping the recorded ones", metadata: ["node": "\(node)", "error": "\(error)"])
+            return recordedFamilies
+        }
     }
 
     /// The node's zone: its Node's topology label, else the object's zone label; nil when neither says one.
@@ -182,10 +232,11 @@ final class AddressController: Sendable {
             seen[name] = DeletionProgress(firstSeen: now)
             return now
         }
+        let published = AddressStatusPlanner.recordedCIDRs(in: object.status)
         let observation = AddressReleasePolicy.Observation(
-            nodeName: name, nodeExists: nodes.get(name: name) != nil, publishedAddress: object.status.ipAddr,
+            nodeName: name, nodeExists: nodes.get(name: name) != nil, publishedAddresses: published,
             agentReported: object.status.interfaceLabel != nil || object.status.interface != nil,
-            configuredAddress: object.status.configuredAddress)
+            configuredAddresses: AddressStatusPlanner.configuredAddresses(in: object.status))
         switch context.settings.releasePolicy.decide(observation, waited: now - firstSeen) {
         case .hold(let hold):
             try await reportHold(hold, of: object)
@@ -193,9 +244,9 @@ final class AddressController: Sendable {
         case .release(let reason):
             try await context.ipam.release(context.owner(of: name))
             context.logger.info(
-                "released address", metadata: ["node": "\(name)", "ipAddr": "\(object.status.ipAddr ?? "none")", "because": "\(reason)"])
-            if let zone = object.status.zone, object.status.ipAddr != nil {
-                context.metrics.allocationChanged(zone: zone, by: -1)
+                "released addresses", metadata: ["node": "\(name)", "ipAddrs": "\(published)", "because": "\(reason)"])
+            if let zone = object.status.zone, !published.isEmpty {
+                context.metrics.allocationChanged(zone: zone, by: -published.count)
             }
             try await context.crashHook(.afterRelease, name)
             do {

@@ -76,8 +76,9 @@ public final class RecoveryLoop: Service, Sendable {
         let recorded = objects.map { object in
             LeakPlanner.RecordedAddress(
                 nodeName: object.metadata.name,
-                // A deleting object may already be released: never re-claim its address.
-                address: object.metadata.isBeingDeleted ? nil : object.status.ipAddr.flatMap(AddressStatusPlanner.address(fromCIDR:)))
+                // A deleting object may already be released: never re-claim its addresses.
+                addresses: object.metadata.isBeingDeleted
+                    ? [] : AddressStatusPlanner.recordedCIDRs(in: object.status).compactMap(AddressStatusPlanner.address(fromCIDR:)))
         }
         let now = context.policyClock.now
         let plan = planner.withLock { $0.plan(allocations: allocations, objects: recorded, now: now) }
@@ -101,25 +102,26 @@ public final class RecoveryLoop: Service, Sendable {
                 } catch {
                     context.logger.warning("re-claim failed", metadata: ["node": "\(owner.nodeName)", "error": "\(error)"])
                 }
-            case .release(let allocation):
+            case .release(let owner, let allocations):
+                let cidrs = allocations.map(\.cidr).joined(separator: " and ")
                 context.logger.notice(
                     dryRun ? "dry run: would release orphan allocation" : "releasing orphan allocation",
-                    metadata: ["owner": "\(allocation.owner)", "address": "\(allocation.cidr)"])
-                report.released.append("\(allocation.owner.nodeName)=\(allocation.cidr)")
+                    metadata: ["owner": "\(owner)", "address": "\(cidrs)"])
+                report.released.append("\(owner.nodeName)=\(cidrs)")
                 guard !dryRun else { continue }
                 do {
-                    try await context.ipam.release(allocation.owner)
-                    held.removeAll { $0.owner == allocation.owner }
-                    planner.withLock { $0.released(allocation.owner) }
+                    try await context.ipam.release(owner)
+                    held.removeAll { $0.owner == owner }
+                    planner.withLock { $0.released(owner) }
                     context.metrics.orphansReleased.increment()
                     await context.events.publish(
                         .normal, reason: "OrphanReleased", action: "ReleaseAddress",
-                        note: "released \(allocation.cidr) of \(allocation.owner): no NodeOverlayIp for longer than the grace period",
+                        note: "released \(cidrs) of \(owner): no NodeOverlayIp for longer than the grace period",
                         regarding: ObjectReference(
                             apiVersion: NodeOverlayIp.resource.apiVersion, kind: NodeOverlayIp.resource.kind,
-                            name: allocation.owner.nodeName, namespace: context.settings.eventNamespace))
+                            name: owner.nodeName, namespace: context.settings.eventNamespace))
                 } catch {
-                    context.logger.warning("orphan release failed", metadata: ["owner": "\(allocation.owner)", "error": "\(error)"])
+                    context.logger.warning("orphan release failed", metadata: ["owner": "\(owner)", "error": "\(error)"])
                 }
             case .mismatch(let owner, let recordedAddress, let held):
                 report.mismatches.append(owner.nodeName)
@@ -133,7 +135,8 @@ public final class RecoveryLoop: Service, Sendable {
             // Counted under the zone the node's status records (its own zone in a subnet several zones
             // share), as the address controller counts it.
             let status = byName[allocation.owner.nodeName]?.status
-            let recordedZone = status?.ipAddr.flatMap(AddressStatusPlanner.address(fromCIDR:)) == allocation.address ? status?.zone : nil
+            let recordedAddresses = status.map { AddressStatusPlanner.recordedCIDRs(in: $0).compactMap(AddressStatusPlanner.address(fromCIDR:)) }
+            let recordedZone = recordedAddresses?.contains(allocation.address) == true ? status?.zone : nil
             perZone[recordedZone.flatMap { $0.isEmpty ? nil : $0 } ?? allocation.zone, default: 0] += 1
         }
         context.metrics.allocations(perZone: perZone)

@@ -24,15 +24,16 @@ public struct AddressHold: Sendable, Equatable {
 /// Decides when a deleted NodeOverlayIp's address may go back to the IPAM.
 ///
 /// A released address must never reach another node while the first still uses it. The operator releases
-/// only on proof that the node no longer holds it:
+/// a node's addresses (every family at once) only on proof that the node holds none of them:
 /// - the Node is gone (a node that no longer exists holds no address);
-/// - the address never reached the node: `status.ipAddr` was never written, and the agent learns its
-///   address only from there (e.g. a crash between the IPAM reservation and the status write);
-/// - the agent reported (it has written its status keys) and its latest report no longer shows the
-///   address in `status.configuredAddress`: it removed it. The one window this leaves — an agent that
-///   configured the address and crashed before its first report of it — closes when the kubelet restarts
-///   the agent, which then removes the address of the deleting object; the backends' release cool-down
-///   (default 5 minutes) keeps the address from another node for longer than that restart takes.
+/// - the addresses never reached the node: `status.ipAddrs`/`ipAddr` were never written, and the agent
+///   learns its addresses only from there (e.g. a crash between the IPAM reservation and the status write);
+/// - the agent reported (it has written its status keys) and its latest report shows none of the published
+///   addresses in `status.configuredAddresses` nor in `status.configuredAddress` (the only key an agent from
+///   before dual stack writes): it removed them. The one window this leaves — an agent that
+///   configured an address and crashed before its first report of it — closes when the kubelet restarts
+///   the agent, which then removes the addresses of the deleting object; the backends' release cool-down
+///   (default 5 minutes) keeps the addresses from another node for longer than that restart takes.
 ///
 /// There is no time-based release: no waiting period proves that a live node stopped using an address
 /// (a dead, stuck or cut-off agent removes nothing, however long the operator waits). After
@@ -53,47 +54,48 @@ public struct AddressReleasePolicy: Sendable, Equatable {
         public var nodeName: String
         /// Whether the Node exists.
         public var nodeExists: Bool
-        /// The address published to the agent (`status.ipAddr`), if ever written.
-        public var publishedAddress: String?
+        /// The addresses published to the agent (`status.ipAddrs`, or `status.ipAddr` alone), empty if never written.
+        public var publishedAddresses: [String]
         /// Whether the agent ever reported (it wrote `interface` or `interfaceLabel`).
         public var agentReported: Bool
-        /// The agent's latest `status.configuredAddress`.
-        public var configuredAddress: String?
+        /// The agent's latest `status.configuredAddresses` together with `status.configuredAddress`.
+        public var configuredAddresses: [String]
 
         /// Makes an observation.
-        public init(nodeName: String, nodeExists: Bool, publishedAddress: String?, agentReported: Bool, configuredAddress: String?) {
+        public init(nodeName: String, nodeExists: Bool, publishedAddresses: [String], agentReported: Bool, configuredAddresses: [String]) {
             self.nodeName = nodeName
             self.nodeExists = nodeExists
-            self.publishedAddress = publishedAddress
+            self.publishedAddresses = publishedAddresses
             self.agentReported = agentReported
-            self.configuredAddress = configuredAddress
+            self.configuredAddresses = configuredAddresses
         }
     }
 
     /// Decides for `observation` after the deletion has been waiting `waited`.
     public func decide(_ observation: Observation, waited: Duration) -> AddressReleaseStep {
         if !observation.nodeExists { return .release(because: "the node is gone") }
-        guard let published = observation.publishedAddress, !published.isEmpty,
-            let address = AddressStatusPlanner.address(fromCIDR: published)
-        else {
+        let published = observation.publishedAddresses.compactMap(AddressStatusPlanner.address(fromCIDR:))
+        guard !published.isEmpty else {
             return .release(because: "the address was never published to the node")
         }
         let node = observation.nodeName
         let unblock = "it is released when the agent removes it or when the Node is deleted"
         let cause: String
-        if AddressStatusPlanner.isConfigured(address, reported: observation.configuredAddress) {
-            cause = "the agent on node \(node) still reports \(address) configured"
+        let shown = published.map(\.description).joined(separator: " and ")
+        if let configured = published.first(where: { AddressStatusPlanner.isConfigured($0, reportedAmong: observation.configuredAddresses) }) {
+            cause = "the agent on node \(node) still reports \(configured) configured"
         } else if observation.agentReported {
             return .release(because: "the agent reported the address removed")
         } else {
-            cause = "the agent on node \(node) has not reported since \(address) was published, so it may have configured it"
+            cause = "the agent on node \(node) has not reported since \(shown) was published, so it may have configured it"
         }
+        let stays = published.count == 1 ? "stays" : "stay"
         let blocked = waited >= blockedAfter
         return .hold(AddressHold(
             reason: blocked ? "ReleaseBlocked" : "ReleaseWaitingForAgent",
             message: blocked
-                ? "\(address) stays reserved: \(cause) after \(waited.components.seconds)s; \(unblock) (check the agent's pod and log on that node)"
-                : "\(address) stays reserved: \(cause); \(unblock)",
+                ? "\(shown) \(stays) reserved: \(cause) after \(waited.components.seconds)s; \(unblock) (check the agent's pod and log on that node)"
+                : "\(shown) \(stays) reserved: \(cause); \(unblock)",
             isBlocked: blocked, recheckAfter: blocked ? .seconds(30) : blockedAfter - waited))
     }
 }

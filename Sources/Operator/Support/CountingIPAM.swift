@@ -3,9 +3,9 @@ import IPAddressing
 import IPAMCore
 import Synchronization
 
-/// Forwards to a backend and counts each call by operation (`families`, `reserve`, `reclaim`, `release`,
-/// `allocation`, `allocations`, `usage`, `zones`, `adopt`, `legacyAllocations`), so a benchmark or test can check
-/// how often the IPAM is asked.
+/// Forwards to a backend and counts each call by operation (`families`, `reserve`, `reserveZone`, `reclaim`, `release`,
+/// `allocation`, `allocations`, `usage`, `zones`, `adopt`, `legacyAllocations`), so a benchmark or test can check how
+/// often the IPAM is asked.
 public final class CountingIPAM: IPAMBackend {
     private let backend: any IPAMBackend
     private let counts = Mutex<[String: Int]>([:])
@@ -39,9 +39,9 @@ public final class CountingIPAM: IPAMBackend {
         try await counted("reserve") { try await backend.reserve(owner, zone: zone, family: family) }
     }
 
-    /// Forwarded whole (a backend may reserve every family in one step); counted as one `reserve`.
+    /// Forwarded as one call (`reserveZone`), so the backend's own whole-zone reservation is used.
     public func reserve(_ owner: IPAMOwner, zone: String) async throws -> [IPAllocation] {
-        try await counted("reserve") { try await backend.reserve(owner, zone: zone) }
+        try await counted("reserveZone") { try await backend.reserve(owner, zone: zone) }
     }
 
     public func reclaim(_ owner: IPAMOwner, address: IPAddress) async throws -> IPAllocation {

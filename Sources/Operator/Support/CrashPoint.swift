@@ -2,7 +2,10 @@
 
 /// A step boundary of the address lifecycle where a crash must not lose or duplicate an address.
 public enum CrashPoint: String, Sendable, CaseIterable {
-    /// The IPAM has reserved (or re-claimed) the address; the status does not show it yet.
+    /// A node holds the addresses of some families of its zone (e.g. its zone became dual-stack); the next
+    /// missing family's is not reserved yet.
+    case betweenFamilies
+    /// The IPAM has reserved (or re-claimed) every address of the node; the status does not show them yet.
     case afterReserve
     /// The status shows the address.
     case afterStatusWrite

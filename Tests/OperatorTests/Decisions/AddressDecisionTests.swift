@@ -19,28 +19,28 @@ struct AddressDecisionTests {
 
     @Test("a reservation sets address keys and Reserved; Ready only when the agent reports that address")
     func reservedStatus() throws {
-        let planned = AddressStatusPlanner.reserved(try allocation(), current: NodeOverlayIpStatus(), generation: 1, now: now)
+        let planned = AddressStatusPlanner.reserved([try allocation()], current: NodeOverlayIpStatus(), generation: 1, now: now)
         #expect(planned.ipAddr == "192.168.100.10/24" && planned.gateway == "192.168.100.1" && planned.subnet == "192.168.100.0/24")
         #expect(planned.conditions?.isTrue("Reserved") == true)
         #expect(planned.conditions?.condition(ofType: "Ready")?.reason == "WaitingForAgent")
         var configured = planned
         configured.configuredAddress = "192.168.100.10/24"
-        let ready = AddressStatusPlanner.reserved(try allocation(), current: configured, generation: 1, now: now)
+        let ready = AddressStatusPlanner.reserved([try allocation()], current: configured, generation: 1, now: now)
         #expect(ready.conditions?.isTrue("Ready") == true)
         #expect(AddressStatusPlanner.needsWrite(current: planned, desired: ready))
     }
 
     @Test("planning the same state twice needs no write, even at a later time")
     func idempotentPlanning() throws {
-        let first = AddressStatusPlanner.reserved(try allocation(), current: NodeOverlayIpStatus(), generation: 2, now: now)
+        let first = AddressStatusPlanner.reserved([try allocation()], current: NodeOverlayIpStatus(), generation: 2, now: now)
         let later = KubeTime(now.date.addingTimeInterval(3600))
-        let second = AddressStatusPlanner.reserved(try allocation(), current: first, generation: 2, now: later)
+        let second = AddressStatusPlanner.reserved([try allocation()], current: first, generation: 2, now: later)
         #expect(!AddressStatusPlanner.needsWrite(current: first, desired: second))
     }
 
     @Test("a failure keeps a recorded address and says why in Reserved=False")
     func failureKeepsAddress() throws {
-        let reserved = AddressStatusPlanner.reserved(try allocation(), current: NodeOverlayIpStatus(), generation: 1, now: now)
+        let reserved = AddressStatusPlanner.reserved([try allocation()], current: NodeOverlayIpStatus(), generation: 1, now: now)
         let failure = ReservationFailure(ipamError: IPAMError.backendUnavailable("connection refused"))
         let failed = AddressStatusPlanner.failed(failure, current: reserved, generation: 1, now: now)
         #expect(failed.ipAddr == "192.168.100.10/24")
@@ -56,7 +56,9 @@ struct AddressDecisionTests {
         func observe(node: Bool = true, published: String? = "192.168.100.10/24", reported: Bool = true, configured: String?)
             -> AddressReleasePolicy.Observation
         {
-            .init(nodeName: "n1", nodeExists: node, publishedAddress: published, agentReported: reported, configuredAddress: configured)
+            .init(
+                nodeName: "n1", nodeExists: node, publishedAddresses: published.map { [$0] } ?? [], agentReported: reported,
+                configuredAddresses: configured.map { [$0] } ?? [])
         }
         #expect(policy.decide(observe(node: false, configured: "192.168.100.10/24"), waited: .zero) == .release(because: "the node is gone"))
         #expect(policy.decide(observe(published: nil, reported: false, configured: nil), waited: .zero)
@@ -86,17 +88,17 @@ struct AddressDecisionTests {
             owner: IPAMOwner(clusterID: "other", nodeName: "x"), address: try IPAddress(parsing: "192.168.100.30"), prefixLength: 24,
             gateway: kept.gateway, subnet: kept.subnet, zone: "dal10")
         let objects = [
-            LeakPlanner.RecordedAddress(nodeName: "n1", address: kept.address),
-            LeakPlanner.RecordedAddress(nodeName: "n2", address: try IPAddress(parsing: "192.168.100.11")),
+            LeakPlanner.RecordedAddress(nodeName: "n1", addresses: [kept.address]),
+            LeakPlanner.RecordedAddress(nodeName: "n2", addresses: [try IPAddress(parsing: "192.168.100.11")]),
         ]
         let first = planner.plan(allocations: [kept, orphan, foreign], objects: objects, now: .seconds(0))
         #expect(first.steps == [.reclaim(IPAMOwner(clusterID: "c", nodeName: "n2"), try IPAddress(parsing: "192.168.100.11"))])
         #expect(first.orphansWaiting == 1)
         let second = planner.plan(allocations: [kept, orphan, foreign], objects: objects, now: .seconds(600))
-        #expect(second.steps.contains(.release(orphan)))
-        #expect(!second.steps.contains(.release(foreign)))
+        #expect(second.steps.contains(.release(orphan.owner, [orphan])))
+        #expect(!second.steps.contains(.release(foreign.owner, [foreign])))
         // An orphan whose object came back is forgotten, and starts over if it is orphaned again.
-        _ = planner.plan(allocations: [orphan], objects: [.init(nodeName: "gone", address: orphan.address)], now: .seconds(700))
+        _ = planner.plan(allocations: [orphan], objects: [.init(nodeName: "gone", addresses: [orphan.address])], now: .seconds(700))
         #expect(planner.plan(allocations: [orphan], objects: [], now: .seconds(800)).orphansWaiting == 1)
     }
 

@@ -20,8 +20,8 @@ struct LaunchedController {
 }
 
 /// Writes `config.yaml`: cluster `test-cluster` on the local backend (database `database` in the cluster's
-/// directory) with one /24 in zone `dal10`; returns its path.
-func writeLocalConfiguration(in cluster: OperatorHarness, database: String) throws -> String {
+/// directory) with one /24 in zone `dal10`, and `ipv6Subnet` after it when given (a dual-stack zone); returns its path.
+func writeLocalConfiguration(in cluster: OperatorHarness, database: String, ipv6Subnet: String? = nil) throws -> String {
     try cluster.directory.write("""
         clusterID: test-cluster
         ipam:
@@ -31,6 +31,7 @@ func writeLocalConfiguration(in cluster: OperatorHarness, database: String) thro
             zones:
               dal10:
                 - {subnet: 192.168.100.0/24}
+        \(ipv6Subnet.map { "        - {subnet: \"\($0)\"}" } ?? "")
         """, to: "config.yaml")
 }
 

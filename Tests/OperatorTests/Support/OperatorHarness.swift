@@ -68,8 +68,9 @@ final class OperatorHarness: Sendable {
 
     // MARK: - Configuration and backends
 
-    /// A local-backend configuration: zone dal10 = 192.168.100.0/24 (.2–.9 reserved), dal12 = 192.168.200.0/28.
-    func localConfiguration(database: String = "ipam.db", cooldownSeconds: Int = 300) throws -> OverlayConfiguration {
+    /// A local-backend configuration: zone dal10 = 192.168.100.0/24 (.2–.9 reserved), dal12 = 192.168.200.0/28;
+    /// with `dualStack`, dal10 also lists fd00:100::/64 after its IPv4 subnet (dual-stack, IPv4 primary).
+    func localConfiguration(database: String = "ipam.db", cooldownSeconds: Int = 300, dualStack: Bool = false) throws -> OverlayConfiguration {
         try OverlayConfiguration.parse(yaml: """
             clusterID: test-cluster
             ipam:
@@ -80,9 +81,16 @@ final class OperatorHarness: Sendable {
                 zones:
                   dal10:
                     - {subnet: 192.168.100.0/24, gateway: 192.168.100.1, reserved: ["192.168.100.2-192.168.100.9"]}
+            \(dualStack ? "        - {subnet: \"fd00:100::/64\", gateway: \"fd00:100::1\"}" : "")
                   dal12:
                     - {subnet: 192.168.200.0/28, gateway: 192.168.200.1}
             """)
+    }
+
+    /// A local backend of ``localConfiguration(database:cooldownSeconds:dualStack:)`` with dal10 dual-stack unless
+    /// `dualStack` is false (the same database either way: a zone that becomes dual-stack).
+    func dualStackBackend(database: String = "ipam.db", dualStack: Bool = true) async throws -> any IPAMBackend {
+        try await backend(try localConfiguration(database: database, dualStack: dualStack))
     }
 
     func backend(_ configuration: OverlayConfiguration) async throws -> any IPAMBackend {
@@ -139,9 +147,13 @@ final class OperatorHarness: Sendable {
     }
 
     /// Writes the agent's status keys of a node's NodeOverlayIp, as the agent would.
-    func reportAsAgent(_ name: String, configuredAddress: String?, routes: [RouteReport]? = nil) async throws {
+    /// `configuredAddresses` is what a dual-stack agent adds (nil: an agent from before dual stack).
+    func reportAsAgent(
+        _ name: String, configuredAddress: String?, configuredAddresses: [String]? = nil, routes: [RouteReport]? = nil
+    ) async throws {
         let status = NodeOverlayIpStatus(
-            interface: "eth0", interfaceLabel: "overlay0", configuredAddress: configuredAddress, routes: routes)
+            interface: "eth0", interfaceLabel: "overlay0", configuredAddress: configuredAddress,
+            configuredAddresses: configuredAddresses, routes: routes)
         _ = try await client.patchStatus(NodeOverlayIp.self, name: name, patch: .merge(try status.agentPatch()))
     }
 
