@@ -9,7 +9,7 @@ import TestSupport
 
 @Suite("Agent on the real kernel, dual stack", .enabled(if: TestNetworkNamespace.isAvailable, "needs root to create network namespaces"))
 struct AgentDualStackKernelTests {
-    @Test("ipAddrs of both families → both on tmp0 (IPv6 without DAD, never tentative), reported in order; a deleted IPv6 address returns within a second; deletion removes both")
+    @Test("ipAddrs of both families → both on tmp0 (IPv6 without DAD, never tentative), reported in order; a deleted IPv6 address returns on the netlink event; deletion removes both")
     func bothAddresses() async throws {
         try await AgentHarness.with { harness in
             try await harness.createDualStackOverlay()
@@ -26,13 +26,10 @@ struct AgentDualStackKernelTests {
             #expect(v6.first?.flags.contains(.noDuplicateAddressDetection) == true)
             #expect(v6.first?.flags.isUnusable == false, "usable at once: \(v6.first?.flags.description ?? "")")
 
-            let deletedAt = ContinuousClock.now
             try harness.namespace.ip("-6", "address", "del", "fd00:100::50/64", "dev", "tmp0")
-            try await harness.waitUntil("the deleted IPv6 address to come back", within: .seconds(5)) {
+            try await harness.waitUntil("the deleted IPv6 address to come back") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.netlink.addresses(on: .name("tmp0"), family: .v6).contains { $0.cidr == "fd00:100::50/64" }
             }
-            let repairTime = deletedAt.duration(to: .now)
-            #expect(repairTime < .seconds(1), "repaired after \(repairTime)")
 
             _ = try await harness.client.delete(NodeOverlayIp.self, name: harness.nodeName)
             try await harness.waitUntil("the device gone and both addresses unreported") {
@@ -62,7 +59,7 @@ struct AgentDualStackKernelTests {
         }
     }
 
-    @Test("IPv6 and IPv4 StaticRoutes go via their family's gateway; a deleted IPv6 route returns within a second")
+    @Test("IPv6 and IPv4 StaticRoutes go via their family's gateway; a deleted IPv6 route returns on the netlink event")
     func ipv6RouteAndRepair() async throws {
         try await AgentHarness.with { harness in
             try await harness.createDualStackOverlay()
@@ -82,13 +79,10 @@ struct AgentDualStackKernelTests {
             #expect(routes.first { $0.destination == IPPrefix("10.7.0.0/16") }?.gateway == IPAddress("192.168.100.1"))
             #expect(try harness.namespace.ip("-6", "route", "show", "fd01:7::/64").contains("via fd00:100::1 dev tmp0 proto 197"))
 
-            let deletedAt = ContinuousClock.now
             try harness.namespace.ip("-6", "route", "del", "fd01:7::/64", "proto", "197")
-            try await harness.waitUntil("the deleted IPv6 route to come back", within: .seconds(5)) {
+            try await harness.waitUntil("the deleted IPv6 route to come back") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.ourRoutes().contains { $0.destination == IPPrefix("fd01:7::/64") }
             }
-            let repairTime = deletedAt.duration(to: .now)
-            #expect(repairTime < .seconds(1), "repaired after \(repairTime)")
         }
     }
 
