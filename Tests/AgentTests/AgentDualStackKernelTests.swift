@@ -9,7 +9,7 @@ import TestSupport
 
 @Suite("Agent on the real kernel, dual stack", .enabled("needs root to create network namespaces") { await TestNetworkNamespace.isAvailable })
 struct AgentDualStackKernelTests {
-    @Test("ipAddrs of both families → both on tmp0 (IPv6 without DAD, never tentative), reported in order; a deleted IPv6 address returns within a second; deletion removes both")
+    @Test("ipAddrs of both families → both on tmp0 (IPv6 without DAD, never tentative), reported in order; a deleted IPv6 address returns on the netlink event; deletion removes both")
     func bothAddresses() async throws {
         try await AgentHarness.with { harness in
             try await harness.createDualStackOverlay()
@@ -27,13 +27,9 @@ struct AgentDualStackKernelTests {
             #expect(v6.first?.flags.isUnusable == false, "usable at once: \(v6.first?.flags.description ?? "")")
 
             try await harness.namespace.ip("-6", "address", "del", "fd00:100::50/64", "dev", "tmp0")
-            // Timed from the deletion done, not from starting `ip` (a child process a loaded machine may start late).
-            let deletedAt = ContinuousClock.now
-            try await harness.waitUntil("the deleted IPv6 address to come back", within: .seconds(5)) {
+            try await harness.waitUntil("the deleted IPv6 address to come back") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.netlink.addresses(on: .name("tmp0"), family: .v6).contains { $0.cidr == "fd00:100::50/64" }
             }
-            let repairTime = deletedAt.duration(to: .now)
-            #expect(repairTime < .seconds(1), "repaired after \(repairTime)")
 
             _ = try await harness.client.delete(NodeOverlayIp.self, name: harness.nodeName)
             try await harness.waitUntil("the device gone and both addresses unreported") {
@@ -63,7 +59,7 @@ struct AgentDualStackKernelTests {
         }
     }
 
-    @Test("IPv6 and IPv4 StaticRoutes go via their family's gateway; a deleted IPv6 route returns within a second")
+    @Test("IPv6 and IPv4 StaticRoutes go via their family's gateway; a deleted IPv6 route returns on the netlink event")
     func ipv6RouteAndRepair() async throws {
         try await AgentHarness.with { harness in
             try await harness.createDualStackOverlay()
@@ -84,13 +80,9 @@ struct AgentDualStackKernelTests {
             #expect(try await harness.namespace.ip("-6", "route", "show", "fd01:7::/64").contains("via fd00:100::1 dev tmp0 proto 197"))
 
             try await harness.namespace.ip("-6", "route", "del", "fd01:7::/64", "proto", "197")
-            // Timed from the deletion done, not from starting `ip` (a child process a loaded machine may start late).
-            let deletedAt = ContinuousClock.now
-            try await harness.waitUntil("the deleted IPv6 route to come back", within: .seconds(5)) {
+            try await harness.waitUntil("the deleted IPv6 route to come back") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.ourRoutes().contains { $0.destination == IPPrefix("fd01:7::/64") }
             }
-            let repairTime = deletedAt.duration(to: .now)
-            #expect(repairTime < .seconds(1), "repaired after \(repairTime)")
         }
     }
 
