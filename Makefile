@@ -22,7 +22,7 @@ STATIC_LIBSTDCXX_DIR = $(CURDIR)/.build/static-libstdc++
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xlinker --no-export-dynamic \
 	-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xswiftc -L$(STATIC_LIBSTDCXX_DIR)
 
-.PHONY: deps build-deps build test lab release runtime-packages benchmarks clean docs
+.PHONY: deps build-deps build test lab release runtime-packages benchmarks micro-benchmarks micro-benchmark-thresholds clean docs
 
 # Installs the packages in $(1) (as root, through apt) when any is missing.
 define install-missing
@@ -84,12 +84,35 @@ runtime-packages:
 ## benchmarks: the performance measurements under Benchmarks/ (a package of their own), each printing a table.
 ## Only some: make benchmarks BENCHMARKS="LocalIPAMBenchmark PhpIPAMBenchmark"
 BENCHMARKS ?=
+## FootprintBenchmark measures the release binaries: they are built first (make release) when missing.
 benchmarks: deps
 	cd Benchmarks && $(SWIFT) build -c release
-	cd Benchmarks && bin="$$($(SWIFT) build -c release --show-bin-path)" && \
-	  for b in $${BENCHMARKS:-$$(grep -o 'benchmark("[A-Za-z]*Benchmark"' Package.swift | cut -d'"' -f2)}; do \
-	    echo "== $$b"; "$$bin/$$b" || exit 1; \
-	  done
+	@list="$${BENCHMARKS:-$$(grep -o 'benchmark("[A-Za-z]*Benchmark"' Benchmarks/Package.swift | cut -d'"' -f2)}"; \
+	case " $$list " in *" FootprintBenchmark "*) \
+	  for p in $(RELEASE_PRODUCTS); do [ -x "$(RELEASE_DIR)/$$p" ] || { $(MAKE) release || exit 1; break; }; done;; \
+	esac; \
+	bin="$$(cd Benchmarks && $(SWIFT) build -c release --show-bin-path)"; \
+	for b in $$list; do \
+	  echo "== $$b"; BENCHMARK_BINARIES="$${BENCHMARK_BINARIES:-$(abspath $(RELEASE_DIR))}" "$$bin/$$b" || exit 1; \
+	done
+	$(MAKE) micro-benchmarks
+
+## micro-benchmarks: package-benchmark tables (wall time, allocations, percentiles); fails on a regression past
+## the p90s checked in under Benchmarks/Thresholds (tolerances in Benchmarks/Benchmarks/MicroBenchmarks).
+MICRO = cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+micro-benchmarks: deps
+	$(MICRO) baseline update current --target MicroBenchmarks --no-progress --quiet
+	$(MICRO) baseline read current --target MicroBenchmarks --no-progress
+	@out="$$($(MICRO) thresholds check current --target MicroBenchmarks --no-progress 2>&1)"; rc=$$?; \
+	  echo "$$out" | grep -v '^\['; \
+	  if [ $$rc -ne 0 ] && ! echo "$$out" | grep -q benchmarkThresholdImprovement; then \
+	    echo "micro-benchmarks: regression past Benchmarks/Thresholds (after an intended change: make micro-benchmark-thresholds)" >&2; \
+	    exit 1; \
+	  fi
+
+## micro-benchmark-thresholds: re-measure and rewrite Benchmarks/Thresholds (commit them with the change that moved them).
+micro-benchmark-thresholds: deps
+	$(MICRO) thresholds update --target MicroBenchmarks --no-progress
 
 clean:
 	rm -rf .build

@@ -13,6 +13,11 @@ let nioHTTP = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
+let system = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "overlay-ip-controller",
@@ -38,6 +43,8 @@ let package = Package(
         .library(name: "KubeEmulator", targets: ["KubeEmulator"]),
         .library(name: "PhpIPAMEmulator", targets: ["PhpIPAMEmulator"]),
         .library(name: "NetBoxEmulator", targets: ["NetBoxEmulator"]),
+        // The one handle on a running child process (swift-subprocess), for the tests and Benchmarks/.
+        .library(name: "ChildProcessSupport", targets: ["ChildProcessSupport"]),
         // The agent's core (and, through it, Netlink and OverlayAPI) for Benchmarks/AgentBenchmark and the lab.
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "Operator", targets: ["Operator"]),
@@ -54,6 +61,13 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         // Only the in-process test servers (emulators) use it, to serve TLS to the libcurl client.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Child processes for the lab, the tests and the emulator's certificate generator (never the shipped binaries);
+        // without its Foundation trait, which none of them needs.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // Metrics are recorded through swift-metrics everywhere and exported by the ops server with swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: - System libraries
@@ -81,7 +95,7 @@ let package = Package(
         // MARK: - IPAM
         // Addresses, prefixes and ranges: no I/O, no Foundation; used by the IPAM modules, Netlink and the agent.
         .target(name: "IPAddressing", swiftSettings: strict),
-        .target(name: "IPAMCore", dependencies: ["IPAddressing", "FoundationExtras", "YAML", log], swiftSettings: strict),
+        .target(name: "IPAMCore", dependencies: ["IPAddressing", "FoundationExtras", "YAML", log, coreMetrics, metrics], swiftSettings: strict),
         .target(
             name: "IPAMLocalSQLite",
             dependencies: ["IPAMCore", "IPAddressing", "SQLite", log],
@@ -99,20 +113,20 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", log], swiftSettings: strict),
         .target(
             name: "KubeClient",
-            dependencies: ["HTTP", "YAML", "FoundationExtras", log], swiftSettings: strict),
+            dependencies: ["HTTP", "YAML", "FoundationExtras", log, coreMetrics, metrics], swiftSettings: strict),
         .target(
             name: "KubeRuntime",
             dependencies: [
-                "KubeClient", log, serviceLifecycle,
+                "KubeClient", log, serviceLifecycle, coreMetrics, metrics,
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict),
         .target(name: "OverlayAPI", dependencies: ["KubeClient"], swiftSettings: strict),
-        .target(name: "OpsServer", dependencies: ["FoundationExtras", log, serviceLifecycle], swiftSettings: strict),
+        .target(name: "OpsServer", dependencies: ["FoundationExtras", log, serviceLifecycle, coreMetrics, prometheus], swiftSettings: strict),
 
         // MARK: - Test servers (also used by the lab)
-        .target(name: "KubeEmulator", dependencies: ["EmulatorSupport", nio, nioHTTP, nioSSL, log], swiftSettings: strict),
+        .target(name: "KubeEmulator", dependencies: ["EmulatorSupport", nio, nioHTTP, nioSSL, log, subprocess], swiftSettings: strict),
         .executableTarget(name: "KubeEmulatorTool", dependencies: ["KubeEmulator", argumentParser, serviceLifecycle], swiftSettings: strict),
         // What the emulators share: the swift-nio listener and request loop, TLS, the IPAM emulators' JSON writer.
         .target(name: "EmulatorSupport", dependencies: [nio, nioPosix, nioHTTP, nioSSL, log], swiftSettings: strict),
@@ -128,30 +142,44 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "IPAMBackends", "OpsServer", "FoundationExtras", log, serviceLifecycle,
+                "KubeRuntime", "OverlayAPI", "IPAMCore", "IPAddressing", "OpsServer", "FoundationExtras", log, serviceLifecycle, coreMetrics,
+                prometheus,
             ],
             swiftSettings: strict),
-        .executableTarget(name: "OverlayIPController", dependencies: ["Operator", "FoundationExtras", argumentParser], swiftSettings: strict),
+        // The executable opens the configured IPAM backend and hands the Operator library `any IPAMBackend`.
+        .executableTarget(
+            name: "OverlayIPController",
+            dependencies: ["Operator", "IPAMBackends", "IPAMCore", "KubeClient", "KubeRuntime", "OpsServer", "FoundationExtras", log, argumentParser],
+            swiftSettings: strict),
         .target(
             name: "Agent",
-            dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle],
+            dependencies: ["KubeRuntime", "OverlayAPI", "Netlink", "IPAddressing", "OpsServer", log, serviceLifecycle, coreMetrics, metrics],
             swiftSettings: strict),
         .executableTarget(
-            name: "OverlayNetworkAgent", dependencies: ["Agent", "CMalloc", "FoundationExtras", argumentParser], swiftSettings: strict),
+            name: "OverlayNetworkAgent",
+            dependencies: [
+                "Agent", "CMalloc", "IPAddressing", "KubeClient", "Netlink", "OpsServer", "FoundationExtras", log, serviceLifecycle, argumentParser,
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "OverlayLab",
             dependencies: [
                 "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator", "KubeClient", "OverlayAPI", "Netlink", "IPAddressing", argumentParser, log,
+                subprocess, system,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: [log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport", swiftSettings: strict),
+        // A running child process to signal, feed and read (never in the shipped binaries).
+        .target(name: "ChildProcessSupport", dependencies: [subprocess, system], swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: ["ChildProcessSupport", log, nio, nioPosix, nioHTTP, nioSSL], path: "Tests/TestSupport",
+            swiftSettings: strict),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "IPAddressingTests", dependencies: ["IPAddressing"], swiftSettings: strict),
-        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing"], swiftSettings: strict),
+        .testTarget(name: "IPAMCoreTests", dependencies: ["IPAMCore", "IPAddressing", "IPAMConformance", prometheus], swiftSettings: strict),
         .testTarget(
             name: "IPAMBackendsTests", dependencies: ["IPAMBackends", "IPAMCore", "IPAddressing", "IPAMLocalSQLite", "IPAMphpIPAM"],
             swiftSettings: strict),
@@ -168,15 +196,16 @@ let package = Package(
             dependencies: ["IPAMNetBox", "IPAMCore", "IPAddressing", "IPAMConformance", "NetBoxEmulator", "TestSupport", "HTTP", log],
             swiftSettings: strict),
         .testTarget(
-            name: "OverlayIPAMCommandsTests", dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "TestSupport", log],
+            name: "OverlayIPAMCommandsTests",
+            dependencies: ["OverlayIPAMCommands", "IPAMCore", "IPAddressing", "NetBoxEmulator", "ChildProcessSupport", "TestSupport", log],
             swiftSettings: strict),
         .testTarget(name: "OverlayAPITests", dependencies: ["OverlayAPI"], swiftSettings: strict),
-        .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP"], swiftSettings: strict),
+        .testTarget(name: "OpsServerTests", dependencies: ["OpsServer", "HTTP", coreMetrics, prometheus], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", nio, nioPosix, nioHTTP], swiftSettings: strict),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "TestSupport", prometheus], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeEmulator", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
+            name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "ChildProcessSupport", "TestSupport", nio, nioPosix, nioHTTP, nioSSL],
             swiftSettings: strict),
         .testTarget(name: "NetBoxEmulatorTests", dependencies: ["NetBoxEmulator", "TestSupport", "HTTP"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "IPAddressing", "TestSupport"], swiftSettings: strict),
@@ -184,7 +213,7 @@ let package = Package(
             name: "OperatorTests",
             dependencies: [
                 "Operator", "IPAMCore", "IPAddressing", "IPAMBackends", "IPAMphpIPAM", "KubeEmulator", "PhpIPAMEmulator", "NetBoxEmulator",
-                "IPAMConformance", "TestSupport",
+                "IPAMConformance", "ChildProcessSupport", "TestSupport", "OpsServer", prometheus,
             ],
             swiftSettings: strict),
         .testTarget(

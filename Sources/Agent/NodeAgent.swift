@@ -4,6 +4,7 @@ import KubeClient
 import KubeRuntime
 import Logging
 import Netlink
+import CoreMetrics
 import OpsServer
 import OverlayAPI
 import ServiceLifecycle
@@ -29,6 +30,10 @@ public final class NodeAgent: Service, Sendable {
     private let logger: Logger
     private let health: HealthState
     private let metrics: AgentMetrics
+    /// Set when a kernel change made by someone else asks for a pass; the next pass clears it.
+    private let driftReported = Atomic<Bool>(false)
+    /// The problems the last pass logged, so an unchanged set is not logged again.
+    private let reportedProblems = Mutex<[String]>([])
     private let onReconcile: @Sendable (ReconcileOutcome) -> Void
     private let overlays = Store<NodeOverlayIp>()
     private let nodes = Store<Node>()
@@ -41,7 +46,7 @@ public final class NodeAgent: Service, Sendable {
     ///   - onReconcile: called after every pass (tests await convergence with it).
     public convenience init(
         configuration: AgentConfiguration, client: KubeClient, netlink: NetlinkContext,
-        writes: NetlinkWriteCounter = NetlinkWriteCounter(), metrics: MetricsRegistry = MetricsRegistry(),
+        writes: NetlinkWriteCounter = NetlinkWriteCounter(), metricsFactory: any MetricsFactory = MetricsSystem.factory,
         health: HealthState = HealthState(), clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger = Logger(label: "overlay-network-agent"),
         onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
@@ -50,7 +55,7 @@ public final class NodeAgent: Service, Sendable {
         kernelLogger[metadataKey: "node"] = "\(configuration.nodeName)"
         self.init(
             configuration: configuration, client: client,
-            kernel: NodeKernel(netlink: netlink, writes: writes, logger: kernelLogger), metrics: metrics, health: health,
+            kernel: NodeKernel(netlink: netlink, writes: writes, logger: kernelLogger), metricsFactory: metricsFactory, health: health,
             clock: clock, logger: logger, onReconcile: onReconcile)
     }
 
@@ -60,7 +65,7 @@ public final class NodeAgent: Service, Sendable {
     ///   - onReconcile: called after every pass (tests await convergence with it).
     public init(
         configuration: AgentConfiguration, client: KubeClient, kernel: any KernelAccess,
-        metrics: MetricsRegistry = MetricsRegistry(), health: HealthState = HealthState(),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, health: HealthState = HealthState(),
         clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "overlay-network-agent"),
         onReconcile: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
     ) {
@@ -72,7 +77,7 @@ public final class NodeAgent: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.health = health
-        self.metrics = AgentMetrics(registry: metrics)
+        self.metrics = AgentMetrics(factory: metricsFactory)
         self.onReconcile = onReconcile
         health.set("caches", ready: false, message: "waiting for the first list of NodeOverlayIp, Node and StaticRoutes")
     }
@@ -104,7 +109,12 @@ public final class NodeAgent: Service, Sendable {
                     passRequests.yield()
                 }
             }
-            group.addTask { await self.followKernelEvents { repairRequests.yield() } }
+            group.addTask {
+                await self.followKernelEvents {
+                    self.driftReported.store(true, ordering: .relaxed)
+                    repairRequests.yield()
+                }
+            }
             group.addTask {
                 for await _ in repairs {
                     do { try await clock.sleep(for: self.configuration.repairDelay) } catch { return }
@@ -192,6 +202,7 @@ public final class NodeAgent: Service, Sendable {
     @discardableResult
     func reconcile() async -> ReconcileOutcome {
         let started = ContinuousClock.now
+        let followsDrift = driftReported.exchange(false, ordering: .relaxed)
         let overlay = overlays.get(name: configuration.nodeName)
         let desired = DesiredNode(
             overlay: overlay, node: nodes.get(name: configuration.nodeName), staticRoutes: routes.objects,
@@ -246,12 +257,28 @@ public final class NodeAgent: Service, Sendable {
                 logger.debug("NodeOverlayIp gone before the status patch", metadata: ["error": "\(error)"])
             } catch {
                 problems.append("patching the NodeOverlayIp status failed: \(error)")
-                logger.warning("patching the NodeOverlayIp status failed; retrying", metadata: ["error": "\(error)"])
+                // Logged with the pass's problems below: when it starts failing and when it clears, not every retry.
+                logger.debug("patching the NodeOverlayIp status failed; retrying", metadata: ["error": "\(error)"])
             }
         }
-        metrics.recordPass(writes: writes, duration: started.duration(to: .now), failed: !problems.isEmpty)
-        if writes > 0 || !problems.isEmpty {
-            logger.info("reconciled", metadata: ["writes": "\(writes)", "problems": "\(problems)"])
+        metrics.recordPass(
+            writes: writes, duration: started.duration(to: .now), failed: !problems.isEmpty, repairedDrift: followsDrift && writes > 0)
+        // A persistent problem (a route that keeps failing) is logged when it appears and when it clears,
+        // not on every retry; the metrics count the failed passes.
+        let previous = reportedProblems.withLock { reported in
+            defer { reported = problems }
+            return reported
+        }
+        if problems != previous {
+            if problems.isEmpty {
+                logger.info("problems cleared", metadata: ["writes": "\(writes)", "previously": "\(previous)"])
+            } else {
+                logger.warning("reconciled with problems; retrying", metadata: ["writes": "\(writes)", "problems": "\(problems)"])
+            }
+        } else if !problems.isEmpty {
+            logger.debug("retried; the same problems remain", metadata: ["writes": "\(writes)"])
+        } else if writes > 0 {
+            logger.info("reconciled", metadata: ["writes": "\(writes)"])
         }
         let outcome = ReconcileOutcome(writes: writes, report: report, patchedStatus: patched, problems: problems)
         onReconcile(outcome)
@@ -295,4 +322,9 @@ public final class NodeAgent: Service, Sendable {
     private static func rank(_ address: OverlayAddress, in published: [IPAddress]) -> Int {
         published.firstIndex { $0.family == address.address.family } ?? published.count
     }
+}
+
+extension NodeAgent: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "node agent of \(configuration.nodeName)" }
 }

@@ -105,7 +105,10 @@ public struct NodeKernel: KernelAccess {
             execution.routeFailures[change.route] = failure
         }
         let failed = execution.routeFailures.count
-        logger.info("applied route changes", metadata: ["changes": "\(plan.routeChanges.count)", "failed": "\(failed)"])
+        // A route that keeps failing is retried every pass; the agent logs it when it starts and stops failing.
+        logger.log(
+            level: failed < plan.routeChanges.count ? .info : .debug, "applied route changes",
+            metadata: ["changes": "\(plan.routeChanges.count)", "failed": "\(failed)"])
         return execution
     }
 }

@@ -107,9 +107,9 @@ public struct IPAMConfiguration: Hashable, Sendable {
     /// One line per zone saying which address families it serves and in which order its subnets are tried.
     public var zoneDescriptions: [String] { settings.zoneDescriptions }
 
-    /// Opens the backend for the cluster `clusterID`.
+    /// Opens the backend for the cluster `clusterID`, metered (``MeteredIPAMBackend``) under its `ipam.backend` name.
     public func makeBackend(clusterID: String, logger: Logger) async throws -> any IPAMBackend {
-        try await settings.makeBackend(clusterID: clusterID, logger: logger)
+        MeteredIPAMBackend(try await settings.makeBackend(clusterID: clusterID, logger: logger), name: backendName)
     }
 
     public static func == (lhs: IPAMConfiguration, rhs: IPAMConfiguration) -> Bool {

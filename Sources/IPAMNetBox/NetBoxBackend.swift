@@ -66,6 +66,8 @@ public actor NetBoxBackend: IPAMBackend {
     private var journal: [NetBoxSnapshot.Change]?
     private var queues: [Int: [Pending]] = [:]
     private var flushing: Set<Int> = []
+    /// Tests waiting in ``waitUntilQueued(_:)``, each told every new count of queued reservations.
+    private var queueWatchers: [AsyncStream<Int>.Continuation] = []
 
     /// Opens the backend: reads the token and prepares the HTTP client. No request is sent yet, so a NetBox
     /// that is down at start does not prevent it; the prefix map is resolved on first use.
@@ -248,11 +250,25 @@ public actor NetBoxBackend: IPAMBackend {
     /// Reservations waiting for their prefix's next list POST (for tests that stage a batch).
     var queuedReservations: Int { queues.values.reduce(0) { $0 + $1.count } }
 
+    /// Returns once `count` reservations wait for their prefix's next list POST, or when the calling task is
+    /// cancelled (so a test with a time limit fails instead of hanging). For tests that stage a batch.
+    func waitUntilQueued(_ count: Int) async {
+        let (counts, watcher) = AsyncStream<Int>.makeStream()
+        watcher.yield(queuedReservations)
+        queueWatchers.append(watcher)
+        for await queued in counts where queued >= count { break }
+        watcher.finish()
+    }
+
     private func enqueue(_ owner: IPAMOwner, in prefix: NetBoxPrefix) async -> Outcome {
         await withCheckedContinuation { continuation in
             queues[prefix.id, default: []].append(Pending(owner: owner, continuation: continuation))
             if flushing.insert(prefix.id).inserted {
                 Task { await self.flush(prefix) }
+            }
+            let queued = queuedReservations
+            queueWatchers.removeAll { watcher in
+                if case .terminated = watcher.yield(queued) { true } else { false }
             }
         }
     }

@@ -2,6 +2,10 @@
 
 /// A JSON document as the emulator stores and serves it.
 ///
+/// Deliberately not KubeClient's `JSONValue`, nor its resource types: the emulator is the independent
+/// oracle the client is tested against, so it shares no parsing or encoding code with it. A bug in the
+/// client's JSON handling then shows up as a disagreement instead of being mirrored by the server.
+///
 /// Integers are kept apart from floating-point numbers so that `resourceVersion`-like counters,
 /// `generation` and schema `minimum`/`maximum` checks round-trip exactly.
 public enum JSON: Sendable, Hashable {

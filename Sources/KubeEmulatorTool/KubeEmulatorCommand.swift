@@ -51,7 +51,7 @@ struct KubeEmulatorCommand: AsyncParsableCommand {
         if let tlsCertificate, let tlsKey {
             tls = try KubeEmulator.TLS(certificateFile: tlsCertificate, privateKeyFile: tlsKey)
         } else if !plainHTTP {
-            tls = try KubeEmulator.TLS.generateSelfSigned()
+            tls = try await KubeEmulator.TLS.generateSelfSigned()
         }
         let emulator = try await KubeEmulator.start(.init(
             port: port, tokens: token.isEmpty ? [] : [token], tls: tls, bookmarkInterval: .seconds(bookmarkSeconds),

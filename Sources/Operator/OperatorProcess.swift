@@ -5,6 +5,7 @@ import KubeClient
 import KubeRuntime
 import Logging
 import OpsServer
+import Prometheus
 import ServiceLifecycle
 
 /// A complete operator instance, as the `overlay-ip-controller` executable runs it (tests and the lab
@@ -32,13 +33,19 @@ public final class OperatorProcess: Sendable {
         public var policyClock: RuntimeClock
         /// Called at each crash point (tests only).
         public var crashHook: CrashHook
+        /// The registry `/metrics` serves; the operator's own metrics are recorded into it. The executable
+        /// passes the one ``ProcessMetrics/bootstrap()`` made, so API and IPAM metrics land there too;
+        /// by default a fresh one (tests run several operators in one process).
+        public var metrics: PrometheusCollectorRegistry
 
         /// Options with the documented defaults.
         public init(
             settings: OperatorSettings, zones: [String], leaderElection: LeaderElectionConfiguration?,
             metricsHost: String = "0.0.0.0", metricsPort: Int = 8080, handlesSignals: Bool = true,
-            policyClock: RuntimeClock = .continuous, crashHook: @escaping CrashHook = CrashHooks.none
+            policyClock: RuntimeClock = .continuous, crashHook: @escaping CrashHook = CrashHooks.none,
+            metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
         ) {
+            self.metrics = metrics
             self.settings = settings
             self.zones = zones
             self.leaderElection = leaderElection
@@ -56,16 +63,19 @@ public final class OperatorProcess: Sendable {
     public let leaderElector: LeaderElector?
     /// The recovery loop (tests run passes directly).
     public let recovery: RecoveryLoop
-    /// The metrics served on `/metrics`.
+    /// The operator's own metrics.
     public let metrics: OperatorMetrics
+    /// The registry served on `/metrics`.
+    public let metricsRegistry: PrometheusCollectorRegistry
     /// The readiness served on `/readyz`.
     public let health: HealthState
     private let group: ServiceGroup
 
     /// Builds an instance and binds its ops endpoint; ``run()`` starts it.
     public init(client: KubeClient, ipam: any IPAMBackend, options: Options, logger: Logger) async throws {
-        let registry = MetricsRegistry()
-        let metrics = OperatorMetrics(registry: registry)
+        let registry = options.metrics
+        let metrics = OperatorMetrics(
+            factory: ProcessMetrics.factory(for: registry), leaseName: options.leaderElection?.leaseName ?? "overlay-ip-controller")
         let health = HealthState()
         let identity = options.leaderElection?.identity ?? LeaderElectionConfiguration.defaultIdentity()
         let events = EventRecorder(
@@ -76,7 +86,7 @@ public final class OperatorProcess: Sendable {
             LeaderElector(lock: KubeLeaseLock(client: leaseClient, configuration: election), configuration: election, logger: logger)
         }
         let context = OperatorContext(
-            client: client, ipam: InstrumentedIPAM(ipam, metrics: metrics), settings: options.settings, events: events,
+            client: client, ipam: ipam, settings: options.settings, events: events,
             metrics: metrics, policyClock: options.policyClock, crashHook: options.crashHook, logger: logger)
         let overlay = OverlayOperator(context: context, leadership: elector, zones: options.zones, health: health)
         let ops = try await OpsServer.bind(
@@ -92,6 +102,7 @@ public final class OperatorProcess: Sendable {
         leaderElector = elector
         recovery = overlay.recovery
         self.metrics = metrics
+        metricsRegistry = registry
         self.health = health
     }
 

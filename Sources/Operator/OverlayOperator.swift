@@ -28,21 +28,14 @@ public struct OverlayOperator: Sendable {
     ///   - health: gets a `caches` readiness check that passes once every informer has its first list.
     public init(context: OperatorContext, leadership: LeaderElector?, zones: [String], health: HealthState) {
         let client = context.client
-        let configuration = ControllerConfiguration(concurrency: max(1, context.settings.workers))
         let metrics = context.metrics
-
-        func counted<O: KubernetesObject>(_ name: String, _ body: @escaping @Sendable (O) async throws -> Action)
-            -> @Sendable (O) async throws -> Action
-        {
-            { object in
-                metrics.reconciled(name)
-                do {
-                    return try await body(object)
-                } catch {
-                    metrics.failed(name)
-                    throw error
-                }
-            }
+        var configuration = ControllerConfiguration(concurrency: max(1, context.settings.workers), metricsFactory: metrics.factory)
+        configuration.watcher.metricsFactory = metrics.factory
+        /// The configuration of the controller `name` (the `controller` label of its metrics).
+        func named(_ name: String) -> ControllerConfiguration {
+            var copy = configuration
+            copy.name = name
+            return copy
         }
 
         // One list+watch and one cache per resource, shared by every controller (services start in
@@ -63,15 +56,15 @@ public struct OverlayOperator: Sendable {
         // Node controller: Nodes, and the NodeOverlayIps they own. Kubelet status heartbeats pass no filter.
         let nodeLogic = NodeController(context: context.withLogger("nodes"), addresses: addresses.store)
         let nodeController = Controller(
-            for: nodes, filter: ChangeFilters.metadataChanged, configuration: configuration, leadership: leadership,
-            logger: context.logger, reconcile: counted("nodes", nodeLogic.reconcile)
+            for: nodes, filter: ChangeFilters.metadataChanged, configuration: named("nodes"), leadership: leadership,
+            logger: context.logger, reconcile: nodeLogic.reconcile
         ).owns(addresses, filter: ChangeFilters.metadataChanged)
 
         // Address controller: NodeOverlayIps (not their route reports), and their Node's labels and lifecycle.
         let addressLogic = AddressController(context: context.withLogger("addresses"), nodes: nodes.store)
         let addressController = Controller(
-            for: addresses, filter: AddressController.isRelevant, configuration: configuration, leadership: leadership,
-            logger: context.logger, reconcile: counted("addresses", addressLogic.reconcile)
+            for: addresses, filter: AddressController.isRelevant, configuration: named("addresses"), leadership: leadership,
+            logger: context.logger, reconcile: addressLogic.reconcile
         ).watches(nodes, filter: ChangeFilters.metadataChanged) { change in
             [ObjectKey(name: change.object.metadata.name)]
         }
@@ -80,8 +73,8 @@ public struct OverlayOperator: Sendable {
         let routeLogic = RouteController(context: context.withLogger("routes"), addresses: addresses.store)
         routes.subscribe(routeLogic.routeChanged)  // before the controller's own trigger, so it reads the new index
         let routeController = Controller(
-            for: routes, configuration: configuration, leadership: leadership, logger: context.logger,
-            reconcile: counted("routes", routeLogic.reconcile)
+            for: routes, configuration: named("routes"), leadership: leadership, logger: context.logger,
+            reconcile: routeLogic.reconcile
         )
         .watches(nodes, filter: ChangeFilters.metadataChanged, mapper: routeLogic.nodeChanged)
         .watches(addresses, mapper: routeLogic.reportsChanged)

@@ -1,9 +1,10 @@
 // The operations endpoint's routes: parses one HTTP/1.x request head and builds the whole response.
+import Prometheus
 
 /// Answers the fixed routes: `/healthz` and `/livez` (alive), `/readyz` (every check of a ``HealthState``
-/// passes) and `/metrics` (Prometheus text from a ``MetricsRegistry``). Pure: no I/O.
+/// passes) and `/metrics` (the Prometheus text of a swift-prometheus registry). Pure: no I/O.
 struct OpsResponder: Sendable {
-    let metrics: MetricsRegistry
+    let metrics: PrometheusCollectorRegistry
     let health: HealthState
 
     /// The response to `head` (the bytes up to the blank line), including the status line and headers.
@@ -25,7 +26,7 @@ struct OpsResponder: Sendable {
             return Self.response(
                 ready ? 200 : 503, ready ? "OK" : "Service Unavailable", "text/plain; charset=utf-8", health.report() + "\n")
         case ("GET", "/metrics"):
-            return Self.response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
+            return Self.response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", String(decoding: metrics.emitToBuffer(), as: UTF8.self))
         case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"):
             return Self.response(405, "Method Not Allowed", "text/plain; charset=utf-8", "only GET is allowed\n")
         default:

@@ -2,11 +2,13 @@
 import FoundationExtras
 import Glibc
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 
 /// Serves `/healthz` (the process is alive), `/readyz` (every ``HealthState`` check passes) and
-/// `/metrics` (Prometheus text from a ``MetricsRegistry``).
+/// `/metrics` (the Prometheus text of a swift-prometheus registry, usually the one ``ProcessMetrics/bootstrap()``
+/// made the process-wide swift-metrics backend).
 ///
 /// Bind (``bind(host:port:metrics:health:logger:)``) starts serving and tells the port; `run()` it as a
 /// `Service` to close it on graceful shutdown or cancellation, or call ``close()``.
@@ -43,7 +45,7 @@ public final class OpsServer: Service, Sendable {
     ///
     /// - Throws: ``OpsServerError`` naming the address and the system's reason (e.g. address in use).
     public static func bind(
-        host: String = "0.0.0.0", port: Int, metrics: MetricsRegistry, health: HealthState, logger: Logger
+        host: String = "0.0.0.0", port: Int, metrics: PrometheusCollectorRegistry, health: HealthState, logger: Logger
     ) async throws -> OpsServer {
         let listener = try listen(host: host, port: port)
         var pipeEnds: [Int32] = [0, 0]
@@ -217,6 +219,11 @@ public final class OpsServer: Service, Sendable {
             }
         }
     }
+}
+
+extension OpsServer: CustomStringConvertible {
+    /// How service-lifecycle's logs name the server: `operations endpoint on port 8080`.
+    public var description: String { "operations endpoint on port \(port)" }
 }
 
 /// The operations endpoint cannot listen or serve; the message names the address and the system's reason.

@@ -6,7 +6,7 @@ import KubeClient
 /// `status` has two writers that each merge-patch only their own keys: the operator
 /// (``NodeOverlayIpStatus/ipAddr``, `gateway`, `ipAddrs`, `gateways`, `zone`, `subnet`, `conditions`, `observedGeneration`) and
 /// the node's agent (`interface`, `interfaceLabel`, `configuredAddress`, `configuredAddresses`, `routes`).
-public struct NodeOverlayIp: KubernetesObject, Hashable {
+public struct NodeOverlayIp: SpecStatusResource, Hashable {
     public static let resource = ResourceDescriptor(
         group: Overlay.group, version: Overlay.version, plural: "nodeoverlayips", kind: "NodeOverlayIp",
         namespaced: false, hasStatusSubresource: true)
@@ -22,22 +22,9 @@ public struct NodeOverlayIp: KubernetesObject, Hashable {
         self.status = status
     }
 
-    private enum CodingKeys: String, CodingKey { case metadata, spec, status }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.decode(ObjectMeta.self, forKey: .metadata)
-        spec = try container.decodeIfPresent(NodeOverlayIpSpec.self, forKey: .spec) ?? NodeOverlayIpSpec()
-        status = try container.decodeIfPresent(NodeOverlayIpStatus.self, forKey: .status) ?? NodeOverlayIpStatus()
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try encodeTypeMeta(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(spec, forKey: .spec)
-        try container.encode(status, forKey: .status)
-    }
+    /// Absent `spec` and `status` decode as empty (the operator creates objects without either).
+    public static let absentSpec: NodeOverlayIpSpec? = NodeOverlayIpSpec()
+    public static let absentStatus = NodeOverlayIpStatus()
 
     /// The node this object belongs to (its name).
     public var nodeName: String { metadata.name }

@@ -4,7 +4,7 @@ import KubeClient
 /// A route every selected node installs via the overlay gateway of the subnet's family (cluster-scoped).
 ///
 /// A node without an overlay address of that family (a single-stack zone) reports the route `Refused`.
-public struct StaticRoute: KubernetesObject, Hashable {
+public struct StaticRoute: SpecStatusResource, Hashable {
     public static let resource = ResourceDescriptor(
         group: Overlay.group, version: Overlay.version, plural: "staticroutes", kind: "StaticRoute",
         namespaced: false, hasStatusSubresource: true)
@@ -19,22 +19,9 @@ public struct StaticRoute: KubernetesObject, Hashable {
         self.status = status
     }
 
-    private enum CodingKeys: String, CodingKey { case metadata, spec, status }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.decode(ObjectMeta.self, forKey: .metadata)
-        spec = try container.decode(StaticRouteSpec.self, forKey: .spec)
-        status = try container.decodeIfPresent(StaticRouteStatus.self, forKey: .status) ?? StaticRouteStatus()
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try encodeTypeMeta(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(spec, forKey: .spec)
-        try container.encode(status, forKey: .status)
-    }
+    /// `spec` is required (`subnet` says what to route); an absent `status` decodes as empty.
+    public static let absentSpec: StaticRouteSpec? = nil
+    public static let absentStatus = StaticRouteStatus()
 
     /// Whether this route applies to a node with `nodeLabels`.
     ///

@@ -8,6 +8,7 @@ import KubeClient
 import KubeRuntime
 import Logging
 import Operator
+import OpsServer
 
 @main
 struct OverlayIPControllerCommand: AsyncParsableCommand {
@@ -83,6 +84,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "overlay-ip-controller")
+        let metrics = ProcessMetrics.bootstrap()
         let overlay = try loadConfiguration()
         let namespace = try OperatorNamespace.resolve(
             flag: self.namespace, podNamespace: Self.serviceAccountNamespace(), leaderElection: leaderElect)
@@ -105,7 +107,7 @@ struct OverlayIPControllerCommand: AsyncParsableCommand {
             client: client, ipam: ipam,
             options: OperatorProcess.Options(
                 settings: settings, zones: overlay.ipam.zoneNames, leaderElection: election, metricsHost: address.host,
-                metricsPort: address.port),
+                metricsPort: address.port, metrics: metrics),
             logger: logger)
         try await process.run()
     }

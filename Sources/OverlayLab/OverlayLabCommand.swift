@@ -104,7 +104,7 @@ final class LabRun: Sendable {
         step("Starting the in-memory Kubernetes API server")
         let token = "lab-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
         // kubectl sends bearer tokens only over TLS: serve HTTPS with a throwaway self-signed certificate.
-        let tls = try KubeEmulator.TLS.generateSelfSigned()
+        let tls = try await KubeEmulator.TLS.generateSelfSigned()
         let kube = try await KubeEmulator.start(
             KubeEmulator.Configuration(tokens: [token], tls: tls, logger: quietLogger("kube-emulator")))
         servers.withLock { $0.kube = kube }
@@ -281,7 +281,7 @@ final class LabRun: Sendable {
         while ContinuousClock.now < deadline {
             try Task.checkCancellation()
             if let dead = processes.exited().first {
-                throw LabError("\(dead.name) exited with status \(dead.status); see \(directory)/logs/\(dead.name).log")
+                throw LabError("\(dead.name) ended with \(dead.status); see \(directory)/logs/\(dead.name).log")
             }
             if let read = try? await LabSnapshot.read(from: client, topology: topology) {
                 snapshot = read

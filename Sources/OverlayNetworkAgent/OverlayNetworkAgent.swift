@@ -73,6 +73,7 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "overlay-network-agent")
+        let metrics = ProcessMetrics.bootstrap()
         guard let node = [nodeName, environment["NODE_NAME"], environment["NODE_HOSTNAME"]].compactMap({ $0 }).first(where: { !$0.isEmpty })
         else {
             throw ValidationError("no node name: set NODE_NAME (downward API: spec.nodeName) or pass --node-name")
@@ -89,18 +90,17 @@ struct OverlayNetworkAgent: AsyncParsableCommand {
             deviceName: interfaceLabel ?? environment["INTERFACE_LABEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "tmp0",
             protectedCIDRs: protected, resyncInterval: .seconds(max(resyncSeconds, 10)))
         let client = KubeClient(configuration: try KubeConfiguration.detect(kubeconfig: kubeconfig), logger: logger)
-        let metrics = MetricsRegistry()
         let health = HealthState()
         let agent: NodeAgent
         if dryRun {
             let kernel = try await simulatedKernel(node: node, configuration: configuration, client: client, logger: logger)
             agent = NodeAgent(
-                configuration: configuration, client: client, kernel: kernel, metrics: metrics, health: health, logger: logger,
+                configuration: configuration, client: client, kernel: kernel, health: health, logger: logger,
                 onReconcile: { _ in MallocPolicy.releaseFreePages() })
         } else {
             let netlink = try await NetlinkContext(namespace: netns, logger: logger)
             agent = NodeAgent(
-                configuration: configuration, client: client, netlink: netlink, metrics: metrics, health: health, logger: logger,
+                configuration: configuration, client: client, netlink: netlink, health: health, logger: logger,
                 onReconcile: { _ in MallocPolicy.releaseFreePages() })
         }
         let ops = try await OpsServer.bind(host: opsAddress, port: opsPort, metrics: metrics, health: health, logger: logger)

@@ -1,4 +1,8 @@
 // phpIPAM's side of the emulators' JSON value: PHP's json_encode output and `api-stringify-results`.
+//
+// Deliberately not the phpIPAM backend's record types: the emulator is the independent oracle the backend
+// is tested against and answers as `phpipam-api.md` records the real server, so it shares no
+// decoding or encoding code with the client whose mistakes it must catch.
 import EmulatorSupport
 
 extension EmulatorJSON.Style {

@@ -1,4 +1,4 @@
-// Subnet arithmetic for the emulator, IPv4 and IPv6 (kept independent of IPAMCore on purpose).
+// Subnet arithmetic for the emulator, IPv4 and IPv6, independent of IPAddressing: an oracle shares no code with what it checks.
 import EmulatorSupport
 
 /// A subnet as network address plus mask length.

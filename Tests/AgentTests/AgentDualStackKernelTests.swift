@@ -7,7 +7,7 @@ import OverlayAPI
 import Testing
 import TestSupport
 
-@Suite("Agent on the real kernel, dual stack", .enabled(if: TestNetworkNamespace.isAvailable, "needs root to create network namespaces"))
+@Suite("Agent on the real kernel, dual stack", .enabled("needs root to create network namespaces") { await TestNetworkNamespace.isAvailable })
 struct AgentDualStackKernelTests {
     @Test("ipAddrs of both families → both on tmp0 (IPv6 without DAD, never tentative), reported in order; a deleted IPv6 address returns on the netlink event; deletion removes both")
     func bothAddresses() async throws {
@@ -26,7 +26,7 @@ struct AgentDualStackKernelTests {
             #expect(v6.first?.flags.contains(.noDuplicateAddressDetection) == true)
             #expect(v6.first?.flags.isUnusable == false, "usable at once: \(v6.first?.flags.description ?? "")")
 
-            try harness.namespace.ip("-6", "address", "del", "fd00:100::50/64", "dev", "tmp0")
+            try await harness.namespace.ip("-6", "address", "del", "fd00:100::50/64", "dev", "tmp0")
             try await harness.waitUntil("the deleted IPv6 address to come back") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.netlink.addresses(on: .name("tmp0"), family: .v6).contains { $0.cidr == "fd00:100::50/64" }
             }
@@ -77,9 +77,9 @@ struct AgentDualStackKernelTests {
             #expect(v6.gateway == IPAddress("fd00:100::1"))
             #expect(v6.outputInterfaceIndex == device.index)
             #expect(routes.first { $0.destination == IPPrefix("10.7.0.0/16") }?.gateway == IPAddress("192.168.100.1"))
-            #expect(try harness.namespace.ip("-6", "route", "show", "fd01:7::/64").contains("via fd00:100::1 dev tmp0 proto 197"))
+            #expect(try await harness.namespace.ip("-6", "route", "show", "fd01:7::/64").contains("via fd00:100::1 dev tmp0 proto 197"))
 
-            try harness.namespace.ip("-6", "route", "del", "fd01:7::/64", "proto", "197")
+            try await harness.namespace.ip("-6", "route", "del", "fd01:7::/64", "proto", "197")
             try await harness.waitUntil("the deleted IPv6 route to come back") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.ourRoutes().contains { $0.destination == IPPrefix("fd01:7::/64") }
             }
@@ -94,7 +94,7 @@ struct AgentDualStackKernelTests {
             let agent = harness.startAgent()
             defer { agent.cancel() }
             try await harness.waitUntil("the route Applied") { try await harness.overlay().status.routes?.first?.state == .applied }
-            #expect(try harness.namespace.ip("-6", "route", "show", "fd01:8::/64").contains("via fe80::1 dev tmp0 proto 197"))
+            #expect(try await harness.namespace.ip("-6", "route", "show", "fd01:8::/64").contains("via fe80::1 dev tmp0 proto 197"))
         }
     }
 

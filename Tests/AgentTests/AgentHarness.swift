@@ -2,6 +2,7 @@
 import Agent
 import KubeClient
 import KubeEmulator
+import Logging
 import Netlink
 import OverlayAPI
 import TestSupport
@@ -43,7 +44,7 @@ final class AgentHarness: Sendable {
     /// A dual-stack node: IPv4 `192.168.100.50/24` (gateway .1) first, IPv6 `fd00:100::50/64` (gateway ::1).
     /// IPv6 is enabled in the namespace first, for hosts whose new namespaces start with it disabled.
     func createDualStackOverlay() async throws {
-        try namespace.enableIPv6()
+        try await namespace.enableIPv6()
         try await createOverlay(ipAddrs: ["192.168.100.50/24", "fd00:100::50/64"], gateways: ["192.168.100.1", "fd00:100::1"])
     }
 
@@ -59,9 +60,15 @@ final class AgentHarness: Sendable {
     func ourRoutes() async throws -> [Route] { try await netlink.routes(in: .main, protocol: .overlayAgent) }
 
     /// Starts an agent on the namespace; cancel the returned task to stop it (the node stays configured).
-    func startAgent(writes: NetlinkWriteCounter = NetlinkWriteCounter()) -> Task<Void, any Error> {
+    func startAgent(
+        writes: NetlinkWriteCounter = NetlinkWriteCounter(), logger: Logger = Logger(label: "overlay-network-agent"),
+        onReconcile observe: @escaping @Sendable (ReconcileOutcome) -> Void = { _ in }
+    ) -> Task<Void, any Error> {
         cluster.startAgent { configuration, onReconcile in
-            NodeAgent(configuration: configuration, client: client, netlink: netlink, writes: writes, onReconcile: onReconcile)
+            NodeAgent(configuration: configuration, client: client, netlink: netlink, writes: writes, logger: logger) { outcome in
+                observe(outcome)
+                onReconcile(outcome)
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import OverlayAPI
 import Testing
 import TestSupport
 
-@Suite("Agent on the real kernel", .enabled(if: TestNetworkNamespace.isAvailable, "needs root to create network namespaces"))
+@Suite("Agent on the real kernel", .enabled("needs root to create network namespaces") { await TestNetworkNamespace.isAvailable })
 struct AgentKernelTests {
     @Test("ipAddr in status → macvlan up with the address and status reported; NodeOverlayIp deleted → device gone, configuredAddress cleared")
     func addressLifecycle() async throws {
@@ -46,7 +46,7 @@ struct AgentKernelTests {
                 try await harness.overlay().status.configuredAddress == "192.168.100.50/24"
             }
             // The kernel refuses any IPv6 address on tmp0; the operator's new address is IPv6.
-            try harness.namespace.exec(["sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/tmp0/disable_ipv6"])
+            try await harness.namespace.exec(["sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/tmp0/disable_ipv6"])
             let moved: JSONValue = .object(["status": .object(["ipAddr": .string("fd00:100::50/64")])])
             _ = try await harness.client.patchStatus(NodeOverlayIp.self, name: harness.nodeName, patch: .merge(moved))
             try await harness.waitUntil("a pass whose new address was refused") {
@@ -76,7 +76,7 @@ struct AgentKernelTests {
                 return reports.count == 100 && reports.allSatisfy { $0.state == .applied }
             }
 
-            try harness.namespace.ip("route", "del", "10.42.0.0/16", "proto", "197")
+            try await harness.namespace.ip("route", "del", "10.42.0.0/16", "proto", "197")
             try await harness.waitUntil("the deleted route to come back") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.ourRoutes().contains { $0.destination == IPPrefix("10.42.0.0/16") }
             }
@@ -174,7 +174,7 @@ struct AgentKernelTests {
             }
             harness.emulator.failNextRequests(1_000_000, status: 503)
             harness.emulator.closeAllWatches()
-            try harness.namespace.ip("route", "del", "10.2.0.0/16", "proto", "197")
+            try await harness.namespace.ip("route", "del", "10.2.0.0/16", "proto", "197")
             try await harness.waitUntil("the route to come back during the outage") {  // the resync period is 300 s: only the netlink event can repair it this soon
                 try await harness.ourRoutes().count == 5
             }

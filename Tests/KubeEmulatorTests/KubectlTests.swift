@@ -52,7 +52,7 @@ struct KubectlTests {
             #expect(header.split(separator: " ", omittingEmptySubsequences: true) == ["NAME", "SUBNET", "IP", "READY", "AGE"])
             #expect(table.stdout.contains("w1") && table.stdout.contains("10.0.0.0/24"))
 
-            let watch = try setup.kubectl.start(["get", "wd", "-w"])
+            let watch = try await setup.kubectl.start(["get", "wd", "-w"])
             var lines = watch.lines.makeAsyncIterator()
             _ = await lines.next()
             let initialRow = await lines.next()

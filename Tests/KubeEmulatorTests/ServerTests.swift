@@ -1,4 +1,5 @@
 // The server shell: bearer-token auth, TLS, discovery, injected failures, latency and request counters.
+import ChildProcessSupport
 import Foundation
 import KubeEmulator
 import NIOSSL
@@ -35,7 +36,7 @@ struct ServerTests {
 
     @Test("a generated self-signed certificate serves HTTPS that trusts its own PEM")
     func selfSigned() async throws {
-        let tls = try await onDedicatedThread { try KubeEmulator.TLS.generateSelfSigned() }
+        let tls = try await KubeEmulator.TLS.generateSelfSigned()
         let emulator = try await KubeEmulator.start(.init(tls: tls))
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(tls.certificatePEM))
@@ -150,15 +151,11 @@ struct TemporaryCertificate {
     var certificate: String { "\(path)/cert.pem" }
     var key: String { "\(path)/key.pem" }
 
-    /// Runs `openssl` on a dedicated thread so the cooperative pool keeps serving other tests meanwhile.
+    /// Runs `openssl` and waits for it without blocking a thread.
     static func make() async throws -> TemporaryCertificate {
-        try await onDedicatedThread { try makeBlocking() }
-    }
-
-    private static func makeBlocking() throws -> TemporaryCertificate {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kubeemu-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let (status, _) = try ChildProcess.run(
+        let (status, _) = try await ChildProcess.run(
             "/usr/bin/openssl",
             arguments: ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                         "-keyout", "\(path)/key.pem", "-out", "\(path)/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",

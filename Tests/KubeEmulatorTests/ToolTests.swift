@@ -1,4 +1,5 @@
 // The kube-emulator executable: serves HTTPS with a generated certificate, writes a kubeconfig kubectl uses, stops on SIGTERM.
+import ChildProcessSupport
 import Foundation
 import Testing
 import TestSupport
@@ -25,14 +26,14 @@ struct ToolTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let kubeconfig = directory.appendingPathComponent("kubeconfig").path
 
-        let process = try ChildProcess.launch(
+        let process = try await ChildProcess.launch(
             binary, arguments: ["--write-kubeconfig", kubeconfig, "--token", "tool-token"], standardError: .pipe)
         let errors = try #require(process.standardError)
-        defer { process.terminate(signal: SIGKILL); _ = process.waitUntilExit() }
+        defer { process.terminate(signal: SIGKILL) }  // releasing the handle reaps it
 
         // The log line "kubeconfig written" is the event that says the file is complete.
         var logged = ""
-        for await line in KubectlRunner.lines(of: errors) {
+        for await line in ChildProcess.lines(of: errors) {
             logged += line + "\n"
             if logged.contains("kubeconfig written") { break }
         }

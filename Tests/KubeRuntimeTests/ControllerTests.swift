@@ -158,6 +158,36 @@ struct ControllerTests {
         #expect(Set(failures.all) == ["flaky retry", "broken terminal"])
     }
 
+    @Test("a key that keeps failing warns once when it starts failing and once when it recovers, with the failed attempts")
+    func failureLoggedWhenItStartsAndClears() async throws {
+        let clock = ManualClock()
+        let captured = CapturedLogs()
+        let attempts = EventLog<Int>()
+        let count = Mutex(0)
+        let controller = Controller(
+            for: InMemoryListWatch([Widget("flaky")]), configuration: .init(retry: .init(baseDelay: .seconds(1), queriesPerSecond: 0)),
+            clock: RuntimeClock(clock), logger: captured.logger()
+        ) { _ in
+            let attempt = count.withLock { $0 += 1; return $0 }
+            attempts.record(attempt)
+            if attempt <= 3 { throw TestFailure() }
+            return .awaitChange
+        }
+        let task = Task { try await controller.run() }
+        var runs = attempts.stream.makeAsyncIterator()
+        #expect(await runs.next() == 1)
+        for attempt in 2...4 {
+            await clock.waitForSleepers(count: 1)  // the queue waits for the retry
+            clock.advance(by: .seconds(1000))
+            #expect(await runs.next() == attempt)
+        }
+        task.cancel()
+        try await task.value
+        let lines = captured.all.filter { $0.level >= .info && $0.text.contains("reconcile") }
+        #expect(lines.map(\.level) == [.warning, .info], "\(lines.map(\.text))")
+        #expect(lines.last?.text.contains("failedAttempts=3") == true)
+    }
+
     @Test("periodic resync reconciles every cached object again")
     func periodicResync() async throws {
         let clock = ManualClock()

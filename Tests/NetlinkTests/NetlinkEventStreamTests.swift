@@ -5,7 +5,7 @@ import IPAddressing
 import Testing
 import TestSupport
 
-@Suite("Netlink event monitor", .enabled(if: TestNetworkNamespace.isAvailable, namespaceRequirement))
+@Suite("Netlink event monitor", .enabled(namespaceRequirement) { await TestNetworkNamespace.isAvailable })
 struct NetlinkEventStreamTests {
     @Test("a route deleted from outside with ip route del arrives as routeRemoved")
     func externalRouteDeletion() async throws {
@@ -14,7 +14,7 @@ struct NetlinkEventStreamTests {
             let route = Route(destination: try prefix("10.1.0.0/16"), gateway: try address("192.168.100.1"), table: RoutingTable(100))
             try await netlink.addRoute(route)
             let events = try await netlink.events()
-            try namespace.exec(["ip", "route", "del", "10.1.0.0/16", "table", "100"])
+            try await namespace.exec(["ip", "route", "del", "10.1.0.0/16", "table", "100"])
             let event = try await firstEvent(in: events) {
                 if case .routeRemoved(let removed) = $0 { return removed.destination == route.destination }
                 return false
@@ -34,21 +34,21 @@ struct NetlinkEventStreamTests {
         try await TestNetworkNamespace.with { namespace in
             let netlink = try await NetlinkContext(namespace: namespace.name)
             let events = try await netlink.events()
-            try namespace.ip("link", "add", "tmp0", "link", namespace.hostInterface, "type", "macvlan", "mode", "bridge")
+            try await namespace.ip("link", "add", "tmp0", "link", namespace.hostInterface, "type", "macvlan", "mode", "bridge")
             let linkEvent = try await firstEvent(in: events) {
                 if case .linkChanged(let link) = $0 { return link.name == "tmp0" }
                 return false
             }
             #expect(linkEvent != nil)
 
-            try namespace.ip("address", "add", "192.168.100.20/24", "dev", namespace.hostInterface)
+            try await namespace.ip("address", "add", "192.168.100.20/24", "dev", namespace.hostInterface)
             let addressEvent = try await firstEvent(in: events) {
                 if case .addressAdded(let added) = $0 { return added.cidr == "192.168.100.20/24" }
                 return false
             }
             #expect(addressEvent != nil)
 
-            try namespace.ip("route", "add", "10.9.0.0/16", "via", "192.168.100.1", "proto", "static")
+            try await namespace.ip("route", "add", "10.9.0.0/16", "via", "192.168.100.1", "proto", "static")
             let routeEvent = try await firstEvent(in: events) {
                 if case .routeAdded(let added) = $0 { return added.destination.description == "10.9.0.0/16" }
                 return false
@@ -59,7 +59,7 @@ struct NetlinkEventStreamTests {
             }
             #expect(added.protocol == .static)
 
-            try namespace.ip("link", "del", "tmp0")
+            try await namespace.ip("link", "del", "tmp0")
             let removal = try await firstEvent(in: events) {
                 if case .linkRemoved(let link) = $0 { return link.name == "tmp0" }
                 return false
@@ -72,9 +72,9 @@ struct NetlinkEventStreamTests {
     func externalIPv6Changes() async throws {
         try await TestNetworkNamespace.with { namespace in
             let netlink = try await NetlinkContext(namespace: namespace.name)
-            try namespace.enableIPv6()
+            try await namespace.enableIPv6()
             let events = try await netlink.events([.ipv6Addresses, .ipv6Routes])
-            try namespace.ip("address", "add", "fd00:100::2/64", "dev", namespace.hostInterface, "nodad")
+            try await namespace.ip("address", "add", "fd00:100::2/64", "dev", namespace.hostInterface, "nodad")
             let addressEvent = try await firstEvent(in: events) {
                 if case .addressAdded(let added) = $0 { return added.cidr == "fd00:100::2/64" }
                 return false
@@ -85,8 +85,8 @@ struct NetlinkEventStreamTests {
             }
             #expect(added.flags.contains(.noDuplicateAddressDetection))
 
-            try namespace.ip("route", "add", "fd01::/64", "via", "fd00:100::1", "proto", "197")
-            try namespace.ip("route", "del", "fd01::/64", "proto", "197")
+            try await namespace.ip("route", "add", "fd01::/64", "via", "fd00:100::1", "proto", "197")
+            try await namespace.ip("route", "del", "fd01::/64", "proto", "197")
             let removal = try await firstEvent(in: events) {
                 if case .routeRemoved(let removed) = $0 { return removed.destination.description == "fd01::/64" }
                 return false
@@ -106,8 +106,8 @@ struct NetlinkEventStreamTests {
             let netlink = try await NetlinkContext(namespace: namespace.name)
             let events = try await netlink.events(.ipv4Routes)
             // A link change first, then a route: the first event seen must be the route.
-            try namespace.ip("link", "set", namespace.peerInterface, "mtu", "1400")
-            try namespace.ip("route", "add", "10.10.0.0/16", "via", "192.168.100.1")
+            try await namespace.ip("link", "set", namespace.peerInterface, "mtu", "1400")
+            try await namespace.ip("route", "add", "10.10.0.0/16", "via", "192.168.100.1")
             let first = try await firstEvent(in: events) { _ in true }
             guard case .routeAdded(let route) = first else {
                 Issue.record("expected the route event first, got \(String(describing: first))")

@@ -5,7 +5,7 @@ import Netlink
 import Testing
 import TestSupport
 
-@Suite("Netlink links and addresses", .enabled(if: TestNetworkNamespace.isAvailable, namespaceRequirement))
+@Suite("Netlink links and addresses", .enabled(namespaceRequirement) { await TestNetworkNamespace.isAvailable })
 struct NetlinkLinkTests {
     @Test("a context in a namespace sees that namespace's links, not the process's")
     func seesNamespaceLinks() async throws {
@@ -61,7 +61,7 @@ struct NetlinkLinkTests {
             #expect(overlay.kind == "macvlan")
             #expect(overlay.parentIndex == host.index)
             #expect(!overlay.isUp)
-            #expect(try namespace.ip("-d", "link", "show", "tmp0").contains("macvlan mode bridge"))
+            #expect(try await namespace.ip("-d", "link", "show", "tmp0").contains("macvlan mode bridge"))
 
             try await netlink.setLink(.name("tmp0"), up: true)
             #expect(try await netlink.link(named: "tmp0")?.isUp == true)
@@ -144,7 +144,7 @@ struct NetlinkLinkTests {
             let host = try await hostNICWithIPv6(netlink, in: namespace)
             let listed = try await netlink.addresses(on: .index(host.index), family: .v6).filter { $0.cidr == "fd00:100::2/64" }
             #expect(listed.map(\.flags) == [[.noDuplicateAddressDetection, .permanent]])
-            #expect(try namespace.ip("-6", "address", "show", "dev", namespace.hostInterface).contains("fd00:100::2/64 scope global nodad"))
+            #expect(try await namespace.ip("-6", "address", "show", "dev", namespace.hostInterface).contains("fd00:100::2/64 scope global nodad"))
         }
     }
 

@@ -5,7 +5,7 @@ import Netlink
 import Testing
 import TestSupport
 
-@Suite("Netlink routes", .enabled(if: TestNetworkNamespace.isAvailable, namespaceRequirement))
+@Suite("Netlink routes", .enabled(namespaceRequirement) { await TestNetworkNamespace.isAvailable })
 struct NetlinkRouteTests {
     @Test("a route via a gateway lands in a custom table, marked with our protocol")
     func routeInCustomTable() async throws {
@@ -27,7 +27,7 @@ struct NetlinkRouteTests {
             #expect(installed.outputInterfaceIndex == host.index)
             #expect(installed.protocol == .overlayAgent)
             #expect(try await netlink.routes(in: .main).contains { $0.destination == route.destination } == false)
-            let shown = try namespace.ip("route", "show", "table", "100")
+            let shown = try await namespace.ip("route", "show", "table", "100")
             #expect(shown.contains("10.1.0.0/16 via 192.168.100.1 dev host0 proto 197"))
         }
     }
@@ -36,8 +36,8 @@ struct NetlinkRouteTests {
     func protocolsAreDistinguishable() async throws {
         try await TestNetworkNamespace.with { namespace in
             let netlink = try await NetlinkContext(namespace: namespace.name)
-            try namespace.ip("route", "add", "10.2.0.0/16", "via", "192.168.100.1", "proto", "static")
-            try namespace.ip("route", "add", "10.3.0.0/16", "via", "192.168.100.1")
+            try await namespace.ip("route", "add", "10.2.0.0/16", "via", "192.168.100.1", "proto", "static")
+            try await namespace.ip("route", "add", "10.3.0.0/16", "via", "192.168.100.1")
             try await netlink.addRoute(Route(destination: try prefix("10.4.0.0/16"), gateway: try address("192.168.100.1")))
 
             let ours = try await netlink.routes(in: .main, protocol: .overlayAgent)
@@ -50,7 +50,7 @@ struct NetlinkRouteTests {
             let foreign = Route(destination: try prefix("10.2.0.0/16"), gateway: try address("192.168.100.1"))
             let refused = await #expect(throws: NetlinkError.self) { try await netlink.deleteRoute(foreign) }
             #expect(refused?.errno == ESRCH)
-            #expect(try namespace.ip("route", "show", "10.2.0.0/16").contains("proto static"))
+            #expect(try await namespace.ip("route", "show", "10.2.0.0/16").contains("proto static"))
         }
     }
 

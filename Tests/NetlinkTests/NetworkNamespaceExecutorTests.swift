@@ -27,7 +27,7 @@ struct NetworkNamespaceExecutorTests {
     }
 
     @Test("the thread is inside the namespace while the caller is not",
-          .enabled(if: TestNetworkNamespace.isAvailable, namespaceRequirement))
+          .enabled(namespaceRequirement) { await TestNetworkNamespace.isAvailable })
     func entersNamespace() async throws {
         try await TestNetworkNamespace.with { namespace in
             let executor = try await NetworkNamespaceExecutor<Int>(namespace: namespace.name) { 0 }
@@ -35,7 +35,7 @@ struct NetworkNamespaceExecutorTests {
             let inside = try await executor.run { _ in Self.currentNamespace() }
             let outside = Self.currentNamespace()
             #expect(inside != outside)
-            #expect(inside == (try namespace.exec(["readlink", "/proc/self/ns/net"])).trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(inside == (try await namespace.exec(["readlink", "/proc/self/ns/net"])).trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 

@@ -5,7 +5,7 @@ import Netlink
 import Testing
 import TestSupport
 
-@Suite("Named network namespaces", .enabled(if: TestNetworkNamespace.isAvailable, namespaceRequirement))
+@Suite("Named network namespaces", .enabled(namespaceRequirement) { await TestNetworkNamespace.isAvailable })
 struct NetworkNamespaceTests {
     /// A name the leak cleaner of TestNetworkNamespace recognises (`oic-test-PID-…`).
     private func uniqueName() -> String { "oic-test-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))" }
@@ -27,7 +27,7 @@ struct NetworkNamespaceTests {
         #expect(peer.parentIndex == host.index)
         try await netlink.setLink(.name("host0"), up: true)
         try await netlink.setLink(.name("peer0"), up: true)
-        let seenFromOutside = try TestNetworkNamespace.runIP(["-n", name, "link", "show", "host0"])
+        let seenFromOutside = try await TestNetworkNamespace.runIP(["-n", name, "link", "show", "host0"])
         #expect(seenFromOutside.contains("host0@peer0"))
 
         try NetworkNamespace.delete(named: name)

@@ -37,7 +37,7 @@ func firstEvent(
 /// Enables IPv6 in the namespace and puts `fd00:100::2/64` on its host NIC without duplicate address
 /// detection (usable at once, so `fd00:100::1` is an on-link gateway); returns the host NIC.
 func hostNICWithIPv6(_ netlink: NetlinkContext, in namespace: TestNetworkNamespace) async throws -> Link {
-    try namespace.enableIPv6()
+    try await namespace.enableIPv6()
     let host = try #require(try await netlink.link(named: namespace.hostInterface))
     try await netlink.addAddress(
         InterfaceAddress(address: try address("fd00:100::2"), prefixLength: 64, interfaceIndex: host.index, flags: .noDuplicateAddressDetection))

@@ -55,10 +55,11 @@ struct AddressLifecycleTests {
             try await cluster.waitUntil("node-b's NodeOverlayIp gone") { try await cluster.address("node-b") == nil }
             let owners = try await ipam.allocations().map(\.owner.nodeName).sorted()
             #expect(owners == ["node-a", "node-c"])
-            let metrics = running.process.metrics.registry.exposition()
+            let metrics = running.process.metricsRegistry.emitToString()
             #expect(metrics.contains(#"overlay_allocations{zone="dal10"}"#))
-            #expect(metrics.contains(#"overlay_reconciles_total{controller="addresses"}"#))
-            #expect(metrics.contains("overlay_ipam_call_duration_seconds_bucket"))
+            #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="addresses",result="success"}"#))
+            #expect(metrics.contains(#"workqueue_depth{name="addresses"} 0"#))
+            #expect(metrics.contains(#"overlay_ipam_request_duration_seconds_bucket{backend="test",operation="reserve_zone""#))
             await running.stop()
         }
     }

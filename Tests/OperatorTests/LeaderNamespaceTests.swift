@@ -31,7 +31,7 @@ struct LeaderNamespaceTests {
                     zones: {dal10: [192.168.100.0/24]}
                 """, to: "config.yaml")
             let output = cluster.directory.file("run.log")
-            let process = try launchController(
+            let process = try await launchController(
                 ["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--metrics-address", "127.0.0.1:0"],
                 output: output)
             #expect(await process.exitStatus != 0)

@@ -23,7 +23,7 @@ struct ProcessKillTests {
                         - {subnet: 192.168.100.0/24, gateway: 10.0.0.1}
                 """, to: "bad.yaml")
             let output = cluster.directory.file("bad.log")
-            let process = try launchController(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
+            let process = try await launchController(["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig")], output: output)
             #expect(await process.exitStatus != 0)
             let text = try String(contentsOfFile: output, encoding: .utf8)
             #expect(text.contains("ipam.local.zones.dal10[0].gateway: 10.0.0.1 is outside 192.168.100.0/24"))
@@ -34,23 +34,13 @@ struct ProcessKillTests {
           arguments: [false, true])
     func killedProcessRestarts(dualStack: Bool) async throws {
         try await OperatorHarness.with { cluster in
-            let config = try cluster.directory.write("""
-                clusterID: test-cluster
-                ipam:
-                  backend: local
-                  local:
-                    database: \(cluster.directory.file("kill.db"))
-                    zones:
-                      dal10:
-                        - {subnet: 192.168.100.0/24}
-                \(dualStack ? "        - {subnet: \"fd00:100::/64\"}" : "")
-                """, to: "config.yaml")
+            let config = try writeLocalConfiguration(in: cluster, database: "kill.db", ipv6Subnet: dualStack ? "fd00:100::/64" : nil)
             let families = dualStack ? 2 : 1
             let arguments = [
                 "--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                 "--metrics-address", "127.0.0.1:0", "--log-level", "info",
             ]
-            let first = try launchController(arguments, output: cluster.directory.file("first.log"))
+            let first = try await launchController(arguments, output: cluster.directory.file("first.log"))
             let names = (0..<30).map { "node-\($0)" }
             for name in names { try await cluster.createNode(name, zone: "dal10") }
             try await cluster.waitUntil("some nodes reserved") {
@@ -60,7 +50,7 @@ struct ProcessKillTests {
             #expect(await first.exitStatus != 0)
 
             let secondLog = cluster.directory.file("second.log")
-            let second = try launchController(arguments, output: secondLog)
+            let second = try await launchController(arguments, output: secondLog)
             // SIGTERM is handled once the services run (before that the default action would kill it).
             try await cluster.waitUntil("second process started") {
                 (try? String(contentsOfFile: secondLog, encoding: .utf8))?.contains("controller started") == true
@@ -100,7 +90,7 @@ struct ProcessKillTests {
                         - {subnet: 192.168.100.0/24}
                 """, to: "config.yaml")
             let log = cluster.directory.file("qps.log")
-            let process = try launchController(
+            let process = try await launchController(
                 ["--config", config, "--kubeconfig", cluster.directory.file("kubeconfig"), "--leader-elect", "false",
                  "--metrics-address", "127.0.0.1:0"] + qps,
                 output: log)

@@ -71,7 +71,7 @@ struct RecoveryTests {
             #expect(late.released.count == 1)
             #expect(try await ipam.allocation(for: ghost, family: .v4) == nil)
             #expect(try await ipam.allocation(for: foreign, family: .v4) == nil)
-            #expect(live.process.metrics.registry.exposition().contains("overlay_recovery_orphans_released_total 1"))
+            #expect(live.process.metricsRegistry.emitToString().contains("overlay_recovery_orphans_released_total 1"))
         }
     }
 }

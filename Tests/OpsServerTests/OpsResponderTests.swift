@@ -1,11 +1,12 @@
 // Tests of the operations endpoint's routing and response bytes, without sockets.
+import Prometheus
 import Testing
 
 @testable import OpsServer
 
 @Suite("Operations endpoint responses")
 struct OpsResponderTests {
-    private let responder = OpsResponder(metrics: MetricsRegistry(), health: HealthState())
+    private let responder = OpsResponder(metrics: PrometheusCollectorRegistry(), health: HealthState())
 
     private func respond(_ head: String) -> String {
         String(decoding: responder.respond(toHead: Array(head.utf8)), as: UTF8.self)

@@ -1,15 +1,17 @@
 // Tests of the operations endpoint over real HTTP on 127.0.0.1.
 import HTTP
 import Logging
+import CoreMetrics
 import OpsServer
+import Prometheus
 import Testing
 
 @Suite("Operations endpoint")
 struct OpsServerTests {
     @Test("serves health, readiness and metrics, and says where to look on unknown paths")
     func servesRoutes() async throws {
-        let metrics = MetricsRegistry()
-        metrics.counter("overlay_test_total", help: "A test counter.").increment()
+        let metrics = PrometheusCollectorRegistry()
+        Counter(label: "overlay_test_total", factory: PrometheusMetricsFactory(registry: metrics)).increment()
         let health = HealthState()
         health.set("store", ready: false, message: "initial list pending")
         let server = try await OpsServer.bind(host: "127.0.0.1", port: 0, metrics: metrics, health: health, logger: Logger(label: "test"))
@@ -34,6 +36,9 @@ struct OpsServerTests {
 
             let unknown = try await client.send(HTTPRequest(method: .get, url: "\(base)/nope"))
             #expect(unknown.status == 404)
+
+            // service-lifecycle's logs name the server by what it is and where, not by its stored properties.
+            #expect("\(server)" == "operations endpoint on port \(server.port)")
         } catch {
             await server.close()
             throw error

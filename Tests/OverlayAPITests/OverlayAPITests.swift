@@ -1,4 +1,5 @@
 // Tests of the NodeOverlayIp and StaticRoute types: the original's objects, selection, status patches.
+import Foundation
 import KubeClient
 import OverlayAPI
 import Testing
@@ -79,5 +80,28 @@ struct OverlayAPITests {
         #expect(body["interface"] == .string("eth0"))
         #expect(body["configuredAddress"] == .null)
         #expect(body["ipAddr"] == nil)
+    }
+
+    @Test("absent spec and status decode as defaults; a StaticRoute without spec is rejected; encoding keeps every key")
+    func specStatusDefaultsAndEncoding() throws {
+        let bare = Array(#"{"metadata":{"name":"n1"}}"#.utf8)
+        let overlay = try KubeJSON.decode(NodeOverlayIp.self, from: bare)
+        #expect(overlay.status == NodeOverlayIpStatus())
+        let node = try KubeJSON.decode(Node.self, from: bare)
+        #expect(node.status == NodeStatus())
+        #expect(throws: KubeClientError.self) { try KubeJSON.decode(StaticRoute.self, from: bare) }
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let route = StaticRoute(metadata: ObjectMeta(name: "r1"), spec: StaticRouteSpec(subnet: "10.0.0.0/24"))
+        let routeJSON = String(decoding: try encoder.encode(route), as: UTF8.self)
+        #expect(routeJSON == """
+            {"apiVersion":"iks.ibm.com/v1alpha1","kind":"StaticRoute","metadata":{"name":"r1"},\
+            "spec":{"subnet":"10.0.0.0/24"},"status":{}}
+            """, "\(routeJSON)")
+        let overlayJSON = String(decoding: try encoder.encode(NodeOverlayIp(metadata: ObjectMeta(name: "n1"))), as: UTF8.self)
+        #expect(overlayJSON == """
+            {"apiVersion":"iks.ibm.com/v1alpha1","kind":"NodeOverlayIp","metadata":{"name":"n1"},"spec":{},"status":{}}
+            """, "\(overlayJSON)")
     }
 }

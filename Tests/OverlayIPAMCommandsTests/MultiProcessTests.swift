@@ -1,5 +1,6 @@
 // Several overlay-ipam processes reserving on one database file at once (real inter-process SQLite locking).
 
+import ChildProcessSupport
 import Foundation
 import TestSupport
 import Testing
@@ -22,7 +23,7 @@ struct MultiProcessTests {
     /// Runs `overlay-ipam` as a child process, its standard output going to `outputFile`; returns its exit
     /// status and output. A dedicated thread waits for the child, so the cooperative pool never blocks.
     private static func spawn(_ executable: URL, _ arguments: [String], outputFile: String) async throws -> (status: Int32, output: String) {
-        let process = try ChildProcess.launch(
+        let process = try await ChildProcess.launch(
             executable.path, arguments: arguments, standardOutput: .file(outputFile), standardError: .discard)
         let status = await process.exitStatus()
         return (status, try String(contentsOfFile: outputFile, encoding: .utf8))

@@ -1,6 +1,6 @@
 // Runs the real kubectl against a kubeconfig and captures its output (one-shot runs and long-running watches).
+import ChildProcessSupport
 import Foundation
-import Synchronization
 
 /// What a finished kubectl run printed.
 public struct KubectlResult: Sendable {
@@ -52,11 +52,11 @@ public struct KubectlRunner: Sendable {
     }
 
     private func launch(
-        _ arguments: [String], standardInput: Bool = false,
+        _ arguments: [String], standardInput: ChildProcess.Input = .none,
         standardOutput: ChildProcess.Output, standardError: ChildProcess.Output
-    ) throws -> ChildProcess {
+    ) async throws -> ChildProcess {
         do {
-            return try ChildProcess.launch(
+            return try await ChildProcess.launch(
                 executable, arguments: ["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDirectory] + arguments,
                 environment: environment, standardInput: standardInput,
                 standardOutput: standardOutput, standardError: standardError)
@@ -72,12 +72,15 @@ public struct KubectlRunner: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("stdout")
         let errURL = directory.appendingPathComponent("stderr")
-        let child = try launch(
-            arguments, standardInput: stdin != nil, standardOutput: .file(outURL.path), standardError: .file(errURL.path))
-        if let input = child.standardInput {
-            input.write(Data((stdin ?? "").utf8))
-            try? input.close()
+        var input = ChildProcess.Input.none
+        if let stdin {
+            // A file, not a pipe: a write into a full pipe would block a Swift concurrency thread.
+            let inURL = directory.appendingPathComponent("stdin")
+            try Data(stdin.utf8).write(to: inURL)
+            input = .file(inURL.path)
         }
+        let child = try await launch(
+            arguments, standardInput: input, standardOutput: .file(outURL.path), standardError: .file(errURL.path))
         let exitCode = await child.exitStatus()
         return KubectlResult(
             exitCode: exitCode,
@@ -86,31 +89,12 @@ public struct KubectlRunner: Sendable {
     }
 
     /// Starts a long-running kubectl (e.g. `get -w`); read its stdout line by line, then `terminate()` it.
-    public func start(_ arguments: [String]) throws -> KubectlProcess {
-        let child = try launch(arguments, standardOutput: .pipe, standardError: .standardOutput)
+    public func start(_ arguments: [String]) async throws -> KubectlProcess {
+        let child = try await launch(arguments, standardOutput: .pipe, standardError: .standardOutput)
         guard let output = child.standardOutput else {
             throw KubectlRunnerError(message: "kubectl started without its output pipe")
         }
-        return KubectlProcess(child: child, lines: Self.lines(of: output))
-    }
-
-    /// The lines read from `handle` until end of file, read by a dedicated thread with blocking reads.
-    ///
-    /// - Important: Not `readabilityHandler`: on Linux its dispatch source can crash the whole test process
-    ///   (`_dispatch_event_loop_drain`) when the pipe is closed while the source is still armed.
-    public static func lines(of handle: FileHandle) -> AsyncStream<String> {
-        let (lines, continuation) = AsyncStream<String>.makeStream()
-        let splitter = LineSplitter(continuation: continuation)
-        let reader = Thread {
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                splitter.append(data)
-            }
-            splitter.finish()
-        }
-        reader.start()
-        return lines
+        return KubectlProcess(child: child, lines: ChildProcess.lines(of: output))
     }
 }
 
@@ -126,41 +110,9 @@ public struct KubectlProcess: Sendable {
         self.lines = lines
     }
 
-    /// Stops kubectl (SIGTERM) and reaps it on a background thread.
+    /// Stops kubectl (SIGTERM) and reaps it in the background.
     public func terminate() {
         child.terminate()
         Task { [child] in _ = await child.exitStatus() }
-    }
-}
-
-/// Splits pipe chunks into lines and yields them.
-private final class LineSplitter: Sendable {
-    private let pending = Mutex<[UInt8]>([])
-    private let continuation: AsyncStream<String>.Continuation
-
-    init(continuation: AsyncStream<String>.Continuation) {
-        self.continuation = continuation
-    }
-
-    func append(_ data: Data) {
-        let lines = pending.withLock { bytes -> [String] in
-            bytes.append(contentsOf: data)
-            var lines: [String] = []
-            while let newline = bytes.firstIndex(of: 0x0A) {
-                lines.append(String(decoding: bytes[..<newline], as: UTF8.self))
-                bytes.removeSubrange(...newline)
-            }
-            return lines
-        }
-        for line in lines { continuation.yield(line) }
-    }
-
-    func finish() {
-        let rest = pending.withLock { bytes -> String? in
-            defer { bytes.removeAll() }
-            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
-        }
-        if let rest { continuation.yield(rest) }
-        continuation.finish()
     }
 }

@@ -1,4 +1,5 @@
 // Throwaway network namespaces for tests: a veth "host NIC" with an address inside, always deleted.
+import ChildProcessSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -10,11 +11,11 @@ import Musl
 /// plays the host NIC (this kernel has no `dummy` link type) with an address on it.
 ///
 /// ```swift
-/// @Test("…", .enabled(if: TestNetworkNamespace.isAvailable, "needs root for ip netns"))
+/// @Test("…", .enabled("needs root for ip netns") { await TestNetworkNamespace.isAvailable })
 /// func something() async throws {
 ///     try await TestNetworkNamespace.with { namespace in
 ///         let netlink = try await NetlinkContext(namespace: namespace.name)
-///         try namespace.ip("route", "add", "10.9.0.0/16", "via", "192.168.100.1")
+///         try await namespace.ip("route", "add", "10.9.0.0/16", "via", "192.168.100.1")
 ///     }
 /// }
 /// ```
@@ -34,13 +35,17 @@ public struct TestNetworkNamespace: Sendable {
     /// Whether namespaces can be made here: running as root, `ip` present, and a probe namespace could
     /// be created and deleted. Checked once per process; also removes namespaces leaked by earlier test
     /// processes that crashed (their PID is gone).
-    public static let isAvailable: Bool = {
+    public static var isAvailable: Bool {
+        get async { await availability.value }
+    }
+
+    private static let availability = Task<Bool, Never> {
         guard geteuid() == 0, let ip = ipExecutable else { return false }
-        removeLeakedNamespaces(ip: ip)
+        await removeLeakedNamespaces(ip: ip)
         let probe = uniqueName()
-        guard (try? runCommand(ip, ["netns", "add", probe])) != nil else { return false }
-        return (try? runCommand(ip, ["netns", "del", probe])) != nil
-    }()
+        guard (try? await runCommand(ip, ["netns", "add", probe])) != nil else { return false }
+        return (try? await runCommand(ip, ["netns", "del", probe])) != nil
+    }
 
     /// Creates a namespace, runs `body` with it, and deletes it whether `body` returns or throws.
     /// - Parameter hostAddress: The address (CIDR form) put on the host NIC.
@@ -48,15 +53,13 @@ public struct TestNetworkNamespace: Sendable {
         hostAddress: String = "192.168.100.2/24",
         _ body: (TestNetworkNamespace) async throws -> Result
     ) async throws -> Result {
-        // The half-dozen `ip` runs of setup and teardown happen on a dedicated thread, not the cooperative pool
-        // that every parallel test needs (see `onDedicatedThread`).
-        let namespace = try await onDedicatedThread { try create(hostAddress: hostAddress) }
+        let namespace = try await create(hostAddress: hostAddress)
         do {
             let result = try await body(namespace)
-            _ = try? await onDedicatedThread { namespace.delete() }
+            await namespace.delete()
             return result
         } catch {
-            _ = try? await onDedicatedThread { namespace.delete() }
+            await namespace.delete()
             throw error
         }
     }
@@ -64,27 +67,27 @@ public struct TestNetworkNamespace: Sendable {
     /// Runs `ip -n NAME ARGUMENTS…` (e.g. `ip("route", "del", "10.1.0.0/16")`) and returns its output.
     /// - Throws: ``TestNetworkNamespaceError`` with the command, exit status and output when it fails.
     @discardableResult
-    public func ip(_ arguments: String...) throws -> String {
-        try Self.runCommand(try Self.requireIP(), ["-n", name] + arguments)
+    public func ip(_ arguments: String...) async throws -> String {
+        try await Self.runCommand(try Self.requireIP(), ["-n", name] + arguments)
     }
 
     /// Runs `ip ARGUMENTS…` outside any test namespace (e.g. `ip -n NAME …` on a namespace made by other
     /// means) and returns its output.
     @discardableResult
-    public static func runIP(_ arguments: [String]) throws -> String {
-        try runCommand(try requireIP(), arguments)
+    public static func runIP(_ arguments: [String]) async throws -> String {
+        try await runCommand(try requireIP(), arguments)
     }
 
     /// Runs `command` inside the namespace through `ip netns exec NAME command…`.
     @discardableResult
-    public func exec(_ command: [String]) throws -> String {
-        try Self.runCommand(try Self.requireIP(), ["netns", "exec", name] + command)
+    public func exec(_ command: [String]) async throws -> String {
+        try await Self.runCommand(try Self.requireIP(), ["netns", "exec", name] + command)
     }
 
     /// Enables IPv6 on every interface of the namespace, present and future (`disable_ipv6=0`), for hosts
     /// whose new namespaces inherit a disabled IPv6.
-    public func enableIPv6() throws {
-        try exec([
+    public func enableIPv6() async throws {
+        try await exec([
             "sh", "-c",
             "echo 0 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 0 > /proc/sys/net/ipv6/conf/default/disable_ipv6",
         ])
@@ -92,28 +95,28 @@ public struct TestNetworkNamespace: Sendable {
 
     // MARK: - Lifecycle
 
-    private static func create(hostAddress: String) throws -> TestNetworkNamespace {
+    private static func create(hostAddress: String) async throws -> TestNetworkNamespace {
         let ip = try requireIP()
         let namespace = TestNetworkNamespace(name: uniqueName(), hostAddress: hostAddress)
-        try runCommand(ip, ["netns", "add", namespace.name])
+        try await runCommand(ip, ["netns", "add", namespace.name])
         do {
-            try namespace.ip("link", "set", "lo", "up")
-            try namespace.ip(
+            try await namespace.ip("link", "set", "lo", "up")
+            try await namespace.ip(
                 "link", "add", namespace.hostInterface, "type", "veth", "peer", "name", namespace.peerInterface)
-            try namespace.ip("address", "add", hostAddress, "dev", namespace.hostInterface)
-            try namespace.ip("link", "set", namespace.hostInterface, "up")
-            try namespace.ip("link", "set", namespace.peerInterface, "up")
+            try await namespace.ip("address", "add", hostAddress, "dev", namespace.hostInterface)
+            try await namespace.ip("link", "set", namespace.hostInterface, "up")
+            try await namespace.ip("link", "set", namespace.peerInterface, "up")
         } catch {
-            namespace.delete()
+            await namespace.delete()
             throw error
         }
         return namespace
     }
 
     /// Deletes the namespace; its interfaces go with it once nothing holds it open any more.
-    private func delete() {
+    private func delete() async {
         guard let ip = Self.ipExecutable else { return }
-        _ = try? Self.runCommand(ip, ["netns", "del", name])
+        _ = try? await Self.runCommand(ip, ["netns", "del", name])
     }
 
     private static let prefix = "oic-test-"
@@ -123,12 +126,12 @@ public struct TestNetworkNamespace: Sendable {
     }
 
     /// Deletes `oic-test-PID-…` namespaces whose process no longer exists.
-    private static func removeLeakedNamespaces(ip: String) {
+    private static func removeLeakedNamespaces(ip: String) async {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/var/run/netns")) ?? []
         for entry in entries where entry.hasPrefix(prefix) {
             let pidText = entry.dropFirst(prefix.count).prefix { $0 != "-" }
             guard let pid = pid_t(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
-            _ = try? runCommand(ip, ["netns", "del", entry])
+            _ = try? await runCommand(ip, ["netns", "del", entry])
         }
     }
 
@@ -145,8 +148,8 @@ public struct TestNetworkNamespace: Sendable {
     }
 
     @discardableResult
-    private static func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
-        let (status, text) = try ChildProcess.run(executable, arguments: arguments)
+    private static func runCommand(_ executable: String, _ arguments: [String]) async throws -> String {
+        let (status, text) = try await ChildProcess.run(executable, arguments: arguments)
         guard status == 0 else {
             throw TestNetworkNamespaceError(
                 command: ([executable] + arguments).joined(separator: " "), status: status, output: text)

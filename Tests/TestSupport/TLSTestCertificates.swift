@@ -1,4 +1,5 @@
 // Generates a throwaway CA, a server certificate for 127.0.0.1/localhost and a client certificate with openssl.
+import ChildProcessSupport
 import Foundation
 
 /// PEM files of a test PKI in a fresh temporary directory: a CA, a server certificate valid for
@@ -30,35 +31,34 @@ public struct TLSTestCertificates: Sendable {
     public func clientKeyPEM() throws -> [UInt8] { try Self.read(clientKeyPath) }
 
     /// Generates a new PKI in a new temporary directory.
-    public static func generate() throws -> TLSTestCertificates {
+    public static func generate() async throws -> TLSTestCertificates {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("tls-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let certificates = TLSTestCertificates(directory: directory)
-        try certificates.run()
+        try await certificates.run()
         return certificates
     }
 
     /// One PKI generated on first use and shared by every caller in this process.
     ///
-    /// The callers wait by suspending while `openssl` runs on a dedicated thread: when this was a `static let`
-    /// generated synchronously, the first caller ran `openssl` on a cooperative thread and every other caller
-    /// blocked in the lazy initializer, freezing the whole pool (two threads on CI) for a second or more.
+    /// The callers wait by suspending while `openssl` runs: when this was a `static let` generated
+    /// synchronously, the first caller blocked a cooperative thread and every other caller blocked in the lazy
+    /// initializer, freezing the whole pool (two threads on CI) for a second or more.
     public static func shared() async throws -> TLSTestCertificates {
         try await sharedGeneration.value
     }
 
-    private static let sharedGeneration = Task { try await onDedicatedThread { try generate() } }
+    private static let sharedGeneration = Task { try await generate() }
 
     /// Deletes the directory and its files.
     public func remove() {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Runs every openssl command in one shell, so that the calling thread (often one of the few threads
-    /// of Swift's cooperative pool) is blocked for one process, not one per command. OpenSSL 3 signs with
-    /// `req -x509 -CA`, so each certificate takes one command.
-    private func run() throws {
+    /// Runs every openssl command in one shell. OpenSSL 3 signs with `req -x509 -CA`, so each certificate
+    /// takes one command.
+    private func run() async throws {
         let key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
         let authority = "-addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign'"
         let script = """
@@ -72,8 +72,7 @@ public struct TLSTestCertificates: Sendable {
               -addext 'basicConstraints=CA:FALSE' -addext 'keyUsage=critical,digitalSignature' \
               -addext 'extendedKeyUsage=clientAuth'
             """
-        // `cd` in the script: posix_spawn's chdir action is a GNU extension Swift does not import.
-        let (status, output) = try ChildProcess.run(
+        let (status, output) = try await ChildProcess.run(
             "/bin/sh", arguments: ["-c", "cd '\(directory)' || exit 1\nexec >/dev/null\n\(script)"])
         guard status == 0 else {
             throw TLSTestCertificatesError(script: script, output: output)

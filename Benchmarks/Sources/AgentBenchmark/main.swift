@@ -1,12 +1,15 @@
 // 1000 StaticRoutes in a network namespace: the agent's converge and no-change resync beside 1000 `ip route add` runs.
 
 import Agent
+import BenchmarkSupport
 import Foundation
 import IPAddressing
 import KubeClient
 import Logging
 import Netlink
 import OverlayAPI
+import Subprocess
+import SystemPackage
 
 /// How many routes (overridable: `BENCHMARK_ROUTES=2000`; at most 65536).
 let routeCount = min(ProcessInfo.processInfo.environment["BENCHMARK_ROUTES"].flatMap(Int.init) ?? 1000, 65536)
@@ -19,19 +22,6 @@ guard geteuid() == 0 else {
 }
 var logger = Logger(label: "overlay-network-agent.benchmark")
 logger.logLevel = .error
-
-/// A namespace with a veth `host0` (192.168.100.2/24, up) as the host NIC, made without `ip`.
-func makeNamespace(_ name: String) async throws -> NetlinkContext {
-    try await NetworkNamespace.create(named: name)
-    let netlink = try await NetlinkContext(namespace: name, logger: logger)
-    let (host, _) = try await netlink.createVethPair(named: "host0", peerName: "peer0")
-    try await netlink.setLink(.name("lo"), up: true)
-    try await netlink.setLink(.name("host0"), up: true)
-    try await netlink.setLink(.name("peer0"), up: true)
-    guard let address = IPAddress("192.168.100.2") else { preconditionFailure("literal parses") }
-    try await netlink.addAddress(InterfaceAddress(address: address, prefixLength: 24, interfaceIndex: host.index))
-    return netlink
-}
 
 /// The i-th destination: 10.a.b.0/24 for distinct i.
 func destination(_ index: Int) -> String { "10.\(index / 256).\(index % 256).0/24" }
@@ -72,7 +62,7 @@ for round in 0..<rounds {
         try? NetworkNamespace.delete(named: ipNamespace)
     }
     // The agent: converge from nothing (device, address, every route), then a no-change resync.
-    let netlink = try await makeNamespace(agentNamespace)
+    let netlink = try await makeBenchmarkNamespace(agentNamespace, logger: logger)
     let kernel = NodeKernel(netlink: netlink, writes: NetlinkWriteCounter(), logger: logger)
     // Converged = a pass makes no write. Here host0 shares the overlay subnet, so the first pass's routes
     // land on host0 and the second pins them to tmp0; on a real node the kernel picks tmp0 at once.
@@ -98,7 +88,7 @@ for round in 0..<rounds {
     }
 
     // The original's method: one `ip route add` process per route, in a namespace set up the same way.
-    _ = try await makeNamespace(ipNamespace)
+    _ = try await makeBenchmarkNamespace(ipNamespace, logger: logger)
     let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first { FileManager.default.isExecutableFile(atPath: $0) }
     guard let ip else {
         print("no ip command found; the comparison needs iproute2")
@@ -106,13 +96,12 @@ for round in 0..<rounds {
     }
     started = clock.now
     for index in 0..<routeCount {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
-        process.arguments = ["-n", ipNamespace, "route", "add", destination(index), "via", "192.168.100.1"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            print("ip route add \(destination(index)) failed with status \(process.terminationStatus)")
+        let status = try await Subprocess.run(
+            .path(FilePath(ip)), arguments: ["-n", ipNamespace, "route", "add", destination(index), "via", "192.168.100.1"],
+            output: .discarded
+        ).terminationStatus
+        guard status.isSuccess else {
+            print("ip route add \(destination(index)) failed: \(status)")
             exit(1)
         }
     }

@@ -10,6 +10,8 @@
 // 1000 and 5000 Nodes, each converged sample followed by where that RSS is (binary, C/C++ runtime, libcurl and
 // its libraries, anonymous memory). Each binary starts from disk (its pages dropped from the page cache first).
 // The agent configures a real network namespace as root, else runs --dry-run.
+import BenchmarkSupport
+import ChildProcessSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -21,15 +23,8 @@ import Logging
 import Netlink
 import OverlayAPI
 
-/// The benchmark failed to set up or finish.
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-}
-
 let environment = ProcessInfo.processInfo.environment
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
-let binaries = environment["BENCHMARK_BINARIES"] ?? packageRoot + "/.build/static"
+let binaries = environment["BENCHMARK_BINARIES"] ?? repositoryRoot + "/.build/static"
 let resyncMinutes = environment["BENCHMARK_RESYNC_MINUTES"].flatMap(Double.init) ?? 10
 let nodeCounts = (environment["BENCHMARK_NODES"] ?? "1000,5000").split(separator: ",").compactMap { Int($0) }
 let logger: Logger = {
@@ -51,10 +46,16 @@ struct MemorySample: CustomStringConvertible {
     var peakKB = 0
     var threads = 0
 
-    init(pid: Int32) throws {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+    /// - Throws: ``BenchmarkError`` when the process has exited (gone, or a zombie not reaped yet).
+    init(pid: Int32, name: String) throws {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+            throw BenchmarkError(description: "\(name) exited early")
+        }
         for line in status.split(separator: "\n") {
             let fields = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
+            if fields.first == "State", fields.count >= 2, fields[1] == "Z" || fields[1] == "X" {
+                throw BenchmarkError(description: "\(name) exited early")
+            }
             guard fields.count >= 2, let value = Int(fields[1]) else { continue }
             switch fields[0] {
             case "VmRSS": residentKB = value
@@ -140,36 +141,43 @@ func dropFromPageCache(_ path: String) {
     close(descriptor)
 }
 
-/// A child process of one of the binaries; terminated (SIGTERM, then waited for) by ``stop()``.
-final class Child {
-    let process = Process()
+/// One of the binaries running as a child process (swift-subprocess), its output in a log file.
+struct Child: Sendable {
+    let process: ChildProcess
+    let name: String
 
-    init(binary: String, arguments: [String], environment extra: [String: String], log: String) throws {
+    /// Runs `binary` (from disk: its pages dropped from the page cache first) with `arguments` and this process's
+    /// environment plus `extra` during `body`, then stops it (SIGTERM, and waits for the exit) whether `body`
+    /// returned or threw.
+    static func running<T>(
+        binary: String, arguments: [String], environment extra: [String: String], log: String, _ body: (Child) async throws -> T
+    ) async throws -> T {
         dropFromPageCache(binary)
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw BenchmarkError(description: "cannot create \(log)") }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        let process = try await ChildProcess.launch(
+            binary, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new },
+            standardOutput: .file(log), standardError: .standardOutput)
+        let child = Child(process: process, name: URL(fileURLWithPath: binary).lastPathComponent)
+        do {
+            let result = try await body(child)
+            await child.stop()
+            return result
+        } catch {
+            await child.stop()
+            throw error
+        }
     }
 
-    var pid: Int32 { process.processIdentifier }
-
     func sample() throws -> MemorySample {
-        guard process.isRunning else { throw BenchmarkError(description: "\(process.executableURL?.lastPathComponent ?? "child") exited early") }
-        return try MemorySample(pid: pid)
+        try MemorySample(pid: process.processIdentifier, name: name)
     }
 
     func breakdown() throws -> MappingBreakdown {
-        try MappingBreakdown(pid: pid)
+        try MappingBreakdown(pid: process.processIdentifier)
     }
 
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+    private func stop() async {
+        process.terminate()
+        _ = await process.exitStatus()
     }
 }
 
@@ -189,19 +197,11 @@ func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -
 /// bearer token, as a real API server does: the binaries' TLS (OpenSSL, through libcurl) is part of their memory.
 func startEmulator(directory: String) async throws -> (KubeEmulator, String, KubeClient) {
     let token = "footprint-" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
-    let tls = try KubeEmulator.TLS.generateSelfSigned()
+    let tls = try await KubeEmulator.TLS.generateSelfSigned()
     let emulator = try await KubeEmulator.start(.init(tokens: [token], tls: tls, logger: logger))
     let kubeconfig = directory + "/kubeconfig"
     try emulator.writeKubeconfig(to: kubeconfig, token: token, certificateAuthorityPEM: tls.certificatePEM)
-    for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-        process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", packageRoot + "/deploy/crds/" + crd]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
-    }
+    try await applyProjectCRDs(kubeconfig: kubeconfig)
     let client = KubeClient(
         configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]),
         options: .init(rateLimited: false), logger: logger)
@@ -215,18 +215,6 @@ func temporaryDirectory(_ name: String) throws -> String {
 }
 
 // MARK: - Agent
-
-/// A namespace with a veth `host0` (192.168.100.2/24, up) as the node's NIC.
-func makeNamespace(_ name: String) async throws {
-    try await NetworkNamespace.create(named: name)
-    let netlink = try await NetlinkContext(namespace: name, logger: logger)
-    let (host, _) = try await netlink.createVethPair(named: "host0", peerName: "peer0")
-    try await netlink.setLink(.name("lo"), up: true)
-    try await netlink.setLink(.name("host0"), up: true)
-    try await netlink.setLink(.name("peer0"), up: true)
-    guard let address = IPAddress("192.168.100.2") else { throw BenchmarkError(description: "bad literal") }
-    try await netlink.addAddress(InterfaceAddress(address: address, prefixLength: 24, interfaceIndex: host.index))
-}
 
 /// Runs the agent on `routes` StaticRoutes until it reports all of them applied, prints its memory, and
 /// with `resyncMinutes` keeps it running that long, sampling every minute.
@@ -252,33 +240,34 @@ func measureAgent(routes: Int, resyncMinutes: Double?, useNamespace: Bool) async
         let subnet = "10.\(index / 256).\(index % 256).0/24"
         _ = try await client.create(StaticRoute(metadata: ObjectMeta(name: "route-\(index)"), spec: StaticRouteSpec(subnet: subnet)))
     }
-    if useNamespace { try await makeNamespace(namespace) }
+    if useNamespace { _ = try await makeBenchmarkNamespace(namespace, logger: logger) }
     var arguments = ["--kubeconfig", kubeconfig, "--ops-address", "127.0.0.1", "--ops-port", "0", "--log-level", "warning"]
     arguments += useNamespace ? ["--netns", namespace] : ["--dry-run"]
     if resyncMinutes != nil { arguments += ["--resync-seconds", "10"] }
-    let agent = try Child(
+    try await Child.running(
         binary: binaries + "/overlay-network-agent", arguments: arguments,
-        environment: ["NODE_NAME": node, "INTERFACE": useNamespace ? "host0" : ""], log: directory + "/agent.log")
-    defer { agent.stop() }
-    try await waitUntil("the agent to apply \(routes) routes", timeout: .seconds(300)) {
-        let overlay = try await client.get(NodeOverlayIp.self, name: node)
-        let reported = overlay.status.routes ?? []
-        return overlay.status.configuredAddress != nil && reported.count == routes && reported.allSatisfy { $0.state == .applied }
-    }
-    try await Task.sleep(for: .seconds(2))  // let the last status write and its watch event settle
-    report("agent, \(String(routes).padding(toLength: 4, withPad: " ", startingAt: 0)) StaticRoutes, converged:       \(try agent.sample())")
-    report(try agent.breakdown().description)
-    guard let resyncMinutes else { return }
-    var samples: [MemorySample] = []
-    let minutes = Int(resyncMinutes.rounded(.up))
-    for minute in 1...max(minutes, 1) {
-        try await Task.sleep(for: .seconds(60 * min(1, resyncMinutes - Double(minute - 1))))
-        let sample = try agent.sample()
-        samples.append(sample)
-        report("agent, \(routes) StaticRoutes, after \(minute) min of resyncs every 10 s: \(sample)")
-    }
-    if let first = samples.first, let last = samples.last {
-        report(String(format: "agent RSS change over the resyncs (minute 1 to %d): %+.1f MB", samples.count, Double(last.residentKB - first.residentKB) / 1024))
+        environment: ["NODE_NAME": node, "INTERFACE": useNamespace ? "host0" : ""], log: directory + "/agent.log"
+    ) { agent in
+        try await waitUntil("the agent to apply \(routes) routes", timeout: .seconds(300)) {
+            let overlay = try await client.get(NodeOverlayIp.self, name: node)
+            let reported = overlay.status.routes ?? []
+            return overlay.status.configuredAddress != nil && reported.count == routes && reported.allSatisfy { $0.state == .applied }
+        }
+        try await Task.sleep(for: .seconds(2))  // let the last status write and its watch event settle
+        report("agent, \(String(routes).padding(toLength: 4, withPad: " ", startingAt: 0)) StaticRoutes, converged:       \(try agent.sample())")
+        report(try agent.breakdown().description)
+        guard let resyncMinutes else { return }
+        var samples: [MemorySample] = []
+        let minutes = Int(resyncMinutes.rounded(.up))
+        for minute in 1...max(minutes, 1) {
+            try await Task.sleep(for: .seconds(60 * min(1, resyncMinutes - Double(minute - 1))))
+            let sample = try agent.sample()
+            samples.append(sample)
+            report("agent, \(routes) StaticRoutes, after \(minute) min of resyncs every 10 s: \(sample)")
+        }
+        if let first = samples.first, let last = samples.last {
+            report(String(format: "agent RSS change over the resyncs (minute 1 to %d): %+.1f MB", samples.count, Double(last.residentKB - first.residentKB) / 1024))
+        }
     }
 }
 
@@ -306,21 +295,22 @@ func measureOperator(nodes: Int) async throws {
              "status":{"addresses":[{"type":"InternalIP","address":"10.1.\(index / 256).\(index % 256)"}]}}
             """)
     }
-    let controller = try Child(
+    try await Child.running(
         binary: binaries + "/overlay-ip-controller",
         arguments: [
             "--config", directory + "/config.yaml", "--kubeconfig", kubeconfig, "--namespace", "default",
             "--leader-elect", "false", "--metrics-address", "127.0.0.1:0", "--log-level", "warning",
         ],
-        environment: [:], log: directory + "/operator.log")
-    defer { controller.stop() }
-    try await waitUntil("the operator to reserve \(nodes) addresses", timeout: .seconds(900)) {
-        let objects = emulator.objects(apiVersion: "iks.ibm.com/v1alpha1", kind: "NodeOverlayIp")
-        return objects.count == nodes && objects.allSatisfy { $0["status"]?["ipAddr"]?.stringValue != nil }
+        environment: [:], log: directory + "/operator.log"
+    ) { controller in
+        try await waitUntil("the operator to reserve \(nodes) addresses", timeout: .seconds(900)) {
+            let objects = emulator.objects(apiVersion: "iks.ibm.com/v1alpha1", kind: "NodeOverlayIp")
+            return objects.count == nodes && objects.allSatisfy { $0["status"]?["ipAddr"]?.stringValue != nil }
+        }
+        try await Task.sleep(for: .seconds(2))
+        report("operator, \(String(nodes).padding(toLength: 5, withPad: " ", startingAt: 0)) Nodes, converged:           \(try controller.sample())")
+        report(try controller.breakdown().description)
     }
-    try await Task.sleep(for: .seconds(2))
-    report("operator, \(String(nodes).padding(toLength: 5, withPad: " ", startingAt: 0)) Nodes, converged:           \(try controller.sample())")
-    report(try controller.breakdown().description)
 }
 
 // MARK: - Run

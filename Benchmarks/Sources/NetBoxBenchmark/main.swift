@@ -4,6 +4,7 @@
 // Usage: swift run -c release NetBoxBenchmark [nodes=1000]
 // Prints per scenario: seconds until every owner (node) holds an address, NetBox requests per node by kind,
 // and the list POSTs' average batch size; then what a restarted backend needs to find every address again.
+import BenchmarkSupport
 import Foundation
 import IPAMBackends
 import IPAMCore
@@ -24,10 +25,6 @@ let logger: Logger = {
     logger.logLevel = .critical
     return logger
 }()
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -117,17 +114,7 @@ func operatorScenario(latency: Bool) async throws {
     let kube = try await KubeEmulator.start(.init(logger: logger))
     let kubeconfig = directory + "/kubeconfig"
     try kube.writeKubeconfig(to: kubeconfig, token: nil)
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-        process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
-    }
+    try await applyProjectCRDs(kubeconfig: kubeconfig)
     let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(), logger: logger)
     let netbox = try await NetBox.start(latency: latency)
     let operatorProcess = try await OperatorProcess(

@@ -10,6 +10,8 @@
 // receives); a restart over the converged cluster (writes, IPAM calls, time to ready); N nodes on
 // the phpIPAM test server (operator in-process); and N nodes in a dual-stack zone of the local backend (an
 // IPv4 and an IPv6 address each: time, IPAM calls per node, then a restart over them).
+import BenchmarkSupport
+import ChildProcessSupport
 import Foundation
 import HTTP
 import IPAMBackends
@@ -20,6 +22,7 @@ import KubeEmulator
 import KubeRuntime
 import Logging
 import Operator
+import OpsServer
 import OverlayAPI
 import PhpIPAMEmulator
 import Synchronization
@@ -49,11 +52,6 @@ struct Settings {
             }
         }
     }
-}
-
-/// The benchmark failed to set up or finish.
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
 }
 
 let zone = "bench"
@@ -127,7 +125,7 @@ final class Cluster: Sendable {
         let emulator = try await KubeEmulator.start(.init(logger: logger))
         let kubeconfig = directory + "/kubeconfig"
         try emulator.writeKubeconfig(to: kubeconfig, token: nil)
-        try applyCRDs(kubeconfig: kubeconfig)
+        try await applyProjectCRDs(kubeconfig: kubeconfig)
         // The benchmark's own client (simulated kubelets and agents) has no client-side limit either.
         let client = KubeClient(
             configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), options: .init(), logger: logger)
@@ -137,21 +135,6 @@ final class Cluster: Sendable {
     func shutdown() async {
         await emulator.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    /// Loads the project's CRDs into the emulator with kubectl.
-    private static func applyCRDs(kubeconfig: String) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        for crd in ["nodeoverlayips.iks.ibm.com.yaml", "staticroutes.iks.ibm.com.yaml"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-            process.arguments = ["--kubeconfig", kubeconfig, "apply", "-f", root.appendingPathComponent("deploy/crds/\(crd)").path]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw BenchmarkError(description: "kubectl apply \(crd) failed") }
-        }
     }
 
     /// Writes the configuration of a local backend with one /19 in zone `bench` (and with `dualStack` a /64
@@ -174,7 +157,7 @@ final class Cluster: Sendable {
 
     /// Starts the operator as a child process with default settings; returns once its caches are filled.
     func startChildOperator(configuration: String) async throws -> ChildOperator {
-        let child = try ChildOperator.start(kubeconfig: directory + "/kubeconfig", configuration: configuration, workers: workers)
+        let child = try await ChildOperator.start(kubeconfig: directory + "/kubeconfig", configuration: configuration, workers: workers)
         try await waitUntil("operator ready") { try await child.isReady() }
         return child
     }
@@ -247,6 +230,13 @@ struct RunningOperator: Sendable {
     }
 }
 
+/// Reconciles of `controller` so far, whatever their result (controller-runtime's counter).
+func reconcileCount(_ exposition: String, _ controller: String) -> Int {
+    ["success", "error", "requeue_after"].reduce(0) { sum, result in
+        sum + metric(exposition, "controller_runtime_reconcile_total{controller=\"\(controller)\",result=\"\(result)\"}")
+    }
+}
+
 /// Reads one sample from Prometheus text: `name{labels} value`.
 func metric(_ exposition: String, _ series: String) -> Int {
     let prefix = series + " "
@@ -257,27 +247,24 @@ func metric(_ exposition: String, _ series: String) -> Int {
 /// The operator running as a child process (this executable with `operator`), measured through /proc
 /// and its `/metrics` and `/readyz`.
 final class ChildOperator: Sendable {
-    let process: Process
+    let process: ChildProcess
     let port: Int
     private let http = HTTPClient()
 
-    private init(process: Process, port: Int) {
+    private init(process: ChildProcess, port: Int) {
         self.process = process
         self.port = port
     }
 
-    static func start(kubeconfig: String, configuration: String, workers: Int?) throws -> ChildOperator {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["operator", "kubeconfig=\(kubeconfig)", "config=\(configuration)"] + (workers.map { ["workers=\($0)"] } ?? [])
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+    static func start(kubeconfig: String, configuration: String, workers: Int?) async throws -> ChildOperator {
+        let process = try await ChildProcess.launch(
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+            arguments: ["operator", "kubeconfig=\(kubeconfig)", "config=\(configuration)"] + (workers.map { ["workers=\($0)"] } ?? []),
+            standardOutput: .pipe, standardError: .inherit)
         // The child's first line is `port N` (its ops endpoint).
-        var line: [UInt8] = []
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") { line.append(byte) }
-        guard let port = String(decoding: line, as: UTF8.self).split(separator: " ").last.flatMap({ Int($0) }) else {
-            process.terminate()
+        var lines = process.standardOutput.map { ChildProcess.lines(of: $0).makeAsyncIterator() }
+        guard let port = await lines?.next()?.split(separator: " ").last.flatMap({ Int($0) }) else {
+            await Self.stop(process)
             throw BenchmarkError(description: "the operator child did not report its port")
         }
         return ChildOperator(process: process, port: port)
@@ -295,24 +282,28 @@ final class ChildOperator: Sendable {
 
     /// Reconciles so far of `controller`.
     func reconciles(_ controller: String) async throws -> Int {
-        metric(try await metrics(), "overlay_reconciles_total{controller=\"\(controller)\"}")
+        reconcileCount(try await metrics(), controller)
     }
 
     /// IPAM calls so far, per operation.
     func ipamCalls() async throws -> [String: Int] {
         let text = try await metrics()
         var calls: [String: Int] = [:]
-        for operation in ["families", "reserve", "reserveZone", "reclaim", "release", "allocation", "allocations", "usage"] {
-            let count = metric(text, "overlay_ipam_call_duration_seconds_count{operation=\"\(operation)\"}")
+        for operation in ["families", "reserve", "reserve_zone", "reclaim", "release", "allocation", "allocations", "usage", "zones"] {
+            let count = metric(text, "overlay_ipam_request_duration_seconds_count{backend=\"local\",operation=\"\(operation)\"}")
             if count > 0 { calls[operation] = count }
         }
         return calls
     }
 
     /// SIGTERM (graceful shutdown), then waits for the exit.
-    func stop() {
+    func stop() async {
+        await Self.stop(process)
+    }
+
+    private static func stop(_ process: ChildProcess) async {
         process.terminate()
-        process.waitUntilExit()
+        _ = await process.exitStatus()
     }
 }
 
@@ -434,7 +425,7 @@ func reportScenario(_ cluster: Cluster, child: ChildOperator, observer: Observer
 
 /// Stops the operator and starts a new one over the converged cluster: writes, IPAM calls, time to ready.
 func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, routes: Int, dualStack: Bool = false) async throws -> ChildOperator {
-    child.stop()
+    await child.stop()
     cluster.emulator.resetRequestCounts()
     let clock = ContinuousClock()
     let start = clock.now
@@ -442,10 +433,10 @@ func restartScenario(_ cluster: Cluster, child: ChildOperator, nodes: Int, route
     let ready = seconds(start.duration(to: clock.now))
     try await waitUntil("every object reconciled once") {
         let text = try await restarted.metrics()
-        return metric(text, "overlay_reconciles_total{controller=\"nodes\"}") >= nodes
-            && metric(text, "overlay_reconciles_total{controller=\"addresses\"}") >= nodes
-            && metric(text, "overlay_reconciles_total{controller=\"routes\"}") >= routes
-            && metric(text, "overlay_ipam_call_duration_seconds_count{operation=\"allocations\"}") >= 1
+        return reconcileCount(text, "nodes") >= nodes
+            && reconcileCount(text, "addresses") >= nodes
+            && reconcileCount(text, "routes") >= routes
+            && metric(text, "overlay_ipam_request_duration_seconds_count{backend=\"local\",operation=\"allocations\"}") >= 1
     }
     let settled = seconds(start.duration(to: clock.now))
     let calls = try await restarted.ipamCalls()
@@ -503,6 +494,8 @@ func runOperatorChild(arguments: [String]) async throws {
     }
     var logger = Logger(label: "operator-benchmark-child")
     logger.logLevel = .critical
+    // As the executable does: API, IPAM and operator metrics all land in the registry /metrics serves.
+    let metrics = ProcessMetrics.bootstrap()
     let client = KubeClient(configuration: try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: [:]), logger: logger)
     let configuration = try OverlayConfiguration.parse(yaml: try String(contentsOfFile: path, encoding: .utf8))
     let ipam = try await IPAMBackendFactory.makeBackend(for: configuration, logger: logger)
@@ -511,7 +504,8 @@ func runOperatorChild(arguments: [String]) async throws {
     let process = try await OperatorProcess(
         client: client, ipam: ipam,
         options: .init(
-            settings: settings, zones: configuration.ipam.zoneNames, leaderElection: nil, metricsHost: "127.0.0.1", metricsPort: 0),
+            settings: settings, zones: configuration.ipam.zoneNames, leaderElection: nil, metricsHost: "127.0.0.1", metricsPort: 0,
+            metrics: metrics),
         logger: logger)
     FileHandle.standardOutput.write(Data("port \(process.opsPort)\n".utf8))
     try await process.run()
@@ -534,7 +528,7 @@ for nodes in settings.nodeCounts {
     do {
         let cluster = try await Cluster.start(logger: logger, workers: settings.workers)
         let (child, observer) = try await startScenario(cluster, nodes: nodes, routes: 0)
-        child.stop()
+        await child.stop()
         await observer.stop()
         await cluster.shutdown()
     }
@@ -543,7 +537,7 @@ for nodes in settings.nodeCounts {
     let (child, observer) = try await startScenario(cluster, nodes: nodes, routes: settings.routes)
     try await reportScenario(cluster, child: child, observer: observer, nodes: nodes, routes: settings.routes)
     let restarted = try await restartScenario(cluster, child: child, nodes: nodes, routes: settings.routes)
-    restarted.stop()
+    await restarted.stop()
     await observer.stop()
     await cluster.shutdown()
 }
@@ -552,7 +546,7 @@ if settings.dualStackNodes > 0 {
     let cluster = try await Cluster.start(logger: logger, workers: settings.workers)
     let (child, observer) = try await startScenario(cluster, nodes: settings.dualStackNodes, routes: 0, dualStack: true)
     let restarted = try await restartScenario(cluster, child: child, nodes: settings.dualStackNodes, routes: 0, dualStack: true)
-    restarted.stop()
+    await restarted.stop()
     await observer.stop()
     await cluster.shutdown()
 }

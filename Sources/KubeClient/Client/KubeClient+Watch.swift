@@ -45,11 +45,15 @@ extension KubeClient {
     private func openStreamOnce(_ request: KubeRequest, authorization: String?, timeout: Duration?) async throws
         -> HTTPStreamingResponse
     {
+        let started = ContinuousClock.now
         do {
-            return try await http.stream(httpRequest(request, authorization: authorization, timeout: timeout))
+            let response = try await http.stream(httpRequest(request, authorization: authorization, timeout: timeout))
+            metrics.record(request, code: response.status, duration: started.duration(to: .now))
+            return response
         } catch .cancelled {
             throw CancellationError()
         } catch {
+            metrics.record(request, code: nil, duration: started.duration(to: .now))
             throw KubeClientError(.transport, "\(request) to \(configuration.server): \(error)", underlying: error)
         }
     }

@@ -1,4 +1,5 @@
 // KubeClient: typed verbs over the HTTP module, with auth, rate limiting and Status error decoding.
+import CoreMetrics
 import HTTP
 import Logging
 
@@ -10,7 +11,8 @@ import Logging
 ///
 /// Every non-watch request first passes the client-side rate limit when one is set (`Options.qps`/`burst`). With a
 /// token-file credential the token is re-read at least once a minute, and a 401 re-reads it and retries
-/// the request once when the token changed.
+/// the request once when the token changed. Each exchange is counted and timed as client-go does
+/// (`rest_client_requests_total`, `rest_client_request_duration_seconds`) through swift-metrics.
 ///
 /// ```swift
 /// let client = try KubeClient(configuration: .detect(kubeconfig: nil))
@@ -25,14 +27,18 @@ public final class KubeClient: Sendable {
     let credentials: any CredentialProvider
     let throttle: (any RequestThrottle)?
     let logger: Logger
+    let metrics: APIRequestMetrics
 
     /// A client for `configuration`, timing the rate limit and token reloads with `clock`.
+    /// - Parameter metricsFactory: Where request counts and latencies go; the process-wide `MetricsSystem` by default.
     public init<C: Clock>(
-        configuration: KubeConfiguration, options: Options = Options(), clock: C, logger: Logger = Logger(label: "kube-client")
+        configuration: KubeConfiguration, options: Options = Options(), clock: C, logger: Logger = Logger(label: "kube-client"),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) where C.Duration == Duration {
         self.configuration = configuration
         self.options = options
         self.logger = logger
+        self.metrics = APIRequestMetrics(factory: metricsFactory)
         self.http = HTTPClient(
             configuration: HTTPClient.Configuration(
                 tls: configuration.tls, connectTimeout: options.connectTimeout, requestTimeout: options.requestTimeout,
@@ -48,9 +54,11 @@ public final class KubeClient: Sendable {
 
     /// A client for `configuration` on the continuous clock.
     public convenience init(
-        configuration: KubeConfiguration, options: Options = Options(), logger: Logger = Logger(label: "kube-client")
+        configuration: KubeConfiguration, options: Options = Options(), logger: Logger = Logger(label: "kube-client"),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
-        self.init(configuration: configuration, options: options, clock: ContinuousClock(), logger: logger)
+        self.init(
+            configuration: configuration, options: options, clock: ContinuousClock(), logger: logger, metricsFactory: metricsFactory)
     }
 
     // MARK: - Reads
@@ -199,14 +207,17 @@ public final class KubeClient: Sendable {
 
     /// One exchange; the body is read through the streaming API so `maximumResponseBytes` bounds memory.
     private func transmit(_ request: KubeRequest, authorization: String?) async throws -> HTTPResponse {
+        let started = ContinuousClock.now
         do {
             let response = try await http.stream(
                 httpRequest(request, authorization: authorization, timeout: options.requestTimeout))
             let body = try await response.collectBody(upTo: options.maximumResponseBytes)
+            metrics.record(request, code: response.status, duration: started.duration(to: .now))
             return HTTPResponse(status: response.status, headers: response.headers, body: body)
         } catch .cancelled {
             throw CancellationError()
         } catch {
+            metrics.record(request, code: nil, duration: started.duration(to: .now))
             throw KubeClientError(.transport, "\(request) to \(configuration.server): \(error)", underlying: error)
         }
     }

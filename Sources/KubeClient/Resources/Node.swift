@@ -1,7 +1,7 @@
 // Node: the core v1 fields the operator and agent read (spec taints, addresses, conditions).
 
 /// A cluster node (core `v1` `Node`), modelling only the fields this project reads.
-public struct Node: KubernetesObject, Hashable {
+public struct Node: SpecStatusResource, Hashable {
     /// Core v1 `nodes`, cluster-scoped.
     public static let resource = ResourceDescriptor.nodes
 
@@ -19,26 +19,9 @@ public struct Node: KubernetesObject, Hashable {
         self.status = status
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case metadata, spec, status
-    }
-
-    /// Decodes a node; absent `spec`/`status` become empty.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try container.decode(ObjectMeta.self, forKey: .metadata)
-        spec = try container.decodeIfPresent(NodeSpec.self, forKey: .spec) ?? NodeSpec()
-        status = try container.decodeIfPresent(NodeStatus.self, forKey: .status) ?? NodeStatus()
-    }
-
-    /// Encodes the node with `apiVersion` and `kind`.
-    public func encode(to encoder: any Encoder) throws {
-        try encodeTypeMeta(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(spec, forKey: .spec)
-        try container.encode(status, forKey: .status)
-    }
+    /// Absent `spec` and `status` decode as empty.
+    public static let absentSpec: NodeSpec? = NodeSpec()
+    public static let absentStatus = NodeStatus()
 
     /// The first address of `type` (`InternalIP`, `ExternalIP`, `Hostname`), if reported.
     public func address(ofType type: String) -> String? {

@@ -2,6 +2,7 @@
 import KubeClient
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Reconciles objects of one resource (kube-rs `Controller`, controller-runtime's builder).
 ///
@@ -34,6 +35,9 @@ public struct Controller<Object: KubernetesObject>: Service {
     public let store: Store<Object>
     private let primary: Informer<Object>
     private let queue: WorkQueue<ObjectKey>
+    private let metrics: ReconcileMetrics
+    /// Failed attempts per key since its last success, so a failure is logged when it starts and when it clears.
+    private let failures = FailureCounts()
     private let reconcile: @Sendable (Object) async throws -> Action
     private let configuration: ControllerConfiguration
     private let leadership: LeaderElector?
@@ -80,8 +84,11 @@ public struct Controller<Object: KubernetesObject>: Service {
         logger[metadataKey: "controller"] = "\(Object.resource.kind)"
         self.logger = logger
         self.reconcile = reconcile
+        let name = configuration.name ?? Object.resource.kind.lowercased()
+        metrics = ReconcileMetrics(controller: name, factory: configuration.metricsFactory)
         let queue = WorkQueue<ObjectKey>(
-            concurrency: configuration.concurrency, retry: configuration.retry, clock: clock, logger: logger)
+            concurrency: configuration.concurrency, retry: configuration.retry, clock: clock, logger: logger,
+            metrics: WorkQueueMetrics(name: name, factory: configuration.metricsFactory))
         self.queue = queue
         informer.subscribe { change in
             if case .deleted = change { return }
@@ -206,21 +213,64 @@ public struct Controller<Object: KubernetesObject>: Service {
             logger.debug("object gone from the cache; skipping", metadata: ["key": "\(key)"])
             return .succeeded(requeueAfter: nil)
         }
+        let started = clock.now
         do {
             switch try await reconcile(object) {
             case .requeue(let after):
+                metrics.record(result: "requeue_after", duration: clock.now - started)
+                recovered(key)
                 return .succeeded(requeueAfter: after)
             case .awaitChange:
+                metrics.record(result: "success", duration: clock.now - started)
+                recovered(key)
                 return .succeeded(requeueAfter: configuration.requeueAfterSuccess)
             }
         } catch let error as TerminalError {
+            metrics.record(result: "error", duration: clock.now - started)
+            failures.clear(key)
             logger.error("reconcile failed; not retrying until the object changes", metadata: ["key": "\(key)", "error": "\(error)"])
             await errorHandler(object, error)
             return .failedTerminally
         } catch {
-            logger.warning("reconcile failed; will retry", metadata: ["key": "\(key)", "error": "\(error)"])
+            metrics.record(result: "error", duration: clock.now - started)
+            // Logged when the key starts failing; the retries after it at debug level (the metrics count them).
+            let attempt = failures.failed(key)
+            logger.log(
+                level: attempt == 1 ? .warning : .debug, "reconcile failed; retrying with backoff",
+                metadata: ["key": "\(key)", "error": "\(error)", "attempt": "\(attempt)"])
             await errorHandler(object, error)
             return .failed
         }
     }
+
+    /// Logs that `key` reconciles again after failing, with the number of failed attempts.
+    private func recovered(_ key: ObjectKey) {
+        if let attempts = failures.clear(key) {
+            logger.info("reconcile succeeded again", metadata: ["key": "\(key)", "failedAttempts": "\(attempts)"])
+        }
+    }
+}
+
+/// Failed attempts per key since its last success or terminal failure.
+private final class FailureCounts: Sendable {
+    private let counts = Mutex<[ObjectKey: Int]>([:])
+
+    /// Counts one more failure of `key`; returns how many in a row.
+    func failed(_ key: ObjectKey) -> Int {
+        counts.withLock { counts in
+            counts[key, default: 0] += 1
+            return counts[key] ?? 1
+        }
+    }
+
+    /// Forgets `key`'s failures; returns how many there were, if any.
+    @discardableResult
+    func clear(_ key: ObjectKey) -> Int? {
+        counts.withLock { $0.removeValue(forKey: key) }
+    }
+}
+
+extension Controller: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "controller \(metrics.controller)" }
 }

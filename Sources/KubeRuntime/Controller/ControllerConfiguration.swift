@@ -1,4 +1,5 @@
 // Settings of a Controller, defaults filled in one place.
+import CoreMetrics
 
 /// Settings of a ``Controller``.
 public struct ControllerConfiguration: Sendable {
@@ -14,13 +15,19 @@ public struct ControllerConfiguration: Sendable {
     public var resyncInterval: Duration?
     /// Settings of every watcher the controller runs.
     public var watcher: WatcherConfiguration
+    /// The `controller`/`name` label of its metrics; default the lower-cased kind (`node`).
+    public var name: String?
+    /// Where its `workqueue_*` and `controller_runtime_reconcile_*` metrics go; default the process-wide `MetricsSystem`.
+    public var metricsFactory: any MetricsFactory
 
     /// Makes a configuration with the defaults above.
     public init(
         concurrency: Int = 1, retry: RetryRateLimiter<ObjectKey>.Configuration = .init(),
         requeueAfterSuccess: Duration? = .seconds(600), resyncInterval: Duration? = nil,
-        watcher: WatcherConfiguration = .init()
+        watcher: WatcherConfiguration = .init(), name: String? = nil, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.name = name
+        self.metricsFactory = metricsFactory
         self.concurrency = concurrency
         self.retry = retry
         self.requeueAfterSuccess = requeueAfterSuccess

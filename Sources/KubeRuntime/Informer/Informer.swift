@@ -90,3 +90,8 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
         if case .initDone = event { delivered.open() }
     }
 }
+
+extension Informer: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "informer of \(Object.resource.plural)" }
+}

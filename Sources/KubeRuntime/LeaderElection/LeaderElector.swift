@@ -254,3 +254,8 @@ public struct LeaseRequestTimedOut: Error, Sendable, CustomStringConvertible {
         "the Lease request took longer than \(timeout); check the API server's health and latency"
     }
 }
+
+extension LeaderElector: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "leader elector" }
+}

@@ -31,33 +31,39 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
     private let state: Mutex<State>
     private let clock: RuntimeClock
     private let logger: Logger
+    private let metrics: WorkQueueMetrics?
 
     /// Makes a queue running at most `concurrency` keys at once.
     /// - Parameters:
     ///   - concurrency: the largest number of simultaneous runs (at least 1).
     ///   - retry: the retry rate limiter's configuration (5 ms…1000 s per key, 10 qps / burst 100).
     ///   - clock: the time source; tests pass a manual clock.
+    ///   - metrics: client-go's `workqueue_*` metrics of this queue; none by default.
     public init(
         concurrency: Int = 1, retry: RetryRateLimiter<Key>.Configuration = .init(),
-        clock: RuntimeClock = .continuous, logger: Logger = Logger(label: "kube-runtime.work-queue")
+        clock: RuntimeClock = .continuous, logger: Logger = Logger(label: "kube-runtime.work-queue"),
+        metrics: WorkQueueMetrics? = nil
     ) {
         state = Mutex(State(queue: WorkQueueState(concurrency: concurrency), limiter: RetryRateLimiter(configuration: retry)))
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Schedules `key` to run after `delay` (default now). An earlier existing schedule wins.
     public func schedule(_ key: Key, after delay: Duration = .zero) {
         let changed = state.withLock { $0.queue.schedule(key, at: clock.now + delay) }
+        metrics?.added(1)
         if changed { wakeUp() }
     }
 
     /// Schedules every key in `keys` to run now.
     public func scheduleAll(_ keys: some Sequence<Key>) {
         let now = clock.now
-        let changed = state.withLock { state in
-            keys.reduce(false) { changed, key in state.queue.schedule(key, at: now) || changed }
+        let (changed, count) = state.withLock { state in
+            keys.reduce((false, 0)) { result, key in (state.queue.schedule(key, at: now) || result.0, result.1 + 1) }
         }
+        metrics?.added(count)
         if changed { wakeUp() }
     }
 
@@ -78,15 +84,21 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
     public func run(_ work: @escaping @Sendable (Key) async -> WorkOutcome) async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                let next = state.withLock { state -> WorkQueueState<Key>.Next? in
-                    state.stopping ? nil : state.queue.next(now: clock.now)
+                let (next, depth, waited) = state.withLock { state -> (WorkQueueState<Key>.Next?, Int?, Duration) in
+                    let now = clock.now
+                    let next = state.stopping ? nil : state.queue.next(now: now)
+                    return (next, metrics == nil ? nil : state.queue.dueCount(now: now), state.queue.lastStartWait)
                 }
+                if let depth { metrics?.depth(depth) }
                 switch next {
                 case nil:
                     return
                 case .run(let key):
+                    metrics?.started(afterWaiting: waited)
                     group.addTask {
+                        let started = self.clock.now
                         let outcome = await work(key)
+                        self.metrics?.finished(after: self.clock.now - started)
                         self.finish(key, outcome: outcome)
                     }
                 case .sleep(let deadline):
@@ -108,6 +120,7 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
                 state.limiter.forget(key)
                 reschedule = requeueAfter.map { now + $0 }
             case .failed:
+                metrics?.retried()
                 let delay = state.limiter.delayAfterFailure(of: key, now: now)
                 retryDelay = delay
                 reschedule = now + delay

@@ -48,6 +48,10 @@ public struct WorkQueueState<Key: Hashable & Sendable>: Sendable {
     public var running: Set<Key> { runningKeys }
     /// Number of keys waiting for their time (not counting parked re-runs of running keys).
     public var pendingCount: Int { pending.count }
+    /// Keys whose time has come but that wait for a free slot (client-go's queue depth).
+    public func dueCount(now: Duration) -> Int { pending.values.count { $0.due <= now } }
+    /// How long the key ``next(now:)`` last started had been due (client-go's queue duration).
+    public private(set) var lastStartWait: Duration = .zero
     /// When `key` is next due, if it is pending or parked behind its own run.
     public func scheduledTime(of key: Key) -> Duration? { pending[key]?.due ?? dirty[key] }
     /// Whether nothing is pending, parked or running.
@@ -84,6 +88,7 @@ public struct WorkQueueState<Key: Hashable & Sendable>: Sendable {
         _ = heap.popMin()
         pending[earliest.key] = nil
         runningKeys.insert(earliest.key)
+        lastStartWait = now - earliest.due
         return .run(earliest.key)
     }
 

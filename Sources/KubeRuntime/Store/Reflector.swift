@@ -34,3 +34,8 @@ public struct Reflector<Object: KubernetesObject>: Service {
         }
     }
 }
+
+extension Reflector: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "reflector of \(Object.resource.plural)" }
+}

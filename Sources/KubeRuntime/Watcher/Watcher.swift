@@ -1,4 +1,5 @@
 // The watcher's async driver: performs the state machine's list/watch requests with backoff and idle detection.
+import CoreMetrics
 import KubeClient
 import Logging
 import Synchronization
@@ -13,12 +14,15 @@ public struct WatcherConfiguration: Sendable {
     public var idleGrace: Duration
     /// Backoff between retries after errors. Default 0.8 s → 30 s, ×2, jitter, reset after 120 s.
     public var backoff: ExponentialBackoff.Configuration
+    /// Where `overlay_watch_restarts_total` and `overlay_watch_relists_total` go; default the process-wide `MetricsSystem`.
+    public var metricsFactory: any MetricsFactory
 
     /// Makes a configuration; every argument defaults to kube-rs's value.
     public init(
         pageSize: Int = 500, watchTimeout: Duration = .seconds(290), idleGrace: Duration = .seconds(5),
-        backoff: ExponentialBackoff.Configuration = .init()
+        backoff: ExponentialBackoff.Configuration = .init(), metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.metricsFactory = metricsFactory
         self.pageSize = pageSize
         self.watchTimeout = watchTimeout
         self.idleGrace = idleGrace
@@ -56,11 +60,21 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
     ) async {
         var machine = WatcherStateMachine<Object>()
         var backoff = ExponentialBackoff(configuration: configuration.backoff)
+        let labels = [("resource", Object.resource.plural)]
+        let restarts = Counter(label: "overlay_watch_restarts_total", dimensions: labels, factory: configuration.metricsFactory)
+        let relists = Counter(label: "overlay_watch_relists_total", dimensions: labels, factory: configuration.metricsFactory)
+        var listed = false
+        var watched = false
         while !Task.isCancelled {
             let step: WatcherStateMachine<Object>.Step
             var pause = false
             switch machine.nextRequest {
             case .list(let token):
+                // A first page after the initial list is a relist (after a 410 or a failed watch start).
+                if token == nil {
+                    if listed { relists.increment() }
+                    listed = true
+                }
                 do {
                     let page = try await source.list(limit: configuration.pageSize, continueToken: token)
                     step = machine.listSucceeded(page)
@@ -69,17 +83,22 @@ public struct Watcher<Object: KubernetesObject>: Sendable {
                     step = machine.listFailed(error)
                 }
             case .watch(let resourceVersion):
+                if watched { restarts.increment() }
+                watched = true
                 (step, pause) = await watchOnce(
                     from: resourceVersion, machine: &machine, backoff: &backoff, onEvent: onEvent,
                     report: { error in
-                        logger.warning("watch error event", metadata: ["error": "\(error)"])
+                        logger.log(
+                            level: error.isRoutineExpiry ? .debug : .warning, "watch error event", metadata: ["error": "\(error)"])
                         await onError(error)
                     })
             }
             for event in step.events { await onEvent(event) }
             if let error = step.error {
                 if Task.isCancelled { return }
-                logger.warning("watcher error", metadata: ["error": "\(error)", "resourceVersion": "\(machine.resourceVersion ?? "")"])
+                logger.log(
+                    level: error.isRoutineExpiry ? .debug : .warning, "watcher error",
+                    metadata: ["error": "\(error)", "resourceVersion": "\(machine.resourceVersion ?? "")"])
                 await onError(error)
                 let delay = backoff.nextDelay(now: clock.now)
                 do { try await clock.sleep(for: delay) } catch { return }

@@ -25,6 +25,15 @@ public enum WatcherError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is the routine expiry of a resourceVersion (410 Gone): the watcher relists and nothing
+    /// is wrong, so it is logged at debug level.
+    public var isRoutineExpiry: Bool {
+        switch self {
+        case .listFailed, .listWithoutResourceVersion: false
+        default: causesRelist
+        }
+    }
+
     /// A one-line explanation for logs and users.
     public var description: String {
         switch self {

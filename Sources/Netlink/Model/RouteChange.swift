@@ -16,6 +16,12 @@ public enum RouteChange: Sendable, Hashable {
         }
     }
 
+    /// The rtnetlink request this change sends, numbered `sequence`: the bytes the kernel receives
+    /// (the micro-benchmarks time encoding with it).
+    public func encodedRequest(sequence: UInt32) -> [UInt8] {
+        request.finish(sequence: sequence)
+    }
+
     var request: NetlinkMessageBuilder {
         switch self {
         case .add(let route): RouteNetlinkCodec.newRoute(route, replace: false)

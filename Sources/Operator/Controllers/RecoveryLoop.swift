@@ -129,7 +129,7 @@ public final class RecoveryLoop: Service, Sendable {
                     "status and IPAM disagree", metadata: ["node": "\(owner.nodeName)", "status": "\(recordedAddress)", "ipam": "\(held)"])
             }
         }
-        context.metrics.orphansWaiting.set(Double(plan.orphansWaiting))
+        context.metrics.orphansWaiting.record(plan.orphansWaiting)
         var perZone = Dictionary(zones.map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
         for allocation in held where allocation.owner.clusterID == context.settings.clusterID {
             // Counted under the zone the node's status records (its own zone in a subnet several zones
@@ -140,6 +140,13 @@ public final class RecoveryLoop: Service, Sendable {
             perZone[recordedZone.flatMap { $0.isEmpty ? nil : $0 } ?? allocation.zone, default: 0] += 1
         }
         context.metrics.allocations(perZone: perZone)
+        // A metered backend turns the answer into the per-subnet `overlay_ipam_addresses` gauges.
+        _ = try? await context.ipam.usage()
         return report
     }
+}
+
+extension RecoveryLoop: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    public var description: String { "recovery loop" }
 }

@@ -28,3 +28,8 @@ struct CacheReadiness: Service {
         try? await gracefulShutdown()
     }
 }
+
+extension CacheReadiness: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    var description: String { "cache readiness" }
+}

@@ -4,7 +4,8 @@ import IPAMCore
 import Synchronization
 
 /// Forwards to a backend and counts each call by operation (`families`, `reserve`, `reserveZone`, `reclaim`, `release`,
-/// `allocation`, `allocations`, `usage`), so a benchmark or test can check how often the IPAM is asked.
+/// `allocation`, `allocations`, `usage`, `zones`, `adopt`, `legacyAllocations`), so a benchmark or test can check how
+/// often the IPAM is asked.
 public final class CountingIPAM: IPAMBackend {
     private let backend: any IPAMBackend
     private let counts = Mutex<[String: Int]>([:])

@@ -1,6 +1,6 @@
-// Mirrors leadership into the `overlay_leader` gauge.
+// Mirrors leadership into the `leader_election_master_status` gauge.
 import KubeRuntime
-import OpsServer
+import CoreMetrics
 import ServiceLifecycle
 
 /// Sets the leader gauge to 1 while this process leads (always 1 without leader election).
@@ -10,16 +10,21 @@ struct LeaderGauge: Service {
 
     func run() async throws {
         guard let leadership else {
-            gauge.set(1)
+            gauge.record(1)
             try? await gracefulShutdown()
             return
         }
         let gauge = gauge
         await cancelWhenGracefulShutdown {
             for await leading in leadership.leadershipChanges() {
-                gauge.set(leading ? 1 : 0)
+                gauge.record(leading ? 1 : 0)
             }
         }
-        gauge.set(0)
+        gauge.record(0)
     }
+}
+
+extension LeaderGauge: CustomStringConvertible {
+    /// The service's name in lifecycle logs (ServiceGroup prints services), instead of a dump of its fields.
+    var description: String { "leader gauge" }
 }

@@ -9,7 +9,7 @@ import Logging
 public struct OperatorContext: Sendable {
     /// The Kubernetes API client.
     public var client: KubeClient
-    /// The IPAM backend (already instrumented with metrics).
+    /// The IPAM backend (metered when the executable opened it through `IPAMConfiguration`).
     public var ipam: any IPAMBackend
     /// The operator's settings.
     public var settings: OperatorSettings

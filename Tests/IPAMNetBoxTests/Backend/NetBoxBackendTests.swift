@@ -26,26 +26,28 @@ struct NetBoxBackendTests {
         }
     }
 
-    @Test("reservations waiting for one prefix go out as one list POST")
+    @Test("reservations waiting for one prefix go out as one list POST", .timeLimit(.minutes(1)))
     func batching() async throws {
         try await NetBoxTestServer.with { server in
             let backend = try server.backend()
             _ = try await backend.allocations()  // resolve the prefixes and list once
             await server.emulator.resetRequestCounts()
             await server.emulator.pauseAllocations()
-            let results = Task {
+            // The first reservation's POST, alone, holds the server's allocation lock ...
+            let first = Task { try await backend.reserve(fixture.owner("node-0"), zone: "zone-b", family: .v4) }
+            await server.emulator.waitForAllocations(holding: 1, waiting: 0)
+            // ... while the other 49 wait in the backend's queue for the next POST.
+            let others = Task {
                 try await withThrowingTaskGroup(of: IPAllocation.self) { group in
-                    for index in 0..<50 {
+                    for index in 1..<50 {
                         group.addTask { try await backend.reserve(fixture.owner("node-\(index)"), zone: "zone-b", family: .v4) }
                     }
                     return try await group.reduce(into: [IPAllocation]()) { $0.append($1) }
                 }
             }
-            // The first POST holds the server's allocation lock; the other 49 wait in the backend's queue.
-            await server.emulator.waitForAllocations(holding: 1, waiting: 0)
-            while await backend.queuedReservations < 49 { await Task.yield() }
+            await backend.waitUntilQueued(49)
             await server.emulator.resumeAllocations()
-            let allocations = try await results.value
+            let allocations = try await [first.value] + others.value
             #expect(Set(allocations.map(\.address)).count == 50)
             #expect(await server.emulator.operationCounts[.allocate] == 2)
             #expect(await server.emulator.totalRequests == 2)

@@ -1,4 +1,5 @@
 // The built overlay-ip-controller executable and a way to launch it with its output in a file.
+import ChildProcessSupport
 import Foundation
 import TestSupport
 
@@ -9,7 +10,7 @@ let controllerExecutable: String? = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }()
 
-/// A started process (spawned with `posix_spawn`: Foundation's `Process` can crash a busy test process).
+/// A started overlay-ip-controller.
 struct LaunchedController {
     let child: ChildProcess
 
@@ -18,10 +19,26 @@ struct LaunchedController {
     }
 }
 
-func launchController(_ arguments: [String], output: String) throws -> LaunchedController {
+/// Writes `config.yaml`: cluster `test-cluster` on the local backend (database `database` in the cluster's
+/// directory) with one /24 in zone `dal10`, and `ipv6Subnet` after it when given (a dual-stack zone); returns its path.
+func writeLocalConfiguration(in cluster: OperatorHarness, database: String, ipv6Subnet: String? = nil) throws -> String {
+    try cluster.directory.write("""
+        clusterID: test-cluster
+        ipam:
+          backend: local
+          local:
+            database: \(cluster.directory.file(database))
+            zones:
+              dal10:
+                - {subnet: 192.168.100.0/24}
+        \(ipv6Subnet.map { "        - {subnet: \"\($0)\"}" } ?? "")
+        """, to: "config.yaml")
+}
+
+func launchController(_ arguments: [String], output: String) async throws -> LaunchedController {
     var environment = ProcessInfo.processInfo.environment
     environment["KUBECONFIG"] = nil
-    let child = try ChildProcess.launch(
+    let child = try await ChildProcess.launch(
         controllerExecutable ?? "/nonexistent", arguments: arguments, environment: environment,
         standardOutput: .file(output), standardError: .standardOutput)
     return LaunchedController(child: child)

@@ -7,7 +7,9 @@ import KubeEmulator
 import KubeRuntime
 import Logging
 import Operator
+import OpsServer
 import OverlayAPI
+import Prometheus
 import TestSupport
 import Testing
 
@@ -108,11 +110,13 @@ final class OperatorHarness: Sendable {
                 leaseName: "overlay-ip-controller", leaseNamespace: "kube-system", identity: $0, leaseDuration: .seconds(3),
                 renewDeadline: .seconds(2), retryPeriod: .milliseconds(300))
         }
+        // Each operator gets its own registry (tests run in parallel); its IPAM calls are metered into it.
+        let metrics = PrometheusCollectorRegistry()
         let process = try await OperatorProcess(
-            client: client, ipam: ipam,
+            client: client, ipam: MeteredIPAMBackend(ipam, name: "test", factory: ProcessMetrics.factory(for: metrics)),
             options: .init(
                 settings: settings, zones: zones, leaderElection: election, metricsHost: "127.0.0.1", metricsPort: 0,
-                handlesSignals: false, policyClock: policyClock, crashHook: crashHook),
+                handlesSignals: false, policyClock: policyClock, crashHook: crashHook, metrics: metrics),
             logger: logger)
         let task = Task { try await process.run() }
         return RunningOperator(process: process, task: task)

@@ -1,22 +1,27 @@
-// A swift-log handler that keeps every message and its metadata, to assert on what the backend logs.
+// A swift-log handler that keeps every message and its metadata, to assert on what code logs.
 import Logging
 import Synchronization
 
 /// Collects log lines (message plus metadata, rendered) at every level.
-final class CapturedLogs: Sendable {
-    struct Line: Sendable {
-        var level: Logger.Level
-        var text: String
+public final class CapturedLogs: Sendable {
+    /// One logged line: its level, and the message followed by its metadata as sorted `key=value` pairs.
+    public struct Line: Sendable {
+        public var level: Logger.Level
+        public var text: String
     }
 
     private let lines = Mutex<[Line]>([])
 
+    /// An empty capture.
+    public init() {}
+
     /// A logger writing here at `trace` level, so that every line any code could log is seen.
-    func logger(label: String = "captured") -> Logger {
+    public func logger(label: String = "captured") -> Logger {
         Logger(label: label) { _ in Handler(sink: self) }
     }
 
-    var all: [Line] { lines.withLock { $0 } }
+    /// Every line so far, in order.
+    public var all: [Line] { lines.withLock { $0 } }
 
     fileprivate func append(_ line: Line) {
         lines.withLock { $0.append(line) }
