@@ -6,7 +6,7 @@ BUILD_PACKAGES = libcurl4-openssl-dev libsqlite3-dev libyaml-dev pkg-config binu
 APT_PACKAGES = $(BUILD_PACKAGES) iproute2 openssl
 # What the image installs at run time (the Dockerfile reads this list through `make runtime-packages`);
 # `make release` checks that the binaries need no shared library from anywhere else.
-RUNTIME_PACKAGES = libcurl4 libsqlite3-0 libyaml-0-2 libstdc++6 ca-certificates tzdata
+RUNTIME_PACKAGES = libcurl4 libsqlite3-0 libyaml-0-2 ca-certificates tzdata
 RELEASE_PRODUCTS = overlay-ip-controller overlay-network-agent overlay-ipam
 RELEASE_DIR ?= .build/static
 # The static Swift stdlib, and no dynamic symbol table of every Swift symbol (the driver exports them all
