@@ -44,7 +44,7 @@ let package = Package(
             "Operator", "OverlayAPI", "KubeClient", "KubeEmulator", "IPAMCore", "IPAMNetBox", "IPAMBackends", "NetBoxEmulator",
         ], extra: [log, support]),
         benchmark("FootprintBenchmark", uses: ["Agent", "KubeClient", "KubeEmulator", "OverlayAPI", "IPAddressing"], extra: [log, support, childProcess]),
-        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "IPAddressing"], extra: [log, support, subprocess, system]),
+        benchmark("AgentBenchmark", uses: ["Agent", "KubeClient", "KubeEmulator", "IPAddressing"], extra: [log, support, subprocess, system]),
         .target(
             name: "BenchmarkSupport",
             dependencies: [childProcess, log] + ["Agent", "IPAddressing"].map { .product(name: $0, package: "overlay-ip-controller") },

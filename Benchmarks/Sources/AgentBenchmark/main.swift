@@ -1,4 +1,5 @@
-// 1000 StaticRoutes in a network namespace: the agent's converge and no-change resync beside 1000 `ip route add` runs.
+// The agent on the real kernel in network namespaces: converge and resync of 1000 StaticRoutes beside 1000 `ip route add`
+// runs, then drift repair on a dual-stack node (DriftRepairBenchmark).
 
 import Agent
 import BenchmarkSupport
@@ -13,8 +14,10 @@ import SystemPackage
 
 /// How many routes (overridable: `BENCHMARK_ROUTES=2000`; at most 65536).
 let routeCount = min(ProcessInfo.processInfo.environment["BENCHMARK_ROUTES"].flatMap(Int.init) ?? 1000, 65536)
-/// How many times each measurement is repeated on fresh namespaces (overridable: `BENCHMARK_ROUNDS=5`); medians are reported.
+/// How many times each measurement is repeated on fresh namespaces (overridable: `BENCHMARK_ROUNDS=5`; 0 skips it); medians are reported.
 let rounds = ProcessInfo.processInfo.environment["BENCHMARK_ROUNDS"].flatMap(Int.init) ?? 3
+/// How many times each kind of drift is made and repaired (overridable: `BENCHMARK_DRIFT_SAMPLES=100`; 0 skips it).
+let driftSamples = ProcessInfo.processInfo.environment["BENCHMARK_DRIFT_SAMPLES"].flatMap(Int.init) ?? 50
 
 guard geteuid() == 0 else {
     print("the agent benchmark needs root (it creates network namespaces); run it with sudo")
@@ -53,7 +56,7 @@ let clock = ContinuousClock()
 var converge: [Duration] = []
 var resync: [Duration] = []
 var ipRouteAdd: [Duration] = []
-print("\(routeCount) StaticRoutes in a fresh namespace, \(rounds) round(s), medians reported …")
+if rounds > 0 { print("\(routeCount) StaticRoutes in a fresh namespace, \(rounds) round(s), medians reported …") }
 for round in 0..<rounds {
     let agentNamespace = "oic-bench-agent-\(getpid())-\(round)"
     let ipNamespace = "oic-bench-ip-\(getpid())-\(round)"
@@ -108,14 +111,27 @@ for round in 0..<rounds {
     ipRouteAdd.append(started.duration(to: clock.now))
 }
 
-let agentConverge = median(converge)
-let agentResync = median(resync)
-let original = median(ipRouteAdd)
 func ratio(_ numerator: Duration, _ denominator: Duration) -> String {
     String(format: "%.1f×", (Double(numerator.components.attoseconds) / 1e18 + Double(numerator.components.seconds))
         / max(Double(denominator.components.attoseconds) / 1e18 + Double(denominator.components.seconds), 1e-9))
 }
-print("agent converge (device, address, \(routeCount) routes, until a pass writes nothing): \(milliseconds(agentConverge))")
-print("agent no-change resync (snapshot + plan, 0 writes):                  \(milliseconds(agentResync))")
-print("\(routeCount) × `ip route add` (the original's method):                 \(milliseconds(original))")
-print("ratio ip route add / agent converge: \(ratio(original, agentConverge)); ip route add / resync: \(ratio(original, agentResync))")
+if rounds > 0 {
+    let agentConverge = median(converge)
+    let agentResync = median(resync)
+    let original = median(ipRouteAdd)
+    print("agent converge (device, address, \(routeCount) routes, until a pass writes nothing): \(milliseconds(agentConverge))")
+    print("agent no-change resync (snapshot + plan, 0 writes):                  \(milliseconds(agentResync))")
+    print("\(routeCount) × `ip route add` (the original's method):                 \(milliseconds(original))")
+    print("ratio ip route add / agent converge: \(ratio(original, agentConverge)); ip route add / resync: \(ratio(original, agentResync))")
+}
+
+if driftSamples > 0 {
+    var agentLogger = Logger(label: "overlay-network-agent")
+    agentLogger.logLevel = .warning
+    do {
+        try await DriftRepairBenchmark(samples: driftSamples, logger: agentLogger).run()
+    } catch {
+        print("drift repair benchmark failed: \(error)")
+        exit(1)
+    }
+}
