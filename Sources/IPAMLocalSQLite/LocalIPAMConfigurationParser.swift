@@ -29,21 +29,15 @@ struct LocalIPAMConfigurationParser {
     }
 
     private mutating func parseZones(_ value: YAMLValue) -> [ZoneConfiguration]? {
-        guard let entries = reader.namedEntries(value, describing: "zone names to lists of subnets") else { return nil }
-        if entries.isEmpty {
-            reader.report(value.path, "has no zones; add at least one, e.g. dal10: [{subnet: 192.168.100.0/24}]")
-            return nil
-        }
+        let wording = ZoneListWording(
+            plural: "subnets", listExample: "subnets such as {subnet: 192.168.100.0/24}", missing: "subnets",
+            example: "[{subnet: 192.168.100.0/24}]")
+        guard let entries = reader.zoneEntries(value, wording: wording) else { return nil }
+        var complete = true
         var zones: [ZoneConfiguration] = []
         var seen: [(subnet: SubnetConfiguration, zone: String, path: String)] = []
-        var complete = true
         for (name, zoneValue) in entries {
-            guard let items = reader.sequence(zoneValue, describing: "subnets such as {subnet: 192.168.100.0/24}") else {
-                complete = false
-                continue
-            }
-            if items.isEmpty {
-                reader.report(zoneValue.path, "has no subnets; list at least one, e.g. [{subnet: 192.168.100.0/24}], or remove the zone")
+            guard let items = reader.zoneItems(zoneValue, wording: wording) else {
                 complete = false
                 continue
             }

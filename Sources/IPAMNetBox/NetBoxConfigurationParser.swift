@@ -136,21 +136,14 @@ struct NetBoxConfigurationParser {
             reader.reportMissing("prefixMap", in: section, hint: "map each zone to its NetBox prefixes (ids or CIDRs), e.g. prefixMap: {dal10: [12, 192.168.110.0/24]}")
             return nil
         }
-        guard let entries = reader.namedEntries(value, describing: "zone names to lists of NetBox prefixes") else { return nil }
-        if entries.isEmpty {
-            reader.report(value.path, "has no zones; add at least one, e.g. dal10: [12]")
-            return nil
-        }
+        let wording = ZoneListWording(
+            plural: "NetBox prefixes", listExample: "NetBox prefixes such as [12, 192.168.110.0/24]", missing: "prefixes", example: "[12]")
+        guard let entries = reader.zoneEntries(value, wording: wording) else { return nil }
+        var complete = true
         var zones: [NetBoxZonePrefixes] = []
         var seen: [NetBoxPrefixReference.Selector: String] = [:]
-        var complete = true
         for (zone, zoneValue) in entries {
-            guard let items = reader.sequence(zoneValue, describing: "NetBox prefixes such as [12, 192.168.110.0/24]") else {
-                complete = false
-                continue
-            }
-            if items.isEmpty {
-                reader.report(zoneValue.path, "has no prefixes; list at least one, e.g. [12], or remove the zone")
+            guard let items = reader.zoneItems(zoneValue, wording: wording) else {
                 complete = false
                 continue
             }

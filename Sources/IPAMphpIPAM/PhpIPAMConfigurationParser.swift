@@ -154,20 +154,13 @@ struct PhpIPAMConfigurationParser {
             reader.reportMissing("subnetMap", in: section, hint: "map each zone to its phpIPAM subnet ids, e.g. subnetMap: {dal10: [7, 8]}")
             return nil
         }
-        guard let entries = reader.namedEntries(value, describing: "zone names to lists of phpIPAM subnet ids") else { return nil }
-        if entries.isEmpty {
-            reader.report(value.path, "has no zones; add at least one, e.g. dal10: [7]")
-            return nil
-        }
-        var zones: [PhpIPAMZoneSubnets] = []
+        let wording = ZoneListWording(
+            plural: "phpIPAM subnet ids", listExample: "phpIPAM subnet ids such as [7, 8]", missing: "subnet ids", example: "[7]")
+        guard let entries = reader.zoneEntries(value, wording: wording) else { return nil }
         var complete = true
+        var zones: [PhpIPAMZoneSubnets] = []
         for (zone, zoneValue) in entries {
-            guard let items = reader.sequence(zoneValue, describing: "phpIPAM subnet ids such as [7, 8]") else {
-                complete = false
-                continue
-            }
-            if items.isEmpty {
-                reader.report(zoneValue.path, "has no subnet ids; list at least one, e.g. [7], or remove the zone")
+            guard let items = reader.zoneItems(zoneValue, wording: wording) else {
                 complete = false
                 continue
             }
