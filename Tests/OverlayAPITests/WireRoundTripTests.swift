@@ -18,6 +18,12 @@ struct WireRoundTripTests {
         #expect(try roundTrip(NodeOverlayIp.self, json) == json)
     }
 
+    @Test("a dual-stack NodeOverlayIp: ipAddrs, gateways and configuredAddresses beside their first-family keys")
+    func dualStackNodeOverlayIp() throws {
+        let json = #"{"apiVersion":"iks.ibm.com/v1alpha1","kind":"NodeOverlayIp","metadata":{"name":"worker-2"},"spec":{},"status":{"configuredAddress":"192.168.100.5/24","configuredAddresses":["192.168.100.5/24","fd00:100::5/64"],"gateway":"192.168.100.1","gateways":["192.168.100.1","fd00:100::1"],"ipAddr":"192.168.100.5/24","ipAddrs":["192.168.100.5/24","fd00:100::5/64"],"routes":[{"device":"tmp0","gateway":"fd00:100::1","name":"onprem-v6","state":"Applied","subnet":"fd00:192:168::/64","table":254}],"subnet":"192.168.100.0/24","zone":"dal10"}}"#
+        #expect(try roundTrip(NodeOverlayIp.self, json) == json)
+    }
+
     @Test("a StaticRoute with a node selector, a table and an aggregated status")
     func staticRoute() throws {
         let json = #"{"apiVersion":"iks.ibm.com/v1alpha1","kind":"StaticRoute","metadata":{"labels":{"zone":"dal10"},"name":"onprem-192.168.0.0-24"},"spec":{"gateway":"192.168.100.1","nodeSelector":{"matchLabels":{"node-role.kubernetes.io/edge":""}},"subnet":"192.168.0.0/24","table":100},"status":{"appliedNodes":2,"conditions":[{"lastTransitionTime":"2024-05-01T12:00:02Z","message":"applied on 2 of 3 nodes","reason":"Pending","status":"False","type":"Ready"}],"notApplied":[{"hostname":"worker-3","message":"gateway unreachable","state":"Failed"}],"observedGeneration":1,"ready":"2/3","selectedNodes":3}}"#
