@@ -164,7 +164,8 @@ final class AddressController: Sendable {
         // A zone without families has no subnets (a backend answers unknownZone before that).
         guard !held.isEmpty else { throw IPAMError.unknownZone(zone ?? "", known: []) }
         // Primary family first, as the zone orders them; a recorded family the zone no longer has stays, last.
-        return held.sorted { (families.firstIndex(of: $0.address.family) ?? 2) < (families.firstIndex(of: $1.address.family) ?? 2) }
+        let rank = { (allocation: IPAllocation) in families.firstIndex(of: allocation.address.family) ?? families.count }
+        return held.sorted { rank($0) < rank($1) }
     }
 
     /// The families the node must hold: its zone's (asked of the IPAM once per zone and process). A node with
