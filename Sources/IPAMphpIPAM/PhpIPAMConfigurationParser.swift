@@ -75,27 +75,7 @@ struct PhpIPAMConfigurationParser {
     }
 
     private mutating func parseURL(_ section: YAMLMapping) -> String? {
-        guard let value = section["url"] else {
-            reader.reportMissing("url", in: section, hint: "set it to the base URL of phpIPAM, e.g. https://phpipam.example.com")
-            return nil
-        }
-        guard var url = reader.string(value, describing: "a URL such as https://phpipam.example.com") else { return nil }
-        let lowered = url.lowercased()
-        guard let scheme = ["https://", "http://"].first(where: { lowered.hasPrefix($0) }) else {
-            reader.report(value.path, "\"\(url)\" must start with https:// or http://")
-            return nil
-        }
-        let host = url.dropFirst(scheme.count).prefix { $0 != "/" }
-        guard !host.isEmpty, !url.contains(where: \.isWhitespace) else {
-            reader.report(value.path, "\"\(url)\" is not a URL with a host name; write e.g. https://phpipam.example.com")
-            return nil
-        }
-        while url.hasSuffix("/") { url.removeLast() }
-        if url.lowercased().hasSuffix("/api") || url.lowercased().contains("/api/") {
-            reader.report(value.path, "\"\(url)\" includes the API path; give the base URL of phpIPAM (without /api/<appID>), the client adds it")
-            return nil
-        }
-        return url
+        reader.serverBaseURL(in: section, server: "phpIPAM", example: "https://phpipam.example.com", apiPath: "/api/<appID>")
     }
 
     private mutating func parseAppID(_ section: YAMLMapping) -> String? {

@@ -130,6 +130,7 @@ struct PhpIPAMConfigurationTests {
         ("ftp://phpipam", #""ftp://phpipam" must start with https:// or http://"#),
         ("phpipam.example.com", #""phpipam.example.com" must start with https:// or http://"#),
         ("https:///api", #""https:///api" is not a URL with a host name; write e.g. https://phpipam.example.com"#),
+        ("https://phpipam/?x=1", #""https://phpipam/?x=1" is not a URL with a host name; write e.g. https://phpipam.example.com"#),
         ("https://phpipam/api/iks/", #""https://phpipam/api/iks" includes the API path; give the base URL of phpIPAM (without /api/<appID>), the client adds it"#),
     ])
     func badURL(url: String, message: String) {
