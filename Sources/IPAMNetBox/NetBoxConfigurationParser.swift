@@ -18,17 +18,7 @@ struct NetBoxConfigurationParser {
         if let credentialsValue = section["credentials"] {
             credentials = parseCredentials(credentialsValue)
         }
-        var caFile: String?
-        if let caValue = section["caFile"] {
-            caFile = reader.string(caValue, describing: "the path of a PEM CA certificate file")
-        }
-        var insecure: Bool? = false
-        if let insecureValue = section["insecureSkipTLSVerify"] {
-            insecure = reader.bool(insecureValue)
-        }
-        if caFile != nil, insecure == true {
-            reader.report(section.value.path(ofKey: "insecureSkipTLSVerify"), "is true, so caFile would be ignored; set either caFile (recommended) or insecureSkipTLSVerify, not both")
-        }
+        let (caFile, insecure) = reader.serverTLS(in: section)
         var serverName: String?
         var serverNameValid = true
         if let nameValue = section["serverName"] {
@@ -47,14 +37,7 @@ struct NetBoxConfigurationParser {
         if let cooldownValue = section["releaseCooldown"] {
             releaseCooldown = reader.duration(cooldownValue)
         }
-        var requestTimeout: Duration? = NetBoxConfiguration.defaultRequestTimeout
-        if let timeoutValue = section["requestTimeout"] {
-            requestTimeout = reader.duration(timeoutValue)
-            if requestTimeout == .zero {
-                reader.report(timeoutValue.path, "must be longer than 0s, e.g. 15s")
-                requestTimeout = nil
-            }
-        }
+        let requestTimeout = reader.requestTimeout(in: section, default: NetBoxConfiguration.defaultRequestTimeout, example: "15s")
         guard let url, let credentials, let insecure, serverNameValid, let prefixMap, let tag, let clusterField,
             let releaseCooldown, let requestTimeout
         else { return nil }

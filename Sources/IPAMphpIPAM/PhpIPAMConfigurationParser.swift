@@ -19,26 +19,9 @@ struct PhpIPAMConfigurationParser {
         } else {
             reader.reportMissing("credentials", in: section, hint: "set {usernameFile: ..., passwordFile: ...}, {fromEnvironment: true} (PHPIPAM_USERNAME/PHPIPAM_PASSWORD) or {tokenFile: ...}")
         }
-        var caFile: String?
-        if let caValue = section["caFile"] {
-            caFile = reader.string(caValue, describing: "the path of a PEM CA certificate file")
-        }
-        var insecure: Bool? = false
-        if let insecureValue = section["insecureSkipTLSVerify"] {
-            insecure = reader.bool(insecureValue)
-        }
-        if caFile != nil, insecure == true {
-            reader.report(section.value.path(ofKey: "insecureSkipTLSVerify"), "is true, so caFile would be ignored; set either caFile (recommended) or insecureSkipTLSVerify, not both")
-        }
+        let (caFile, insecure) = reader.serverTLS(in: section)
         let subnetMap = parseSubnetMap(section)
-        var requestTimeout: Duration? = PhpIPAMConfiguration.defaultRequestTimeout
-        if let timeoutValue = section["requestTimeout"] {
-            requestTimeout = reader.duration(timeoutValue)
-            if requestTimeout == .zero {
-                reader.report(timeoutValue.path, "must be longer than 0s, e.g. 10s")
-                requestTimeout = nil
-            }
-        }
+        let requestTimeout = reader.requestTimeout(in: section, default: PhpIPAMConfiguration.defaultRequestTimeout, example: "10s")
         var ownerField: String? = PhpIPAMConfiguration.defaultOwnerField
         if let ownerValue = section["ownerField"] {
             ownerField = reader.string(ownerValue, describing: "owner or the name of a custom field such as custom_cluster")

@@ -1,4 +1,4 @@
-// Reading an IPAM server's base URL (`url` of a backend's section): http(s), a host, no query, no API path.
+// Reading how a backend reaches its IPAM server: the base URL, the TLS trust settings and the request timeout.
 
 extension YAMLReader {
     /// Reads the `url` key of `section`: the base URL of an IPAM server, to which the client appends the API
@@ -32,5 +32,39 @@ extension YAMLReader {
             return nil
         }
         return url
+    }
+
+    /// Reads `caFile` and `insecureSkipTLSVerify` of `section`, reporting the two set together (the CA file
+    /// would be ignored).
+    ///
+    /// - Returns: The CA file (nil when absent or unreadable, which is reported) and the flag (false when
+    ///   absent; nil when unreadable, which is reported).
+    public mutating func serverTLS(in section: YAMLMapping) -> (caFile: String?, insecureSkipTLSVerify: Bool?) {
+        var caFile: String?
+        if let caValue = section["caFile"] {
+            caFile = string(caValue, describing: "the path of a PEM CA certificate file")
+        }
+        var insecure: Bool? = false
+        if let insecureValue = section["insecureSkipTLSVerify"] {
+            insecure = bool(insecureValue)
+        }
+        if caFile != nil, insecure == true {
+            report(section.value.path(ofKey: "insecureSkipTLSVerify"), "is true, so caFile would be ignored; set either caFile (recommended) or insecureSkipTLSVerify, not both")
+        }
+        return (caFile, insecure)
+    }
+
+    /// Reads `requestTimeout` of `section`: a duration longer than zero, `default` when absent.
+    ///
+    /// - Parameter example: A duration to suggest when zero is given, e.g. `15s`.
+    /// - Returns: The timeout, or nil after reporting why it cannot be used.
+    public mutating func requestTimeout(in section: YAMLMapping, default defaultTimeout: Duration, example: String) -> Duration? {
+        guard let timeoutValue = section["requestTimeout"] else { return defaultTimeout }
+        guard let timeout = duration(timeoutValue) else { return nil }
+        if timeout == .zero {
+            report(timeoutValue.path, "must be longer than 0s, e.g. \(example)")
+            return nil
+        }
+        return timeout
     }
 }
